@@ -1,0 +1,44 @@
+# Two commands for a fresh machine: `make run` (serve the demo) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+TRACKER := $(VENV)/bin/tracker
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install translations messages db demo bench clean
+
+run: install db
+	@if [ ! -f instance/.demo-loaded ]; then $(TRACKER) demo && touch instance/.demo-loaded; fi
+	$(TRACKER) run --host $(HOST) --port $(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(STAMP) translations
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Compiled catalogs (.mo) are build output: made here, never committed.
+translations: $(STAMP)
+	$(PY) -m tracker.core.catalogs compile
+
+# For developers: extract new strings into every feature's ja catalog, then list what needs translating.
+messages: $(STAMP)
+	$(PY) -m tracker.core.catalogs update
+	-$(PY) -m tracker.core.catalogs check
+
+db: install
+	mkdir -p instance
+	$(TRACKER) db upgrade
+
+demo: db
+	$(TRACKER) demo
+
+clean:
+	rm -rf $(VENV) instance/tracker.db* instance/.demo-loaded

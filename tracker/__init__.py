@@ -1,0 +1,72 @@
+"""WG Tracker: an issue tracker for cross-department DX working groups."""
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from config import INSTANCE_DIR, PROJECT_ROOT, Config, load_config
+
+# Feature packages, in dependency order. Each has a ``views.py`` with ``blueprints`` to register and
+# may have ``translations/`` and a ``demo.py``.
+FEATURES = ["core", "accounts"]
+
+
+def feature_modules(name: str) -> list:
+    """The importable ``tracker.<feature>.<name>`` modules, in feature order."""
+    modules = []
+    for feature in FEATURES:
+        try:
+            modules.append(importlib.import_module(f"tracker.{feature}.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tracker.{feature}.{name}":
+                raise
+    return modules
+
+
+def translation_directories() -> str:
+    dirs = [str(PROJECT_ROOT / "tracker" / f / "translations") for f in FEATURES]
+    return ";".join(d for d in dirs if Path(d).is_dir())
+
+
+def create_app(config: Config | str | None = None, **overrides) -> Flask:
+    if not isinstance(config, Config):
+        config = load_config(config, **overrides)
+    config.validate()
+
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(config)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+    from tracker.core.i18n import register_template_helpers, select_locale
+    from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    register_template_helpers(app)
+
+    feature_modules("models")  # importing them registers every table with the metadata
+    for module in feature_modules("views"):
+        for blueprint in module.blueprints:
+            app.register_blueprint(blueprint)
+
+    from tracker.core.errors import register_error_handlers
+    from tracker.core.layout import register_layout
+
+    register_error_handlers(app)
+    register_layout(app)
+    return app

@@ -1,0 +1,142 @@
+"""People and the organisation they belong to: departments (部), sections (課) and users."""
+from __future__ import annotations
+
+import enum
+import hashlib
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.core.db import TimestampMixin, UTCDateTime
+from tracker.extensions import db
+
+
+class Department(TimestampMixin, db.Model):
+    """A 部: groups sections."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    sections: Mapped[list["Section"]] = relationship(
+        back_populates="department", order_by="Section.position, Section.name"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Section(TimestampMixin, db.Model):
+    """A 課 (or 室): the unit a user belongs to, that owns processes and asks for help."""
+
+    __tablename__ = "sections"
+    __table_args__ = (UniqueConstraint("department_id", "name", name="uq_sections_department_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    department: Mapped[Department] = relationship(back_populates="sections")
+    users: Mapped[list["User"]] = relationship(back_populates="section")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.department.name} {self.name}"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrgRole(str, enum.Enum):
+    """Organisation-wide roles; per-WG roles live with WG membership."""
+
+    DX_OFFICE = "dx_office"  # DX推進担当: sees and decides on every WG
+    HR = "hr"  # 人事: sees HR-only talent data
+    IDEA_MODERATOR = "idea_moderator"  # アイデアボックス管理者
+
+
+class UserOrgRole(db.Model):
+    __tablename__ = "user_org_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[OrgRole] = mapped_column(
+        Enum(OrgRole, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e]),
+        primary_key=True,
+    )
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_kana: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="SET NULL"), index=True)
+    job_title: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    api_key_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    section: Mapped[Section | None] = relationship(back_populates="users")
+    org_role_rows: Mapped[list[UserOrgRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def org_roles(self) -> set[OrgRole]:
+        return {row.role for row in self.org_role_rows}
+
+    def set_org_roles(self, roles) -> None:
+        wanted = {OrgRole(r) for r in roles}
+        self.org_role_rows = [row for row in self.org_role_rows if row.role in wanted]
+        for role in wanted - self.org_roles:
+            self.org_role_rows.append(UserOrgRole(role=role))
+
+    def has_org_role(self, role: OrgRole) -> bool:
+        """Administrators hold every organisation-wide role."""
+        return self.is_admin or role in self.org_roles
+
+    @property
+    def is_dx_office(self) -> bool:
+        return self.has_org_role(OrgRole.DX_OFFICE)
+
+    @property
+    def is_hr(self) -> bool:
+        return self.has_org_role(OrgRole.HR)
+
+    @property
+    def is_idea_moderator(self) -> bool:
+        return self.has_org_role(OrgRole.IDEA_MODERATOR)
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+    @staticmethod
+    def digest_api_key(key: str) -> str:
+        # API keys are 160 random bits, so a fast digest is enough; it lets us look the key up by index.
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def by_api_key(cls, key: str) -> "User | None":
+        if not key:
+            return None
+        return db.session.scalar(select(cls).where(cls.api_key_digest == cls.digest_api_key(key)))
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,177 @@
+"""Operations that change accounts: create, authenticate with lockout, passwords and API keys."""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from tracker.accounts.models import User
+from tracker.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
+from tracker.core.db import utcnow
+from tracker.extensions import db
+
+LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,60}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class AccountError(ValueError):
+    """Input that cannot be accepted; ``messages`` are for the user, in their language."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def _login_taken(login: str, exclude_id: int | None = None) -> bool:
+    query = select(User.id).where(func.lower(User.login) == login.lower())
+    if exclude_id:
+        query = query.where(User.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+def _email_taken(email: str, exclude_id: int | None = None) -> bool:
+    query = select(User.id).where(func.lower(User.email) == email.lower())
+    if exclude_id:
+        query = query.where(User.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+def validate_identity(login: str, email: str, exclude_id: int | None = None) -> list[str]:
+    problems = []
+    if not LOGIN_PATTERN.match(login or ""):
+        problems.append(_("The login may use letters, digits and _ . @ - only (up to 60)."))
+    elif _login_taken(login, exclude_id):
+        problems.append(_("The login %(login)s is already taken.", login=login))
+    if not EMAIL_PATTERN.match(email or ""):
+        problems.append(_("The e-mail address is not valid."))
+    elif _email_taken(email, exclude_id):
+        problems.append(_("The e-mail address %(email)s is already used.", email=email))
+    return problems
+
+
+def create_user(
+    *,
+    login: str,
+    name: str,
+    email: str,
+    password: str | None,
+    section_id: int | None = None,
+    is_admin: bool = False,
+    **fields,
+) -> User:
+    """Create a user after checking every rule; raises AccountError and writes nothing on bad input."""
+    login, email, name = (login or "").strip(), (email or "").strip(), (name or "").strip()
+    problems = validate_identity(login, email)
+    if not name:
+        problems.append(_("The name is required."))
+    if password is not None:
+        problems += password_problems(password, login)
+    if problems:
+        raise AccountError(problems)
+    user = User(
+        login=login,
+        name=name,
+        email=email,
+        section_id=section_id,
+        is_admin=is_admin,
+        password_hash=hash_password(password) if password else None,
+        **fields,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    problems = password_problems(password, user.login)
+    if problems:
+        raise AccountError(problems)
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise AccountError([_("The current password is wrong.")])
+    set_password(user, new)
+
+
+def issue_api_key(user: User) -> str:
+    """A new 40-hex-digit key (Redmine's shape); only its digest is stored, so it is shown once."""
+    key = secrets.token_hex(20)
+    user.api_key_digest = User.digest_api_key(key)
+    return key
+
+
+@dataclass
+class LoginResult:
+    user: User | None = None
+    error: str | None = None
+    locked_until: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None and self.error is None
+
+
+def authenticate(login: str, password: str, now: datetime | None = None) -> LoginResult:
+    """Check a login attempt; count failures and lock the account for a while after too many."""
+    now = now or utcnow()
+    config = current_app.config
+    user = db.session.scalar(select(User).where(func.lower(User.login) == (login or "").strip().lower()))
+    if user is None:
+        verify_password(None, password)
+        return LoginResult(error="invalid")
+    if user.is_locked(now):
+        return LoginResult(error="locked", locked_until=user.locked_until)
+    if not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
+            user.failed_logins = 0
+            user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+            db.session.commit()
+            return LoginResult(error="locked", locked_until=user.locked_until)
+        db.session.commit()
+        return LoginResult(error="invalid")
+    if not user.active:
+        return LoginResult(error="inactive")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    db.session.commit()
+    return LoginResult(user=user)
+
+
+def update_user(user: User, *, password: str | None = None, org_roles=None, **fields) -> None:
+    """Apply an admin's edit; raises AccountError and changes nothing on bad input."""
+    login = (fields.get("login", user.login) or "").strip()
+    email = (fields.get("email", user.email) or "").strip()
+    problems = validate_identity(login, email, exclude_id=user.id)
+    if not (fields.get("name", user.name) or "").strip():
+        problems.append(_("The name is required."))
+    if password:
+        problems += password_problems(password, login)
+    if problems:
+        raise AccountError(problems)
+    fields.update(login=login, email=email)
+    for key, value in fields.items():
+        setattr(user, key, value)
+    if password:
+        user.password_hash = hash_password(password)
+        user.failed_logins = 0
+        user.locked_until = None
+    if org_roles is not None:
+        user.set_org_roles(org_roles)
+
+
+def unlock(user: User) -> None:
+    user.failed_logins = 0
+    user.locked_until = None

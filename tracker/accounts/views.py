@@ -1,0 +1,107 @@
+"""Login, logout and the user's own account (Redmine's /login and /my/account)."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from tracker.accounts import services
+from tracker.accounts.admin_views import bp as admin_bp
+from tracker.accounts.forms import AccountForm, LoginForm, PasswordChangeForm
+from tracker.accounts.models import User
+from tracker.core.layout import NavItem
+from tracker.core.urls import safe_next_url
+from tracker.extensions import db, limiter, login_manager
+
+bp = Blueprint("accounts", __name__)
+blueprints = [bp, admin_bp]
+nav_items = [
+    NavItem("accounts_admin.users", _l("Administration"), lambda u: u.is_authenticated and u.is_admin, "/admin"),
+]
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = _l("Please log in to see this page.")
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = services.authenticate(form.login.data, form.password.data)
+        if result.ok:
+            login_user(result.user, remember=form.remember.data)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
+        if result.error == "locked":
+            flash(
+                _(
+                    "Too many failed logins: this account is locked until %(time)s. Try again then, "
+                    "or ask an administrator to unlock it.",
+                    time=format_datetime(result.locked_until, "short"),
+                ),
+                "error",
+            )
+        elif result.error == "inactive":
+            flash(_("This account is deactivated. Ask an administrator."), "error")
+        else:
+            flash(_("Wrong login or password."), "error")
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/my/account", methods=["GET", "POST"])
+@login_required
+def my_account():
+    form = AccountForm(obj=current_user)
+    if form.validate_on_submit():
+        problems = services.validate_identity(current_user.login, form.email.data.strip(), exclude_id=current_user.id)
+        if problems:
+            for problem in problems:
+                flash(problem, "error")
+        else:
+            current_user.name = form.name.data.strip()
+            current_user.name_kana = form.name_kana.data or None
+            current_user.email = form.email.data.strip()
+            current_user.language = form.language.data or None
+            db.session.commit()
+            flash(_("Your account was saved."), "success")
+            return redirect(url_for("accounts.my_account"))
+    return render_template("accounts/my_account.html", form=form, password_form=PasswordChangeForm(formdata=None))
+
+
+@bp.route("/my/password", methods=["GET", "POST"])
+@login_required
+def my_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_own_password(current_user, form.current_password.data, form.new_password.data)
+        except services.AccountError as error:
+            for message in error.messages:
+                flash(message, "error")
+        else:
+            db.session.commit()
+            flash(_("Your password was changed."), "success")
+            return redirect(url_for("accounts.my_account"))
+    return render_template("accounts/my_password.html", form=form)

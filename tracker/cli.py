@@ -1,0 +1,79 @@
+"""The ``tracker`` command: Flask's CLI (run, shell, db ...) plus user and demo commands."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
+
+from tracker import create_app, feature_modules
+
+
+def _make_app():
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_make_app, help="WG Tracker command line.")
+def main():
+    pass
+
+
+@main.group()
+def user():
+    """Create users and API keys."""
+
+
+@user.command("create")
+@click.option("--login", required=True)
+@click.option("--name", required=True)
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--admin", is_flag=True, help="Make the user an administrator.")
+@with_appcontext
+def user_create(login, name, email, password, admin):
+    """Create a user who can log in at once."""
+    from tracker.accounts.services import AccountError, create_user
+    from tracker.extensions import db
+
+    try:
+        created = create_user(login=login, name=name, email=email, password=password, is_admin=admin)
+    except AccountError as error:
+        db.session.rollback()
+        for message in error.messages:
+            click.echo(f"Error: {message}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Created user {created.login} (id {created.id}){' as administrator' if admin else ''}.")
+
+
+@user.command("api-key")
+@click.argument("login")
+@with_appcontext
+def user_api_key(login):
+    """Print a new API key for LOGIN (the previous key stops working)."""
+    from tracker.accounts.models import User
+    from tracker.accounts.services import issue_api_key
+    from tracker.extensions import db
+
+    found = db.session.scalar(select(User).where(func.lower(User.login) == login.lower()))
+    if found is None:
+        click.echo(f"Error: no user with login {login!r}.", err=True)
+        sys.exit(1)
+    key = issue_api_key(found)
+    db.session.commit()
+    click.echo(key)
+
+
+@main.command("demo")
+@with_appcontext
+def demo():
+    """Load the demo organisation and data (safe to run again)."""
+    from tracker.core.seeding import load_demo
+
+    logins = load_demo()
+    click.echo("Demo data loaded. Log in at http://127.0.0.1:5000 with one of:")
+    for login, description in logins:
+        click.echo(f"  {login:<14} {description}")
+    click.echo(f"Password for every demo user: {current_app.config['DEMO_PASSWORD']}")

@@ -1,0 +1,64 @@
+"""Locale selection and the date formats used in templates."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app, request
+from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
+from flask_login import current_user
+
+from tracker.core import fiscal
+
+
+def select_locale() -> str:
+    """The user's saved preference first, then the browser's Accept-Language, then Japanese."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    if request:
+        best = request.accept_languages.best_match(languages)
+        if best:
+            return best
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or "ja")
+
+
+def format_day(value: date | datetime | None) -> str:
+    """2026年11月22日 in Japanese, Nov 22, 2026 in English."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value).date()
+    if current_language() == "ja":
+        return f"{value.year}年{value.month}月{value.day}日"
+    return format_date(value, "medium")
+
+
+def format_moment(value: datetime | None) -> str:
+    """Date and time in the configured timezone: 2026年11月22日 18:40."""
+    if value is None:
+        return ""
+    if current_language() == "ja":
+        return format_datetime(value, "yyyy年M月d日 HH:mm")
+    return format_datetime(value, "medium")
+
+
+def format_fiscal_year(year: int) -> str:
+    return fiscal.fiscal_year_label(year, current_language())
+
+
+def register_template_helpers(app) -> None:
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.filters["fiscal_year"] = format_fiscal_year
+    app.jinja_env.globals["current_language"] = current_language
+
+
+def local_today() -> date:
+    """Today in the organisation's timezone (Asia/Tokyo by default), not the server's."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
