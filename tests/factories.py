@@ -5,6 +5,7 @@ import itertools
 
 from tracker.accounts.models import Department, Section, User
 from tracker.accounts.passwords import hash_password
+from tracker.wg.models import Member, Role, WorkingGroup
 
 _counter = itertools.count(1)
 _HASH_CACHE: dict[str, str] = {}
@@ -50,3 +51,30 @@ class Factories:
 
     def admin(self, **fields) -> User:
         return self.user(is_admin=True, **fields)
+
+    def role(self, name: str | None = None, permissions=("view_wg",), **fields) -> Role:
+        """A role by name: the default roles (WG責任者, メンバー, オブザーバー) come from the migration."""
+        from sqlalchemy import select
+
+        if name is not None:
+            existing = self.db.session.scalar(select(Role).where(Role.name == name))
+            if existing is not None:
+                return existing
+        n = next(_counter)
+        return self._save(Role(name=name or f"ロール{n}", permissions=list(permissions), **fields))
+
+    def wg(self, members: dict | None = None, **fields) -> WorkingGroup:
+        """A WG; ``members`` maps users to a role name or a list of role names."""
+        n = next(_counter)
+        fields.setdefault("identifier", f"wg-{n}")
+        fields.setdefault("name", f"テストWG {n}")
+        fields.setdefault("is_public", True)
+        wg = self._save(WorkingGroup(**fields))
+        for user, roles in (members or {}).items():
+            self.member(wg, user, roles)
+        return wg
+
+    def member(self, wg: WorkingGroup, user: User, roles="メンバー") -> Member:
+        names = [roles] if isinstance(roles, str) else list(roles)
+        member = Member(wg=wg, user=user, roles=[self.role(name) for name in names])
+        return self._save(member)

@@ -11,7 +11,7 @@ from config import INSTANCE_DIR, PROJECT_ROOT, Config, load_config
 
 # Feature packages, in dependency order. Each has a ``views.py`` with ``blueprints`` to register and
 # may have ``translations/`` and a ``demo.py``.
-FEATURES = ["core", "accounts"]
+FEATURES = ["core", "accounts", "wg"]
 
 
 def feature_modules(name: str) -> list:

@@ -1,0 +1,55 @@
+"""Markdown for user text: rendered with the ``markdown`` package, then sanitised by nh3 (Ammonia).
+
+Features add reference links (``#123`` tickets, ``@login`` mentions) by registering a function that takes
+the rendered HTML and returns HTML; sanitising always runs last, so nothing a linker or a user writes can
+add script, event handlers or ``javascript:`` URLs.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import markdown as _markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "span", "strong",
+    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "class"},
+    "img": {"src", "alt", "title"},
+    "span": {"class"},
+    "code": {"class"},
+    "th": {"align"},
+    "td": {"align"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+LINKERS: list[Callable[[str], str]] = []
+
+
+def register_linker(linker: Callable[[str], str]) -> None:
+    if linker not in LINKERS:
+        LINKERS.append(linker)
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def render(text: str | None) -> Markup:
+    if not text:
+        return Markup("")
+    html = _markdown.markdown(text, extensions=["extra", "sane_lists", "nl2br"], output_format="html")
+    for linker in LINKERS:
+        html = linker(html)
+    return Markup(sanitize(html))
