@@ -10,14 +10,10 @@ from tracker.accounts import organisation, services
 from tracker.accounts.forms import DepartmentForm, SectionForm, UserAdminForm, org_role_choices
 from tracker.accounts.models import Department, Section, User
 from tracker.core.permissions import admin_required
+from tracker.core.services import commit_or_flash
 from tracker.extensions import db
 
 bp = Blueprint("accounts_admin", __name__, url_prefix="/admin")
-
-
-def _flash_problems(error: services.AccountError) -> None:
-    for message in error.messages:
-        flash(message, "error")
 
 
 @bp.get("/users")
@@ -74,16 +70,13 @@ def new_user():
         if not form.password.data:
             flash(_("Set an initial password."), "error")
         else:
-            try:
-                fields = _user_fields(form)
-                user = services.create_user(password=form.password.data, **fields)
+
+            def create():
+                user = services.create_user(password=form.password.data, **_user_fields(form))
                 user.set_org_roles(form.org_roles.data)
-            except services.AccountError as error:
-                db.session.rollback()
-                _flash_problems(error)
-            else:
-                db.session.commit()
-                flash(_("User %(login)s was created.", login=user.login), "success")
+                return user
+
+            if commit_or_flash(create, _("User %(login)s was created.", login=form.login.data)):
                 return redirect(url_for(".users"))
     return render_template("accounts/admin/user_form.html", form=form, user=None)
 
@@ -94,14 +87,12 @@ def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = _user_form(user)
     if form.validate_on_submit():
-        try:
-            services.update_user(user, password=form.password.data or None, org_roles=form.org_roles.data, **_user_fields(form))
-        except services.AccountError as error:
-            db.session.rollback()
-            _flash_problems(error)
-        else:
-            db.session.commit()
-            flash(_("User %(login)s was saved.", login=user.login), "success")
+        if commit_or_flash(
+            lambda: services.update_user(
+                user, password=form.password.data or None, org_roles=form.org_roles.data, **_user_fields(form)
+            ),
+            _("User %(login)s was saved.", login=form.login.data),
+        ):
             return redirect(url_for(".users"))
     return render_template("accounts/admin/user_form.html", form=form, user=user)
 
@@ -138,14 +129,10 @@ def unlock_user(user_id: int):
 def departments():
     form = DepartmentForm()
     if form.validate_on_submit():
-        try:
-            organisation.save_department(None, form.name.data, form.position.data)
-        except services.AccountError as error:
-            db.session.rollback()
-            _flash_problems(error)
-        else:
-            db.session.commit()
-            flash(_("The department was added."), "success")
+        if commit_or_flash(
+            lambda: organisation.save_department(None, form.name.data, form.position.data),
+            _("The department was added."),
+        ):
             return redirect(url_for(".departments"))
     rows = db.session.scalars(select(Department).order_by(Department.position, Department.name)).all()
     return render_template("accounts/admin/departments.html", departments=rows, form=form)
@@ -157,14 +144,10 @@ def edit_department(department_id: int):
     department = db.session.get(Department, department_id) or abort(404)
     form = DepartmentForm(obj=department)
     if form.validate_on_submit():
-        try:
-            organisation.save_department(department, form.name.data, form.position.data)
-        except services.AccountError as error:
-            db.session.rollback()
-            _flash_problems(error)
-        else:
-            db.session.commit()
-            flash(_("The department was saved."), "success")
+        if commit_or_flash(
+            lambda: organisation.save_department(department, form.name.data, form.position.data),
+            _("The department was saved."),
+        ):
             return redirect(url_for(".departments"))
     return render_template("accounts/admin/department_form.html", form=form, department=department)
 
@@ -188,13 +171,9 @@ def edit_section(section_id: int | None = None):
         section = db.session.get(Section, section_id) or abort(404)
     form = _section_form(section)
     if form.validate_on_submit():
-        try:
-            organisation.save_section(section, form.department_id.data, form.name.data, form.position.data)
-        except services.AccountError as error:
-            db.session.rollback()
-            _flash_problems(error)
-        else:
-            db.session.commit()
-            flash(_("The section was saved."), "success")
+        if commit_or_flash(
+            lambda: organisation.save_section(section, form.department_id.data, form.name.data, form.position.data),
+            _("The section was saved."),
+        ):
             return redirect(url_for(".departments"))
     return render_template("accounts/admin/section_form.html", form=form, section=section)

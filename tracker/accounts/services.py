@@ -13,18 +13,15 @@ from sqlalchemy import func, select
 from tracker.accounts.models import User
 from tracker.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
 from tracker.core.db import utcnow
+from tracker.core.services import ServiceError
 from tracker.extensions import db
 
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,60}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class AccountError(ValueError):
-    """Input that cannot be accepted; ``messages`` are for the user, in their language."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("; ".join(messages))
-        self.messages = messages
+class AccountError(ServiceError):
+    """Account input that cannot be accepted."""
 
 
 def _login_taken(login: str, exclude_id: int | None = None) -> bool:

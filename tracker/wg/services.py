@@ -5,14 +5,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.accounts.models import User
+from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.wg.models import IDENTIFIER_PATTERN, Member, Role, WorkingGroup
 
 
-class WGError(ValueError):
-    def __init__(self, messages: list[str]):
-        super().__init__("; ".join(messages))
-        self.messages = messages
+class WGError(ServiceError):
+    """WG or membership input that cannot be accepted."""
 
 
 def _check(wg: WorkingGroup | None, identifier: str, name: str) -> list[str]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from tracker.accounts.models import User
 from tracker.core.layout import AdminTab, NavItem, WGTab
 from tracker.core.permissions import admin_required
+from tracker.core.services import commit_or_flash
 from tracker.extensions import db
 from tracker.wg import permissions as perms
 from tracker.wg import services
@@ -42,11 +43,6 @@ def can_create_wg(user) -> bool:
     return user.is_authenticated and (user.is_admin or user.is_dx_office)
 
 
-def _flash(error: services.WGError) -> None:
-    for message in error.messages:
-        flash(message, "error")
-
-
 def _roles() -> list[Role]:
     return list(db.session.scalars(select(Role).order_by(Role.position, Role.name)))
 
@@ -68,20 +64,17 @@ def new():
         abort(403)
     form = WGForm()
     if form.validate_on_submit():
-        try:
-            wg = services.create_wg(
+        wg = commit_or_flash(
+            lambda: services.create_wg(
                 identifier=form.identifier.data,
                 name=form.name.data,
                 description=form.description.data,
                 is_public=form.is_public.data,
                 creator=current_user,
-            )
-        except services.WGError as error:
-            db.session.rollback()
-            _flash(error)
-        else:
-            db.session.commit()
-            flash(_("The WG %(name)s was created.", name=wg.name), "success")
+            ),
+            _("The WG %(name)s was created.", name=form.name.data),
+        )
+        if wg:
             return redirect(url_for(".show", identifier=wg.identifier))
     return render_template("wg/new.html", form=form)
 
@@ -99,14 +92,10 @@ def settings(identifier: str):
     wg = load_wg(identifier, "manage_wg")
     form = WGForm(obj=wg)
     if form.validate_on_submit():
-        try:
-            services.update_wg(wg, name=form.name.data, description=form.description.data, is_public=form.is_public.data)
-        except services.WGError as error:
-            db.session.rollback()
-            _flash(error)
-        else:
-            db.session.commit()
-            flash(_("The WG settings were saved."), "success")
+        if commit_or_flash(
+            lambda: services.update_wg(wg, name=form.name.data, description=form.description.data, is_public=form.is_public.data),
+            _("The WG settings were saved."),
+        ):
             return redirect(url_for(".settings", identifier=wg.identifier))
     return render_template("wg/settings.html", wg=wg, form=form)
 
@@ -126,14 +115,10 @@ def memberships(identifier: str):
     form.role_ids.choices = [(r.id, r.name) for r in roles]
     if form.validate_on_submit():
         user = db.session.get(User, form.user_id.data) or abort(404)
-        try:
-            services.add_member(wg, user, [r for r in roles if r.id in form.role_ids.data])
-        except services.WGError as error:
-            db.session.rollback()
-            _flash(error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s joined the WG.", name=user.name), "success")
+        if commit_or_flash(
+            lambda: services.add_member(wg, user, [r for r in roles if r.id in form.role_ids.data]),
+            _("%(name)s joined the WG.", name=user.name),
+        ):
             return redirect(url_for(".memberships", identifier=wg.identifier))
     return render_template("wg/memberships.html", wg=wg, form=form, roles=roles)
 
@@ -154,14 +139,10 @@ def update_member(identifier: str, member_id: int):
         roles = _roles()
         form.role_ids.choices = [(r.id, r.name) for r in roles]
         form.validate()
-        try:
-            services.set_member_roles(member, [r for r in roles if r.id in (form.role_ids.data or [])])
-        except services.WGError as error:
-            db.session.rollback()
-            _flash(error)
-        else:
-            db.session.commit()
-            flash(_("The roles of %(name)s were saved.", name=member.user.name), "success")
+        commit_or_flash(
+            lambda: services.set_member_roles(member, [r for r in roles if r.id in (form.role_ids.data or [])]),
+            _("The roles of %(name)s were saved.", name=member.user.name),
+        )
     return redirect(url_for(".memberships", identifier=wg.identifier))
 
 
@@ -181,13 +162,9 @@ def edit_role(role_id: int | None = None):
     form = RoleForm(obj=role)
     form.permissions.choices = [(name, label) for name, label in perms.PERMISSIONS.items()]
     if form.validate_on_submit():
-        try:
-            services.save_role(role, form.name.data, form.permissions.data, form.position.data)
-        except services.WGError as error:
-            db.session.rollback()
-            _flash(error)
-        else:
-            db.session.commit()
-            flash(_("The role was saved."), "success")
+        if commit_or_flash(
+            lambda: services.save_role(role, form.name.data, form.permissions.data, form.position.data),
+            _("The role was saved."),
+        ):
             return redirect(url_for(".roles"))
     return render_template("wg/role_form.html", form=form, role=role)
