@@ -10,8 +10,8 @@ from flask import Flask
 from config import INSTANCE_DIR, PROJECT_ROOT, Config, load_config
 
 # Feature packages, in dependency order. Each has a ``views.py`` with ``blueprints`` to register and
-# may have ``translations/`` and a ``demo.py``.
-FEATURES = ["core", "accounts", "wg"]
+# may have an ``api.py`` (JSON endpoints, also with ``blueprints``), ``translations/`` and a ``demo.py``.
+FEATURES = ["core", "accounts", "wg", "api"]
 
 
 def feature_modules(name: str) -> list:
@@ -60,7 +60,7 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     register_template_helpers(app)
 
     feature_modules("models")  # importing them registers every table with the metadata
-    for module in feature_modules("views"):
+    for module in [*feature_modules("views"), *feature_modules("api")]:
         for blueprint in module.blueprints:
             app.register_blueprint(blueprint)
 
