@@ -7,6 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from tracker import create_app
+from tracker.core.db import include_object
 from tracker.extensions import db as _db
 
 PG_URL = os.environ.get("TRACKER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -14,7 +15,7 @@ PG_URL = os.environ.get("TRACKER_TEST_PG_URL", "postgresql+psycopg://postgres@12
 
 def _differences(engine) -> list:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
         return compare_metadata(context, _db.metadata)
 
 

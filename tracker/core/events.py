@@ -1,0 +1,36 @@
+"""Domain events: services announce what happened; the notification feature (and anything else that
+subscribes) decides who hears of it and how.
+
+Titles and bodies are lazy strings (``lazy_gettext("...", **values)``) so that each recipient gets them in
+their own language. Emit inside the transaction of the change: a subscriber that writes rows (the outbox)
+then commits or rolls back together with the change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+
+@dataclass
+class Event:
+    kind: str  # dotted, e.g. "ticket.created", "ticket.updated", "idea.answered", "wg.gate_decided"
+    title: object  # lazy string: one line
+    url: str  # path of the page the event is about, e.g. "/issues/12"
+    actor: object | None = None  # the user who made the change (never notified of it)
+    recipients: Iterable = ()  # users it concerns directly: author, assignee, watchers, mentioned ...
+    wg: object | None = None  # the WG it happened in, for "everything in my WGs" preferences
+    body: object | None = None  # lazy string or plain text (e.g. the notes of a ticket update)
+    data: dict = field(default_factory=dict)  # machine-readable details (ids) for subscribers
+
+
+_subscribers: list[Callable[[Event], None]] = []
+
+
+def subscribe(handler: Callable[[Event], None]) -> None:
+    if handler not in _subscribers:
+        _subscribers.append(handler)
+
+
+def emit(event: Event) -> None:
+    for handler in list(_subscribers):
+        handler(event)
