@@ -34,3 +34,17 @@ def subscribe(handler: Callable[[Event], None]) -> None:
 def emit(event: Event) -> None:
     for handler in list(_subscribers):
         handler(event)
+
+
+# Checks that look for what did NOT happen (a quarter's actual never entered, a KPI measurement overdue).
+# The notification worker runs each registered check periodically; a check emits events for what it finds
+# and must be idempotent (it remembers what it already reported, so a rerun emits nothing new).
+_periodic_checks: dict[str, Callable[[], None]] = {}
+
+
+def register_periodic_check(name: str, check: Callable[[], None]) -> None:
+    _periodic_checks[name] = check
+
+
+def periodic_checks() -> dict[str, Callable[[], None]]:
+    return dict(_periodic_checks)
