@@ -330,6 +330,11 @@ class TicketQuery:
 
     def condition(self):
         """The WHERE clause: visibility first, then the WG and every filter."""
+        if getattr(self, "_condition", None) is None:
+            self._condition = self._build_condition()
+        return self._condition
+
+    def _build_condition(self):
         conditions = [Ticket.visible(self.user)]
         if self.wg is not None:
             conditions.append(Ticket.wg_id == self.wg.id)
