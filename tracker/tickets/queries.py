@@ -50,6 +50,9 @@ class FilterDef:
     column: object = None
     custom_field: CustomField | None = None
 
+    def operator_choices(self) -> list[tuple[str, object]]:
+        return [(op, OPERATORS[op]) for op in self.operators]
+
 
 @dataclass
 class Column:
