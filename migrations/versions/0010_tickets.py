@@ -9,8 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 import tracker.core.db
-from tracker.tickets.migration_data import insert_defaults
-from tracker.tickets.permissions import DEFAULT_GRANTS
+from tracker.tickets.migration_data import DEFAULT_GRANTS, insert_defaults
 from tracker.wg.migration_helpers import grant
 
 
