@@ -554,7 +554,10 @@ class TicketQuery:
         return self._counted
 
     def totals(self) -> dict[str, Decimal]:
-        """Sum of estimated and spent hours over every matching ticket (not only the page)."""
+        """Sum of estimated hours, and of spent hours when that column is shown (as Redmine's opt-in totals),
+        over every matching ticket (not only the page)."""
+        if "spent_hours" not in self.columns:
+            return {"estimated_hours": self._count_and_estimate()[1]}
         spent = db.session.scalar(
             select(func.sum(TimeEntry.hours)).select_from(TimeEntry).join(Ticket, Ticket.id == TimeEntry.ticket_id)
             .where(self.condition())
