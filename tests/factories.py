@@ -78,3 +78,18 @@ class Factories:
         names = [roles] if isinstance(roles, str) else list(roles)
         member = Member(wg=wg, user=user, roles=[self.role(name) for name in names])
         return self._save(member)
+
+    def idea(self, author=None, **fields):
+        """An idea-box post (提案 by default), made through the service so that it is journaled and indexed."""
+        from tracker.ideas import services as idea_services
+
+        n = next(_counter)
+        fields.setdefault("kind", "idea")
+        fields.setdefault("title", f"アイデア {n}")
+        fields.setdefault("category", "work")
+        extra = {k: fields.pop(k) for k in ("state", "answer_due", "answer") if k in fields}
+        idea = idea_services.create_idea(author or self.user(), **fields)
+        for key, value in extra.items():
+            setattr(idea, key, value)
+        self.db.session.flush()
+        return idea
