@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -228,12 +228,13 @@ def assign(idea_id: int):
 def answer(idea_id: int):
     idea = load_idea(idea_id)
     form = AnswerForm()
+    if not idea.answerable_by(current_user):
+        flash(_("Only staff of the section that owns the process can answer."), "error")
+        return _render_show(idea, 403, answer_form=form)
     if form.validate_on_submit():
         if commit_or_flash(lambda: services.answer(idea, current_user, state=form.state.data, text=form.answer.data),
                            _("The answer was published.")):
             return _back(idea)
-    elif not idea.answerable_by(current_user):
-        return _render_show(idea, 403, answer_form=form)
     return _render_show(idea, 422, answer_form=form)
 
 
