@@ -20,6 +20,7 @@ from tracker.core.events import Event
 from tracker.core.i18n import local_today
 from tracker.core.services import ServiceError
 from tracker.extensions import db
+from tracker.ideas import wg_link
 from tracker.ideas.models import (
     ANSWER_STATES,
     CATEGORIES,
@@ -369,10 +370,8 @@ def promote_to_wg(idea: Idea, user: User, *, identifier: str, name: str):
 
     _check_promotable(idea, user)
     wg = create_wg(identifier=identifier, name=name or idea.title, description=wg_description(idea), creator=user)
-    for field, value in (("phase", "launch"), ("purpose", idea.title + "\n\n" + (idea.body or "")),
-                         ("origin", _("Idea box post #%(id)s", id=idea.id))):
-        if hasattr(wg, field):  # the WG charter fields, where the charter feature is installed
-            setattr(wg, field, value)
+    wg_link.fill_charter(wg, purpose=idea.title + "\n\n" + (idea.body or ""),
+                         origin_note=_("Idea box post #%(id)s", id=idea.id) + " " + idea.title)
     idea.wg_id = wg.id
     journal(idea, user, "wg_id", None, wg.identifier)
     return wg

@@ -14,7 +14,7 @@ from tracker.core.i18n import local_today
 from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
 from tracker.extensions import db
-from tracker.ideas import queries, services
+from tracker.ideas import queries, services, wg_link
 from tracker.ideas.forms import AnswerForm, AssignForm, CommentForm, DoneForm, IdeaForm, MergeForm, PromoteWGForm
 from tracker.ideas.models import CATEGORIES, KINDS, STATES, Idea, IdeaAttachment, IdeaComment, IdeaJournal, IdeaVoteAudit
 
@@ -157,6 +157,7 @@ def _render_show(idea: Idea, status: int = 200, **given):
         journals=journals, moderator=Idea.moderates(current_user), answerable=idea.answerable_by(current_user),
         can_promote=(Idea.moderates(current_user) or current_user.is_dx_office), today=local_today(),
         field_labels=FIELD_LABELS, journal_value=journal_value,
+        wg_status=wg_link.wg_status(idea.wg, local_today()) if idea.wg else {},
         **_forms(idea, **given),
     ), status
 
