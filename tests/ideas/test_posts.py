@@ -86,3 +86,14 @@ def test_overdue_answers_are_listed_per_section(client, make, login):
     login(make.user())
     page = client.get("/ideas/overdue").get_data(as_text=True)
     assert "総務課" in page and "期限切れの提案" in page and "まだ期限内" not in page
+
+
+def test_anonymous_author_stays_hidden_in_comments_and_history(client, make, login):
+    from tracker.ideas import services
+
+    author = make.user(name="匿名 希望")
+    idea = make.idea(author=author, title="押印の廃止", anonymous=True)
+    services.add_comment(idea, author, "補足です")
+    login(make.user())
+    page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert "補足です" in page and "匿名 希望" not in page

@@ -43,8 +43,10 @@ def idea_json(idea: Idea) -> dict:
 
 
 def comment_json(comment) -> dict:
+    hidden = comment.author_id == comment.idea.author_id and not comment.idea.author_shown_to(current_user)
     return {"id": comment.id, "parent_id": comment.parent_id, "body": comment.body,
-            "author": {"id": comment.author.id, "name": comment.author.name}, "created_at": comment.created_at.isoformat()}
+            "author": None if hidden else {"id": comment.author.id, "name": comment.author.name},
+            "created_at": comment.created_at.isoformat()}
 
 
 def _load(idea_id: int) -> Idea:

@@ -11,7 +11,7 @@ from tracker.core.i18n import local_today
 from tracker.extensions import db
 from tracker.ideas import services
 from tracker.ideas.demo_data import DUPLICATE, POSTS, PROMOTED_WG
-from tracker.ideas.models import Idea, IdeaVote
+from tracker.ideas.models import Idea, IdeaComment, IdeaJournal, IdeaVote
 
 
 def _section(ctx, name: str) -> Section:
@@ -35,6 +35,18 @@ def _votes(idea: Idea, users: dict, count: int, age_days: int) -> None:
     now = utcnow()
     for n, row in enumerate(db.session.scalars(select(IdeaVote).where(IdeaVote.idea_id == idea.id).order_by(IdeaVote.id))):
         row.created_at = now - timedelta(days=age_days * (n + 1) / (len(voters) + 1))
+
+
+def _backdate(idea: Idea, age_days: int) -> None:
+    """Spread the post's comments and history over its life (the demo builds them all today)."""
+    rows = sorted([*db.session.scalars(select(IdeaJournal).where(IdeaJournal.idea_id == idea.id)),
+                   *db.session.scalars(select(IdeaComment).where(IdeaComment.idea_id == idea.id))],
+                  key=lambda r: (r.created_at, isinstance(r, IdeaJournal)))
+    start = utcnow() - timedelta(days=age_days)
+    for n, row in enumerate(rows):
+        row.created_at = start + timedelta(days=age_days * n / (len(rows) + 1))
+        if isinstance(row, IdeaComment):
+            row.updated_at = row.created_at
 
 
 def load(ctx) -> None:
@@ -63,6 +75,7 @@ def load(ctx) -> None:
             services.answer(idea, users[answerer], state="accepted" if state == "done" else state, text=answer)
         if state == "done":
             services.mark_done(idea, users[answerer], "アイデアボックスの運用を開始しました。")
+        _backdate(idea, age)
         posted[title] = idea
     db.session.flush()
 

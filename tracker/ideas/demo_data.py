@@ -82,7 +82,7 @@ POSTS = [
     (
         "手続をスマホで完結できるよう、申請フォームを統一してほしい", "problem", "service", "市民課", "kondo", False,
         "課ごとに申請フォームの作り方が違い、住民からも問い合わせが多いです。",
-        "new", None, None, None, 5, [], 1,
+        "reviewing", None, None, -3, 5, [], 30,
     ),
 ]
 

@@ -124,9 +124,18 @@ class Idea(TimestampMixin, db.Model):
         return self._staff(user) and (user.id == self.author_id or user.is_idea_moderator)
 
     def author_name_for(self, user) -> str:
+        return self.name_for(self.author, user)
+
+    def name_for(self, person, viewer) -> str:
+        """``person``'s name as ``viewer`` sees it next to this post: the author of an anonymous post stays
+        anonymous in comments and history too."""
         from flask_babel import gettext as _
 
-        return self.author.name if self.author_shown_to(user) else _("Anonymous")
+        if person is None:
+            return "—"
+        if person.id == self.author_id and not self.author_shown_to(viewer):
+            return _("Anonymous")
+        return person.name
 
     def answerable_by(self, user) -> bool:
         """Official answers come from the section that owns the process."""

@@ -203,7 +203,7 @@ def add_comment(idea: Idea, user: User, body: str, parent_id: int | None = None)
     mentioned = _mentioned(comment.body, user)
     if mentioned:
         events.emit(Event(
-            kind="idea.mentioned", title=_l("%(name)s mentioned you on the idea box: %(title)s", name=user.name, title=idea.title),
+            kind="idea.mentioned", title=_l("%(name)s mentioned you on the idea box: %(title)s", name=idea.name_for(user, None), title=idea.title),
             url=f"{idea_url(idea)}#comment-{comment.id}", actor=user, recipients=mentioned, body=comment.body,
             data={"idea_id": idea.id, "comment_id": comment.id},
         ))
