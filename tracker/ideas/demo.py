@@ -47,6 +47,8 @@ def _backdate(idea: Idea, age_days: int) -> None:
         row.created_at = start + timedelta(days=age_days * n / (len(rows) + 1))
         if isinstance(row, IdeaComment):
             row.updated_at = row.created_at
+        elif row.field == "answer":
+            idea.answered_at = row.created_at
 
 
 def load(ctx) -> None:

@@ -51,6 +51,12 @@ def journal_value(field: str, value):
         return _("yes") if value == "True" else _("no")
     if field == "body":
         return "…"
+    if field == "answer_due":
+        from datetime import date
+
+        from tracker.core.i18n import format_day
+
+        return format_day(date.fromisoformat(value))
     return value
 
 
@@ -210,71 +216,68 @@ def edit_comment(comment_id: int):
     return render_template("ideas/comment_form.html", form=form, idea=idea, comment=comment)
 
 
+def _form_action(idea_id: int, form_class, form_name: str, change, success, may=None, refusal=None):
+    """The actions on the post page: load the post, check ``may`` (403, with ``refusal`` shown), validate
+    the form, run ``change(idea, form)`` and go back to the post, or show the post again with the form
+    as typed and the messages."""
+    idea = load_idea(idea_id)
+    form = form_class()
+    if may is not None and not may(idea):
+        if refusal is None:
+            abort(403)
+        flash(refusal, "error")
+        return _render_show(idea, 403, **{form_name: form})
+    if form.validate_on_submit() and commit_or_flash(lambda: change(idea, form), success):
+        return _back(idea)
+    return _render_show(idea, 422, **{form_name: form})
+
+
 @bp.post("/ideas/<int:idea_id>/assign")
 @login_required
 def assign(idea_id: int):
-    idea = load_idea(idea_id)
-    if not Idea.moderates(current_user):
-        abort(403)
-    form = AssignForm()
-    if form.validate_on_submit():
-        if commit_or_flash(lambda: services.assign(idea, current_user, section_id=form.section_id.data, due=form.answer_due.data),
-                           _("The post was sent to the section.")):
-            return _back(idea)
-    return _render_show(idea, 422, assign_form=form)
+    return _form_action(
+        idea_id, AssignForm, "assign_form",
+        lambda idea, form: services.assign(idea, current_user, section_id=form.section_id.data, due=form.answer_due.data),
+        _("The post was sent to the section."), may=lambda idea: Idea.moderates(current_user),
+    )
 
 
 @bp.post("/ideas/<int:idea_id>/answer")
 @login_required
 def answer(idea_id: int):
-    idea = load_idea(idea_id)
-    form = AnswerForm()
-    if not idea.answerable_by(current_user):
-        flash(_("Only staff of the section that owns the process can answer."), "error")
-        return _render_show(idea, 403, answer_form=form)
-    if form.validate_on_submit():
-        if commit_or_flash(lambda: services.answer(idea, current_user, state=form.state.data, text=form.answer.data),
-                           _("The answer was published.")):
-            return _back(idea)
-    return _render_show(idea, 422, answer_form=form)
+    return _form_action(
+        idea_id, AnswerForm, "answer_form",
+        lambda idea, form: services.answer(idea, current_user, state=form.state.data, text=form.answer.data),
+        _("The answer was published."), may=lambda idea: idea.answerable_by(current_user),
+        refusal=_("Only staff of the section that owns the process can answer."),
+    )
 
 
 @bp.post("/ideas/<int:idea_id>/done")
 @login_required
 def done(idea_id: int):
-    idea = load_idea(idea_id)
-    form = DoneForm()
-    if form.validate_on_submit():
-        if commit_or_flash(lambda: services.mark_done(idea, current_user, form.note.data), _("The post was marked as implemented.")):
-            return _back(idea)
-    return _render_show(idea, 422, done_form=form)
+    return _form_action(idea_id, DoneForm, "done_form", lambda idea, form: services.mark_done(idea, current_user, form.note.data),
+                        _("The post was marked as implemented."))
 
 
 @bp.post("/ideas/<int:idea_id>/merge")
 @login_required
 def merge(idea_id: int):
-    idea = load_idea(idea_id)
-    if not Idea.moderates(current_user):
-        abort(403)
-    form = MergeForm()
-    if form.validate_on_submit():
-        original = db.session.get(Idea, form.original_id.data)
-        if commit_or_flash(lambda: services.merge(idea, original, current_user), _("The post was merged.")):
-            return _back(idea)
-    return _render_show(idea, 422, merge_form=form)
+    return _form_action(
+        idea_id, MergeForm, "merge_form",
+        lambda idea, form: services.merge(idea, db.session.get(Idea, form.original_id.data), current_user),
+        _("The post was merged."), may=lambda idea: Idea.moderates(current_user),
+    )
 
 
 @bp.post("/ideas/<int:idea_id>/promote")
 @login_required
 def promote(idea_id: int):
-    idea = load_idea(idea_id)
-    form = PromoteWGForm()
-    if form.validate_on_submit():
-        wg = commit_or_flash(lambda: services.promote_to_wg(idea, current_user, identifier=form.identifier.data, name=form.name.data),
-                             _("A new WG was started from this idea."))
-        if wg:
-            return _back(idea)
-    return _render_show(idea, 422, promote_form=form)
+    return _form_action(
+        idea_id, PromoteWGForm, "promote_form",
+        lambda idea, form: services.promote_to_wg(idea, current_user, identifier=form.identifier.data, name=form.name.data),
+        _("A new WG was started from this idea."),
+    )
 
 
 @bp.get("/ideas/<int:idea_id>/votes")
