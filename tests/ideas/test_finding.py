@@ -61,6 +61,10 @@ def test_rankings(make, db):
     assert order("newest")[0] == "回答済"
     assert order("discussed")[0] == "新しい注目"
     assert "回答済" not in order("unanswered")
+    full, _total = queries.listing(viewer, queries.Filters(sort="trending"), limit=None)
+    for offset in range(len(full)):  # pages cut across the ranked posts and the rest alike
+        page, _total = queries.listing(viewer, queries.Filters(sort="trending"), offset=offset, limit=2)
+        assert [i.id for i in page] == [i.id for i in full[offset:offset + 2]]
     scores = queries.trending_scores([old, fresh])
     assert scores[old.id] == 0 and scores[fresh.id] > 0
 

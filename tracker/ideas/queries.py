@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select, true
+from sqlalchemy.orm import selectinload
 
+from tracker.accounts.models import Section
 from tracker.core import textsearch
 from tracker.core.db import utcnow
 from tracker.core.models import SearchDocument
@@ -48,14 +50,18 @@ class Filters:
 
 
 def _search_condition(q: str):
-    """Posts whose own text or whose comments match ``q``; ``None`` when the query has no term."""
+    """Posts whose own text or whose comments match ``q``; ``None`` when the query has no term. The matching
+    ids are read first: SQLite plans the full-text subquery inside IN (...) badly (10x slower)."""
     found = textsearch.matches(q, ["idea", "idea_comment"])
     if found is None:
         return None
-    docs = select(SearchDocument.kind, SearchDocument.object_id).join(found, found.c.id == SearchDocument.id).subquery()
-    own = select(docs.c.object_id).where(docs.c.kind == "idea")
-    via_comment = select(IdeaComment.idea_id).join(docs, and_(docs.c.kind == "idea_comment", docs.c.object_id == IdeaComment.id))
-    return or_(Idea.id.in_(own), Idea.id.in_(via_comment))
+    rows = db.session.execute(select(SearchDocument.kind, SearchDocument.object_id).join(found, found.c.id == SearchDocument.id))
+    idea_ids, comment_ids = set(), []
+    for kind, object_id in rows:
+        (idea_ids.add(object_id) if kind == "idea" else comment_ids.append(object_id))
+    if comment_ids:
+        idea_ids.update(db.session.scalars(select(IdeaComment.idea_id).where(IdeaComment.id.in_(comment_ids))))
+    return Idea.id.in_(sorted(idea_ids))
 
 
 def filtered(user, filters: Filters):
@@ -79,42 +85,66 @@ def filtered(user, filters: Filters):
     return stmt
 
 
-def trending_scores(ideas: list[Idea], now=None) -> dict[int, float]:
+def _recent_votes(id_filter, since):
+    """(idea id, created_at, votes counted since ``since``) for the posts with any such vote."""
+    return db.session.execute(
+        select(Idea.id, Idea.created_at, func.count(IdeaVote.id))
+        .join(IdeaVote, IdeaVote.idea_id == Idea.id)
+        .where(id_filter, IdeaVote.created_at >= since, IdeaVote.user_id != Idea.author_id)
+        .group_by(Idea.id, Idea.created_at)
+    ).all()
+
+
+def trending_score(recent_votes: int, created_at, now) -> float:
     """Hacker-News-like: votes cast in the last 30 days / (hours since posting + 2) ^ 1.5."""
+    hours = max((now - created_at).total_seconds() / 3600, 0)
+    return recent_votes / (hours + 2) ** TRENDING_GRAVITY
+
+
+def trending_scores(ideas: list[Idea], now=None) -> dict[int, float]:
     now = now or utcnow()
-    since = now - TRENDING_WINDOW
-    ids = [i.id for i in ideas]
-    recent: dict[int, int] = {}
-    if ids:
-        author_of = {i.id: i.author_id for i in ideas}
-        rows = db.session.execute(
-            select(IdeaVote.idea_id, IdeaVote.user_id).where(IdeaVote.idea_id.in_(ids), IdeaVote.created_at >= since)
-        )
-        for idea_id, user_id in rows:
-            if user_id != author_of[idea_id]:
-                recent[idea_id] = recent.get(idea_id, 0) + 1
-    scores = {}
-    for idea in ideas:
-        hours = max((now - idea.created_at).total_seconds() / 3600, 0)
-        scores[idea.id] = recent.get(idea.id, 0) / (hours + 2) ** TRENDING_GRAVITY
+    scores = {idea.id: 0.0 for idea in ideas}
+    for idea_id, created_at, votes in _recent_votes(Idea.id.in_(list(scores)), now - TRENDING_WINDOW):
+        scores[idea_id] = trending_score(votes, created_at, now)
     return scores
+
+
+def _trending_page(stmt, offset: int, limit: int | None) -> list[Idea]:
+    """Posts with votes in the window ranked by score, then the others newest first. Only the ranked ids
+    are sorted in Python; the rest is paged by the database."""
+    now = utcnow()
+    matching = Idea.id.in_(stmt.with_only_columns(Idea.id).order_by(None))
+    scored = [(trending_score(v, created, now), created, i) for i, created, v in _recent_votes(matching, now - TRENDING_WINDOW)]
+    ranked = [i for _score, _created, i in sorted(scored, key=lambda r: (-r[0], -r[1].timestamp(), -r[2]))]
+    end = None if limit is None else offset + limit
+    page_ids = ranked[offset:end]
+    if limit is None or len(page_ids) < limit:
+        rest = stmt.with_only_columns(Idea.id).where(Idea.id.not_in(ranked) if ranked else true()) \
+            .order_by(Idea.created_at.desc(), Idea.id.desc()).offset(max(0, offset - len(ranked)))
+        if limit is not None:
+            rest = rest.limit(limit - len(page_ids))
+        page_ids += list(db.session.scalars(rest))
+    loaded = {i.id: i for i in db.session.scalars(_with_related(select(Idea).where(Idea.id.in_(page_ids))))}
+    return [loaded[i] for i in page_ids]
+
+
+def _with_related(stmt):
+    return stmt.options(selectinload(Idea.section).selectinload(Section.department), selectinload(Idea.author),
+                        selectinload(Idea.wg))
 
 
 def listing(user, filters: Filters, offset: int = 0, limit: int | None = 25) -> tuple[list[Idea], int]:
     stmt = filtered(user, filters)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     if filters.sort == "trending":
-        ideas = list(db.session.scalars(stmt))
-        scores = trending_scores(ideas)
-        ideas.sort(key=lambda i: (-scores[i.id], -i.created_at.timestamp(), -i.id))
-        return ideas[offset: None if limit is None else offset + limit], total
+        return _trending_page(stmt, offset, limit), total
     order = {
         "popular": (Idea.vote_count.desc(), Idea.created_at.desc(), Idea.id.desc()),
         "newest": (Idea.created_at.desc(), Idea.id.desc()),
         "discussed": (Idea.comment_count.desc(), Idea.created_at.desc(), Idea.id.desc()),
         "unanswered": (Idea.vote_count.desc(), Idea.created_at.asc(), Idea.id.asc()),
     }[filters.sort]
-    stmt = stmt.order_by(*order).offset(offset)
+    stmt = _with_related(stmt).order_by(*order).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(db.session.scalars(stmt)), total
