@@ -2,7 +2,7 @@
 
 Revision ID: 0030_ideas
 Revises: 0010_tickets
-Create Date: 2026-11-22 19:00:13.775194
+Create Date: 2026-11-22 19:15:45.922176
 
 """
 from alembic import op
@@ -45,6 +45,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_ideas_author_id_users'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['merged_into_id'], ['ideas.id'], name=op.f('fk_ideas_merged_into_id_ideas'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_ideas_section_id_sections'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_ideas_ticket_id_tickets'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['wg_id'], ['working_groups.id'], name=op.f('fk_ideas_wg_id_working_groups'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ideas'))
     )
@@ -55,6 +56,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_ideas_merged_into_id'), ['merged_into_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ideas_section_id'), ['section_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ideas_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ideas_ticket_id'), ['ticket_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ideas_vote_count'), ['vote_count'], unique=False)
         batch_op.create_index(batch_op.f('ix_ideas_wg_id'), ['wg_id'], unique=False)
 
@@ -166,6 +168,7 @@ def downgrade():
     with op.batch_alter_table('ideas', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ideas_wg_id'))
         batch_op.drop_index(batch_op.f('ix_ideas_vote_count'))
+        batch_op.drop_index(batch_op.f('ix_ideas_ticket_id'))
         batch_op.drop_index(batch_op.f('ix_ideas_state'))
         batch_op.drop_index(batch_op.f('ix_ideas_section_id'))
         batch_op.drop_index(batch_op.f('ix_ideas_merged_into_id'))

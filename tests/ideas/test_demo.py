@@ -15,5 +15,5 @@ def test_demo_loads_twice_with_seed_proposals_in_several_states(app, db):
         assert word in titles
     states = {i.state for i in ideas}
     assert {"new", "reviewing", "accepted", "partly", "rejected", "returned", "done"} <= states
-    assert any(i.kind == "problem" for i in ideas) and any(i.merged_into_id for i in ideas) and any(i.wg_id for i in ideas)
+    assert any(i.kind == "problem" for i in ideas) and any(i.merged_into_id for i in ideas) and any(i.wg_id for i in ideas) and any(i.ticket_id for i in ideas)
     assert sum(i.vote_count for i in ideas) > 50

@@ -86,3 +86,29 @@ def test_vote_rows_stay_unique_after_merge(make, db):
     services.vote(b, voter)
     services.merge(b, a, moderator)
     assert len(list(db.session.scalars(select(IdeaVote).where(IdeaVote.user_id == voter.id)))) == 1
+
+
+def test_accepted_idea_becomes_a_ticket_in_a_wg(client, make, login, db):
+    from tracker.tickets.models import Ticket
+
+    moderator = make.user(org_roles=[OrgRole.IDEA_MODERATOR])
+    wg = make.wg(name="窓口改善WG", members={moderator: "WG責任者"})
+    idea = make.idea(title="窓口の予約制", body="待ち時間を減らす", state="accepted")
+    login(moderator)
+    path = f"/ideas/{idea.id}"
+    page = client.get(path).get_data(as_text=True)
+    assert "窓口改善WG" in page  # offered in the ticket form
+    client.post(f"{path}/promote-ticket", data={"wg_id": wg.id, "tracker_id": 1, "csrf_token": csrf_token(client, path)})
+    ticket = db.session.get(Ticket, idea.ticket_id)
+    assert ticket.subject == "窓口の予約制" and ticket.wg_id == wg.id and "待ち時間を減らす" in ticket.description
+    page = client.get(path).get_data(as_text=True)
+    assert f"/issues/{ticket.id}" in page
+
+
+def test_ticket_promotion_needs_the_right_to_add_tickets(make):
+    outsider = make.user(org_roles=[OrgRole.IDEA_MODERATOR])
+    wg = make.wg()
+    idea = make.idea(state="accepted")
+    with pytest.raises(ServiceError):
+        services.promote_to_ticket(idea, outsider, wg=wg)
+    assert idea.ticket_id is None

@@ -37,6 +37,7 @@ def idea_json(idea: Idea) -> dict:
         "comment_count": idea.comment_count,
         "merged_into_id": idea.merged_into_id,
         "wg": {"id": idea.wg.id, "identifier": idea.wg.identifier, "name": idea.wg.name} if idea.wg else None,
+        "ticket_id": idea.ticket_id,
         "created_at": idea.created_at.isoformat(),
         "updated_at": idea.updated_at.isoformat(),
     }
@@ -215,7 +216,8 @@ OPENAPI_SCHEMAS = {
             "voted": {"type": "boolean", "description": "Whether the caller voted"},
             "comment_count": {"type": "integer"},
             "merged_into_id": {"type": ["integer", "null"]},
-            "wg": {"type": ["object", "null"], "description": "The WG started from the idea"},
+            "wg": {"type": ["object", "null"], "description": "The WG started from the idea (or holding its ticket)"},
+            "ticket_id": {"type": ["integer", "null"], "description": "The ticket made from the idea"},
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
         },

@@ -10,7 +10,7 @@ from tracker.core.db import utcnow
 from tracker.core.i18n import local_today
 from tracker.extensions import db
 from tracker.ideas import services
-from tracker.ideas.demo_data import DUPLICATE, POSTS, PROMOTED_WG
+from tracker.ideas.demo_data import DUPLICATE, POSTS, PROMOTED_WG, TICKET_IN_WG
 from tracker.ideas.models import Idea, IdeaComment, IdeaJournal, IdeaVote
 
 
@@ -95,6 +95,10 @@ def load(ctx) -> None:
     if promoted.wg_id is None and ctx.shared.get("wgs", {}).get(identifier) is None:
         wg = services.promote_to_wg(promoted, moderator, identifier=identifier, name=name)
         ctx.shared.setdefault("wgs", {})[identifier] = wg
+    ticketed = posted[POSTS[1][0]]
+    target = ctx.shared.get("wgs", {}).get(TICKET_IN_WG)
+    if ticketed.ticket_id is None and target is not None:
+        services.promote_to_ticket(ticketed, users["admin"], wg=target)
     db.session.flush()
     ctx.shared["ideas"] = posted
     ctx.logins.append(("suzuki", "交通政策課 主事 (idea-box author: 公式LINE)"))

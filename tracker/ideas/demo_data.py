@@ -92,3 +92,4 @@ DUPLICATE = (
     "ホームページを見に行かなくても、必要な情報が届くようにしてほしいです。", 5,
 )
 PROMOTED_WG = ("hojokin-db", "補助金データベースWG")
+TICKET_IN_WG = "core-nw"  # デジタルワークプレイス becomes a ticket of the コアNW（外で働く）WG

@@ -59,6 +59,20 @@ class MergeForm(FlaskForm):
     original_id = IntegerField(_l("Number of the original post"), validators=[InputRequired()])
 
 
+class PromoteTicketForm(FlaskForm):
+    wg_id = SelectField(_l("WG"), coerce=int)
+    tracker_id = SelectField(_l("Tracker"), coerce=int)
+
+    def __init__(self, user, *args, **kwargs):
+        from tracker.tickets.models import Tracker
+        from tracker.wg.models import WorkingGroup
+
+        super().__init__(*args, **kwargs)
+        wgs = db.session.scalars(select(WorkingGroup).where(WorkingGroup.with_permission(user, "add_issues")).order_by(WorkingGroup.name))
+        self.wg_id.choices = [(0, _l("(choose)"))] + [(wg.id, wg.name) for wg in wgs]
+        self.tracker_id.choices = [(t.id, t.name) for t in db.session.scalars(select(Tracker).order_by(Tracker.position))]
+
+
 class PromoteWGForm(FlaskForm):
     name = StringField(_l("WG name"), validators=[InputRequired(), Length(max=200)])
     identifier = StringField(_l("Identifier"), validators=[InputRequired(), Length(max=100)])

@@ -58,13 +58,14 @@ class Idea(TimestampMixin, db.Model):
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"), index=True)
     wg_id: Mapped[int | None] = mapped_column(ForeignKey("working_groups.id", ondelete="SET NULL"), index=True)
-    ticket_id: Mapped[int | None] = mapped_column(Integer)  # a ticket made from it (tickets feature)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"), index=True)
 
     section: Mapped["Section | None"] = relationship()  # noqa: F821
     author: Mapped["User"] = relationship(foreign_keys=[author_id])  # noqa: F821
     answered_by: Mapped["User | None"] = relationship(foreign_keys=[answered_by_id])  # noqa: F821
     merged_into: Mapped["Idea | None"] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
     wg: Mapped["WorkingGroup | None"] = relationship()  # noqa: F821
+    ticket: Mapped["Ticket | None"] = relationship()  # noqa: F821
     attachments: Mapped[list["IdeaAttachment"]] = relationship(
         back_populates="idea", cascade="all, delete-orphan", order_by="IdeaAttachment.id"
     )

@@ -365,6 +365,24 @@ def wg_description(idea: Idea) -> str:
     return "\n".join(lines)
 
 
+def promote_to_ticket(idea: Idea, user: User, *, wg, tracker_id: int | None = None):
+    """A ticket in an existing WG, made by the tickets feature's own service (its permission rules apply:
+    the user needs "add tickets" in that WG)."""
+    from tracker.tickets.models import Tracker
+    from tracker.tickets.services import create_ticket
+
+    _check_promotable(idea, user)
+    if wg is None:
+        raise IdeaError(_("Choose the WG for the ticket."))
+    if tracker_id is None:
+        tracker_id = db.session.scalar(select(Tracker.id).order_by(Tracker.position, Tracker.id))
+    ticket = create_ticket(user, wg, {"tracker_id": tracker_id, "subject": idea.title[:255], "description": wg_description(idea)})
+    idea.ticket_id = ticket.id
+    idea.wg_id = wg.id
+    journal(idea, user, "ticket_id", None, ticket.id)
+    return ticket
+
+
 def promote_to_wg(idea: Idea, user: User, *, identifier: str, name: str):
     from tracker.wg.services import create_wg
 

@@ -15,7 +15,16 @@ from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
 from tracker.extensions import db
 from tracker.ideas import queries, services, wg_link
-from tracker.ideas.forms import AnswerForm, AssignForm, CommentForm, DoneForm, IdeaForm, MergeForm, PromoteWGForm
+from tracker.ideas.forms import (
+    AnswerForm,
+    AssignForm,
+    CommentForm,
+    DoneForm,
+    IdeaForm,
+    MergeForm,
+    PromoteTicketForm,
+    PromoteWGForm,
+)
 from tracker.ideas.models import CATEGORIES, KINDS, STATES, Idea, IdeaAttachment, IdeaComment, IdeaJournal, IdeaVoteAudit
 
 bp = Blueprint("ideas", __name__)
@@ -149,6 +158,7 @@ def _forms(idea: Idea, **given) -> dict:
         "done_form": DoneForm(formdata=None),
         "merge_form": MergeForm(formdata=None),
         "promote_form": PromoteWGForm(formdata=None, name=idea.title, identifier=f"idea-{idea.id}"),
+        "ticket_form": PromoteTicketForm(current_user, formdata=None),
     }
     forms.update(given)
     return forms
@@ -277,6 +287,19 @@ def promote(idea_id: int):
         idea_id, PromoteWGForm, "promote_form",
         lambda idea, form: services.promote_to_wg(idea, current_user, identifier=form.identifier.data, name=form.name.data),
         _("A new WG was started from this idea."),
+    )
+
+
+@bp.post("/ideas/<int:idea_id>/promote-ticket")
+@login_required
+def promote_ticket(idea_id: int):
+    from tracker.wg.models import WorkingGroup
+
+    return _form_action(
+        idea_id, lambda: PromoteTicketForm(current_user), "ticket_form",
+        lambda idea, form: services.promote_to_ticket(idea, current_user, wg=db.session.get(WorkingGroup, form.wg_id.data or 0),
+                                                      tracker_id=form.tracker_id.data),
+        _("A ticket was made from this idea."),
     )
 
 
