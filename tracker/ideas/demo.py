@@ -49,6 +49,10 @@ def _backdate(idea: Idea, age_days: int) -> None:
             row.updated_at = row.created_at
         elif row.field == "answer":
             idea.answered_at = row.created_at
+    comments = {row.id: row for row in rows if isinstance(row, IdeaComment)}
+    for row in rows:
+        if isinstance(row, IdeaJournal) and row.field == "comment":
+            row.created_at = comments[int(row.new_value)].created_at
 
 
 def load(ctx) -> None:
