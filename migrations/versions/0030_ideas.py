@@ -2,7 +2,7 @@
 
 Revision ID: 0030_ideas
 Revises: 0010_tickets
-Create Date: 2026-11-22 19:15:45.922176
+Create Date: 2026-11-22 19:20:23.291511
 
 """
 from alembic import op
@@ -31,6 +31,7 @@ def upgrade():
     sa.Column('anonymous', sa.Boolean(), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('answer_due', sa.Date(), nullable=True),
+    sa.Column('overdue_reported_for', sa.Date(), nullable=True),
     sa.Column('answer', sa.Text(), nullable=True),
     sa.Column('answered_at', tracker.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('answered_by_id', sa.Integer(), nullable=True),

@@ -110,3 +110,36 @@ def test_assign_in_the_past_is_refused(make):
     assert idea.state == "new"
     with pytest.raises(ServiceError):
         services.assign(idea, make.user(), section_id=make.section().id, due=local_today())
+
+
+def test_comment_edits_are_journaled_and_only_by_their_author(client, make, login, db):
+    from tracker.ideas.models import IdeaJournal
+
+    idea = make.idea()
+    writer = make.user()
+    comment = services.add_comment(idea, writer, "最初の文")
+    with pytest.raises(ServiceError):
+        services.update_comment(comment, make.user(), "他人の編集")
+    login(writer)
+    path = f"/ideas/comments/{comment.id}/edit"
+    client.post(path, data={"body": "直した文", "csrf_token": csrf_token(client, path)})
+    assert comment.body == "直した文"
+    entry = db.session.scalar(select(IdeaJournal).where(IdeaJournal.idea_id == idea.id, IdeaJournal.field == "comment_edited"))
+    assert (entry.old_value, entry.new_value) == ("最初の文", "直した文")
+
+
+def test_overdue_answers_are_reported_once_to_the_section_and_moderators(make, received):
+    from tracker.core import events
+
+    section = make.section()
+    staff = make.user(section=section)
+    idea, moderator = _assigned(make, section)
+    idea.answer_due = local_today() - timedelta(days=1)
+    check = events.periodic_checks()["ideas.answer_overdue"]
+    check()
+    check()
+    reports = [e for e in received if e.kind == "idea.answer_overdue"]
+    assert len(reports) == 1 and {staff, moderator} <= set(reports[0].recipients)
+    idea.answer_due = local_today() - timedelta(days=2)  # a new due date that also passed: reported again
+    check()
+    assert len([e for e in received if e.kind == "idea.answer_overdue"]) == 2

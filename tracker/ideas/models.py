@@ -51,6 +51,7 @@ class Idea(TimestampMixin, db.Model):
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(20), default="new", index=True)
     answer_due: Mapped[date | None] = mapped_column(Date)
+    overdue_reported_for: Mapped[date | None] = mapped_column(Date)  # the due date the overdue check reported
     answer: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

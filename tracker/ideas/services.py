@@ -426,3 +426,35 @@ def add_attachment(idea: Idea, user: User, storage):
     db.session.flush()
     journal(idea, user, "attachment", None, attachment.filename)
     return attachment
+
+
+# -- periodic check -------------------------------------------------------------------------------
+
+def report_overdue_answers(today: date | None = None) -> int:
+    """Tell the owning section (and the moderators) about posts whose answer is overdue; each due date is
+    reported once, so running the check again emits nothing new. Returns the number reported."""
+    from tracker.accounts.models import OrgRole, UserOrgRole
+
+    today = today or local_today()
+    overdue = db.session.scalars(
+        select(Idea).where(Idea.state == "reviewing", Idea.answer_due < today, Idea.merged_into_id.is_(None),
+                           (Idea.overdue_reported_for.is_(None)) | (Idea.overdue_reported_for != Idea.answer_due))
+    ).all()
+    if not overdue:
+        return 0
+    moderators = list(db.session.scalars(
+        select(User).join(UserOrgRole, UserOrgRole.user_id == User.id)
+        .where(UserOrgRole.role == OrgRole.IDEA_MODERATOR, User.active.is_(True))
+    ))
+    for idea in overdue:
+        staff = list(db.session.scalars(select(User).where(User.section_id == idea.section_id, User.active.is_(True))))
+        events.emit(Event(
+            kind="idea.answer_overdue",
+            title=_l("The answer to an idea-box post is overdue (due %(due)s): %(title)s", due=idea.answer_due.isoformat(), title=idea.title),
+            url=idea_url(idea), recipients=[*staff, *moderators], data={"idea_id": idea.id, "section_id": idea.section_id},
+        ))
+        idea.overdue_reported_for = idea.answer_due
+    return len(overdue)
+
+
+events.register_periodic_check("ideas.answer_overdue", report_overdue_answers)
