@@ -131,3 +131,18 @@ class Factories:
         field = CustomField(name=name or f"項目{n}", field_format=field_format, **fields)
         field.trackers = list(trackers) if trackers is not None else list(self.db.session.scalars(select(Tracker)))
         return self._save(field)
+
+    def idea(self, author=None, **fields):
+        """An idea-box post (提案 by default), made through the service so that it is journaled and indexed."""
+        from tracker.ideas import services as idea_services
+
+        n = next(_counter)
+        fields.setdefault("kind", "idea")
+        fields.setdefault("title", f"アイデア {n}")
+        fields.setdefault("category", "work")
+        extra = {k: fields.pop(k) for k in ("state", "answer_due", "answer") if k in fields}
+        idea = idea_services.create_idea(author or self.user(), **fields)
+        for key, value in extra.items():
+            setattr(idea, key, value)
+        self.db.session.flush()
+        return idea

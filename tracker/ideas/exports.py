@@ -1,0 +1,42 @@
+"""The committee's list of posts (with the filters of the page) as an XLSX workbook (openpyxl)."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from tracker.ideas.models import Idea
+
+
+def ideas_workbook(ideas: list[Idea], viewer) -> BytesIO:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Idea box")
+    headers = [_("No."), _("Kind"), _("Title"), _("Category"), _("Section that owns the process"), _("Author"),
+               _("State"), _("Votes"), _("Comments"), _("Answer due"), _("Official answer"), _("Posted"), _("WG")]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for idea in ideas:
+        sheet.append([
+            idea.id, str(idea.kind_label), idea.title, str(idea.category_label),
+            idea.section.full_name if idea.section else "", idea.author_name_for(viewer), str(idea.state_label),
+            idea.vote_count, idea.comment_count, idea.answer_due, idea.answer or "",
+            idea.created_at.replace(tzinfo=None), idea.wg.name if idea.wg else "",
+        ])
+    widths = [6, 10, 40, 16, 24, 14, 12, 8, 8, 12, 50, 18, 24]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        row[10].alignment = Alignment(wrap_text=True, vertical="top")
+        row[9].number_format = "yyyy-mm-dd"
+        row[11].number_format = "yyyy-mm-dd hh:mm"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    stream = BytesIO()
+    workbook.save(stream)
+    stream.seek(0)
+    return stream
