@@ -1,0 +1,255 @@
+"""Finding people: search by skill, certification, past section, availability and free text, ranked by
+fit with the reasons; and candidates for a help request. Every condition on a profile part is guarded by
+``Profile.part_visible`` so that nobody finds a person through a part they may not see."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from tracker.accounts.models import User
+from tracker.core import textsearch
+from tracker.core.i18n import format_day as day
+from tracker.core.i18n import local_today
+from tracker.core.models import SearchDocument
+from tracker.extensions import db
+from tracker.talent.models import (
+    PARTS, CareerEntry, Certification, Engagement, HelpRequest, Importance, Profile, ProfileSkill, Skill,
+)
+from tracker.talent.services import DOCUMENT_KINDS, part_texts
+
+
+@dataclass
+class Criteria:
+    skills: list[tuple[Skill, int]] = field(default_factory=list)  # (skill, minimum level)
+    certification: str = ""
+    past_section: str = ""
+    available: bool = False  # willing to help, and not past "available until"
+    min_share: int = 0  # at least this share of time (%)
+    text: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.skills or self.certification or self.past_section or self.available or self.min_share or self.text.strip())
+
+
+@dataclass
+class Result:
+    profile: Profile
+    score: float
+    reasons: list[str]
+
+
+def _like(value: str) -> str:
+    return "%" + value.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+TEXT_MATCH_LIMIT = 1000
+
+
+def _text_matches(viewer, text: str) -> dict[int, float] | None:
+    """{profile id: rank} of the profiles whose visible parts match the free text (the best
+    ``TEXT_MATCH_LIMIT``). Run on its own: FTS5's bm25() may not be aggregated inside a larger query."""
+    found = textsearch.matches(text, kinds=list(DOCUMENT_KINDS.values()))
+    if found is None:
+        return None
+    allowed = or_(
+        SearchDocument.kind == DOCUMENT_KINDS["basic"],
+        *[and_(SearchDocument.kind == DOCUMENT_KINDS[p], Profile.part_visible(viewer, p)) for p in PARTS],
+    )
+    ranks: dict[int, float] = {}
+    rows = db.session.execute(
+        select(SearchDocument.object_id, found.c.rank)
+        .join(found, found.c.id == SearchDocument.id)
+        .join(Profile, Profile.id == SearchDocument.object_id)
+        .where(allowed)
+    )
+    for profile_id, rank in rows:
+        ranks[profile_id] = max(ranks.get(profile_id, float("-inf")), float(rank or 0))
+    best = sorted(ranks.items(), key=lambda item: -item[1])[:TEXT_MATCH_LIMIT]
+    return dict(best)
+
+
+def search_statement(viewer, criteria: Criteria):
+    """SELECT (profile id, score) of the matching profiles, best first."""
+    score = literal(0.0)
+    stmt = select(Profile.id).join(User, User.id == Profile.user_id).where(User.active.is_(True))
+    if criteria.skills:
+        stmt = stmt.where(Profile.part_visible(viewer, "skills"))
+    for skill, minimum in criteria.skills:
+        entry = aliased(ProfileSkill)
+        stmt = stmt.join(entry, and_(entry.profile_id == Profile.id, entry.skill_id == skill.id, entry.level >= minimum))
+        score = score + 10 + (entry.level - minimum) * 3 + case((entry.can_help.is_(True), 3), else_=0)
+    if criteria.certification.strip():
+        stmt = stmt.where(Profile.part_visible(viewer, "certifications"), exists(
+            select(Certification.id).where(Certification.profile_id == Profile.id,
+                                           func.lower(Certification.name).like(_like(criteria.certification), escape="\\"))
+        ))
+        score = score + 5
+    if criteria.past_section.strip():
+        stmt = stmt.where(Profile.part_visible(viewer, "career"), exists(
+            select(CareerEntry.id).where(CareerEntry.profile_id == Profile.id,
+                                         func.lower(CareerEntry.section_name).like(_like(criteria.past_section), escape="\\"))
+        ))
+        score = score + 5
+    if criteria.available or criteria.min_share:
+        stmt = stmt.where(
+            Profile.part_visible(viewer, "availability"),
+            Profile.willing_to_help.is_(True),
+            Profile.time_share >= max(criteria.min_share, 1),
+            or_(Profile.available_until.is_(None), Profile.available_until >= local_today()),
+        )
+        score = score + 5 + Profile.time_share / 10.0
+    if criteria.text.strip():
+        matched = _text_matches(viewer, criteria.text)
+        if not matched:
+            return None
+        stmt = stmt.where(Profile.id.in_(list(matched)))
+        # the text rank orders within equal scores: at most +1, so it never outweighs a matched criterion
+        top = max(matched.values()) or 1.0
+        score = score + 5 + case({pid: round(rank / top, 3) if top > 0 else 0 for pid, rank in matched.items()},
+                                 value=Profile.id, else_=0)
+    return stmt.add_columns(score.label("score")).order_by(score.desc(), User.name_kana, User.id)
+
+
+def search(viewer, criteria: Criteria, offset: int = 0, limit: int = 50) -> tuple[int, list[Result]]:
+    stmt = search_statement(viewer, criteria)
+    if stmt is None:
+        return 0, []
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.execute(stmt.offset(offset).limit(limit)).all()
+    profiles = {p.id: p for p in load_profiles([r[0] for r in rows])}
+    return total, [Result(profiles[r[0]], float(r[1] or 0), reasons(profiles[r[0]], viewer, criteria)) for r in rows]
+
+
+def load_profiles(ids: list[int]) -> list[Profile]:
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        select(Profile).where(Profile.id.in_(ids)).options(
+            selectinload(Profile.user).selectinload(User.section),
+            selectinload(Profile.skills), selectinload(Profile.certifications), selectinload(Profile.career),
+        )
+    ))
+
+
+def _period(started, ended) -> str:
+    return f"{day(started)}〜{day(ended) if ended else _('now')}"
+
+
+def reasons(profile: Profile, viewer, criteria: Criteria) -> list[str]:
+    """Why ``profile`` matched, in words, from the parts ``viewer`` may see."""
+    out = []
+    for skill, minimum in criteria.skills:
+        entry = next((s for s in profile.skills if s.skill_id == skill.id), None)
+        if entry is not None:
+            text = _("%(skill)s level %(level)s (at least %(minimum)s)", skill=skill.name, level=entry.level, minimum=minimum)
+            if entry.can_help:
+                text += " · " + _("can help")
+            out.append(text)
+    if criteria.certification.strip():
+        wanted = criteria.certification.strip().lower()
+        for c in profile.certifications:
+            if wanted in c.name.lower():
+                out.append(_("Certification: %(name)s", name=c.name) + (f" ({day(c.acquired_on)})" if c.acquired_on else ""))
+    if criteria.past_section.strip():
+        wanted = criteria.past_section.strip().lower()
+        for c in profile.career:
+            if wanted in c.section_name.lower():
+                out.append(_("Worked at %(section)s (%(period)s)", section=c.section_name, period=_period(c.started_on, c.ended_on)))
+    if criteria.available or criteria.min_share:
+        out.append(availability_text(profile))
+    if criteria.text.strip():
+        terms = textsearch.query_terms(criteria.text)
+        texts = part_texts(profile)
+        labels = part_labels()
+        parts = [labels.get(part, _("Name and section")) for part, text in texts.items()
+                 if (part == "basic" or profile.part_visible_to(viewer, part))
+                 and any(term in textsearch.normalize(text) for term in terms)]
+        out.append(_("“%(text)s” found in: %(parts)s", text=criteria.text.strip(), parts=", ".join(parts) or _("the profile")))
+    return out
+
+
+def availability_text(profile: Profile) -> str:
+    if not profile.willing_to_help:
+        return _("Not available for help at the moment")
+    text = _("Can help %(share)s%% of the week", share=profile.time_share)
+    if profile.available_until:
+        text += " " + _("until %(date)s", date=day(profile.available_until))
+    return text
+
+
+def part_labels() -> dict[str, str]:
+    return {
+        "skills": _("Skills"), "certifications": _("Certifications"), "career": _("Career history"),
+        "achievements": _("Achievements"), "availability": _("Availability"), "basic": _("Name and section"),
+    }
+
+
+# -- candidates for a help request -------------------------------------------------------------------
+
+def importance_label(value: int) -> str:
+    return {Importance.REQUIRED: _("required"), Importance.IMPORTANT: _("important"), Importance.NICE: _("nice to have")}.get(value, "")
+
+
+def candidates(request: HelpRequest, viewer, limit: int = 20) -> list[Result]:
+    """People who could help, ranked by skill fit (importance × level), then availability; each explained.
+    Only the parts ``viewer`` may see are considered."""
+    skill_ids = [need.skill_id for need in request.needs]
+    if not skill_ids:
+        return []
+    engaged = select(Engagement.user_id).where(Engagement.request_id == request.id)
+    ids = db.session.scalars(
+        select(Profile.id).distinct().join(User, User.id == Profile.user_id)
+        .join(ProfileSkill, ProfileSkill.profile_id == Profile.id)
+        .where(ProfileSkill.skill_id.in_(skill_ids), User.active.is_(True), Profile.user_id != request.requester_id,
+               Profile.user_id.not_in(engaged), Profile.part_visible(viewer, "skills"))
+    ).all()
+    results = [_fit(profile, request, viewer) for profile in load_profiles(list(ids))]
+    results.sort(key=lambda r: (-r.score, r.profile.user.name_kana or r.profile.user.name))
+    return results[:limit]
+
+
+def _fit(profile: Profile, request: HelpRequest, viewer) -> Result:
+    score, best, reasons_ = 0.0, 0.0, []
+    levels = {s.skill_id: s for s in profile.skills}
+    for need in request.needs:
+        weight = int(need.importance)
+        best += weight * (10 + 2 * (5 - need.min_level) + 2)
+        entry = levels.get(need.skill_id)
+        label = importance_label(need.importance)
+        if entry is None:
+            if need.importance == Importance.REQUIRED:
+                reasons_.append(_("No %(skill)s (%(importance)s)", skill=need.skill.name, importance=label))
+            continue
+        if entry.level >= need.min_level:
+            score += weight * (10 + 2 * (entry.level - need.min_level))
+            reasons_.append(_("%(skill)s level %(level)s, needed %(minimum)s (%(importance)s)",
+                              skill=need.skill.name, level=entry.level, minimum=need.min_level, importance=label))
+        else:
+            score += weight * 3 * entry.level / need.min_level
+            reasons_.append(_("%(skill)s level %(level)s, below the needed %(minimum)s",
+                              skill=need.skill.name, level=entry.level, minimum=need.min_level))
+        if entry.can_help:
+            score += 2 * weight
+    best += 18
+    if profile.part_visible_to(viewer, "availability"):
+        if profile.willing_to_help and (profile.available_until is None or profile.available_until >= local_today()):
+            score += 10
+            if profile.time_share >= request.time_share:
+                score += 5
+            else:
+                reasons_.append(_("Offers %(offered)s%% of the week, %(needed)s%% needed", offered=profile.time_share, needed=request.time_share))
+            if request.ends_on is None or profile.available_until is None or profile.available_until >= request.ends_on:
+                score += 3
+            else:
+                reasons_.append(_("Available only until %(date)s", date=day(profile.available_until)))
+            reasons_.append(availability_text(profile))
+        else:
+            reasons_.append(_("Not available for help at the moment"))
+    else:
+        reasons_.append(_("Availability not shown to you"))
+    return Result(profile, round(100 * score / best) if best else 0, reasons_)
