@@ -47,30 +47,26 @@ def _like(value: str) -> str:
     return "%" + value.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-TEXT_MATCH_LIMIT = 1000
+RANKED_TEXT_MATCHES = 200
 
 
-def _text_matches(viewer, text: str) -> dict[int, float] | None:
-    """{profile id: rank} of the profiles whose visible parts match the free text (the best
-    ``TEXT_MATCH_LIMIT``). Run on its own: FTS5's bm25() may not be aggregated inside a larger query."""
+def _text_matches(viewer, text: str):
+    """(subquery of the profile ids whose visible parts match the free text, {profile id: rank} of the
+    best ``RANKED_TEXT_MATCHES``). The ranks are read on their own: FTS5's bm25() may not be used inside
+    an aggregate of a larger query."""
     found = textsearch.matches(text, kinds=list(DOCUMENT_KINDS.values()))
     if found is None:
-        return None
+        return None, {}
     allowed = or_(
         SearchDocument.kind == DOCUMENT_KINDS["basic"],
         *[and_(SearchDocument.kind == DOCUMENT_KINDS[p], Profile.part_visible(viewer, p)) for p in PARTS],
     )
+    base = (select(SearchDocument.object_id).join(found, found.c.id == SearchDocument.id)
+            .join(Profile, Profile.id == SearchDocument.object_id).where(allowed))
     ranks: dict[int, float] = {}
-    rows = db.session.execute(
-        select(SearchDocument.object_id, found.c.rank)
-        .join(found, found.c.id == SearchDocument.id)
-        .join(Profile, Profile.id == SearchDocument.object_id)
-        .where(allowed)
-    )
-    for profile_id, rank in rows:
+    for profile_id, rank in db.session.execute(base.add_columns(found.c.rank).order_by(found.c.rank.desc()).limit(RANKED_TEXT_MATCHES * 3)):
         ranks[profile_id] = max(ranks.get(profile_id, float("-inf")), float(rank or 0))
-    best = sorted(ranks.items(), key=lambda item: -item[1])[:TEXT_MATCH_LIMIT]
-    return dict(best)
+    return base, ranks
 
 
 def search_statement(viewer, criteria: Criteria):
@@ -104,14 +100,15 @@ def search_statement(viewer, criteria: Criteria):
         )
         score = score + 5 + Profile.time_share / 10.0
     if criteria.text.strip():
-        matched = _text_matches(viewer, criteria.text)
-        if not matched:
+        matched, ranks = _text_matches(viewer, criteria.text)
+        if matched is None:
             return None
-        stmt = stmt.where(Profile.id.in_(list(matched)))
-        # the text rank orders within equal scores: at most +1, so it never outweighs a matched criterion
-        top = max(matched.values()) or 1.0
-        score = score + 5 + case({pid: round(rank / top, 3) if top > 0 else 0 for pid, rank in matched.items()},
-                                 value=Profile.id, else_=0)
+        stmt = stmt.where(Profile.id.in_(matched))
+        score = score + 5
+        if ranks:  # the text rank orders within equal scores: at most +1, never more than a matched criterion
+            low, high = min(ranks.values()), max(ranks.values())
+            spread = (high - low) or 1.0
+            score = score + case({pid: round((rank - low) / spread, 3) for pid, rank in ranks.items()}, value=Profile.id, else_=0)
     return stmt.add_columns(score.label("score")).order_by(score.desc(), User.name_kana, User.id)
 
 
@@ -164,7 +161,7 @@ def reasons(profile: Profile, viewer, criteria: Criteria) -> list[str]:
         out.append(availability_text(profile))
     if criteria.text.strip():
         terms = textsearch.query_terms(criteria.text)
-        texts = part_texts(profile)
+        texts = part_texts(profile, with_contributions=False)
         labels = part_labels()
         parts = [labels.get(part, _("Name and section")) for part, text in texts.items()
                  if (part == "basic" or profile.part_visible_to(viewer, part))

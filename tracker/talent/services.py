@@ -180,7 +180,7 @@ def contributions(profile: Profile) -> list[Engagement]:
     ))
 
 
-def part_texts(profile: Profile) -> dict[str, str]:
+def part_texts(profile: Profile, with_contributions: bool = True) -> dict[str, str]:
     user = profile.user
     section = user.section.full_name if user.section else ""
     return {
@@ -188,7 +188,8 @@ def part_texts(profile: Profile) -> dict[str, str]:
         "skills": " ".join(f"{s.skill.name} {' '.join(s.skill.synonym_list)}" for s in profile.skills),
         "certifications": " ".join(c.name for c in profile.certifications),
         "career": " ".join(f"{c.section_name} {c.description}" for c in profile.career),
-        "achievements": "\n".join([profile.achievements or ""] + [f"{e.request.title} {e.outcome}" for e in contributions(profile)]),
+        "achievements": "\n".join([profile.achievements or ""] + (
+            [f"{e.request.title} {e.outcome}" for e in contributions(profile)] if with_contributions else [])),
         "availability": "",
     }
 
