@@ -8,9 +8,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from tracker.accounts.models import User
+from tracker.accounts.models import Section, User
 from tracker.core import textsearch
 from tracker.core.i18n import format_day as day
 from tracker.core.i18n import local_today
@@ -116,8 +116,9 @@ def search(viewer, criteria: Criteria, offset: int = 0, limit: int = 50) -> tupl
     stmt = search_statement(viewer, criteria)
     if stmt is None:
         return 0, []
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = db.session.execute(stmt.offset(offset).limit(limit)).all()
+    # the total comes with the page (a window count) to save a round trip; a page past the end counts apart
+    rows = db.session.execute(stmt.add_columns(func.count().over().label("total")).offset(offset).limit(limit)).all()
+    total = rows[0][2] if rows else db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     profiles = {p.id: p for p in load_profiles([r[0] for r in rows])}
     return total, [Result(profiles[r[0]], float(r[1] or 0), reasons(profiles[r[0]], viewer, criteria)) for r in rows]
 
@@ -127,7 +128,7 @@ def load_profiles(ids: list[int]) -> list[Profile]:
         return []
     return list(db.session.scalars(
         select(Profile).where(Profile.id.in_(ids)).options(
-            selectinload(Profile.user).selectinload(User.section),
+            joinedload(Profile.user).joinedload(User.section).joinedload(Section.department),
             selectinload(Profile.skills), selectinload(Profile.certifications), selectinload(Profile.career),
         )
     ))
