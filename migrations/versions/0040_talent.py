@@ -2,7 +2,7 @@
 
 Revision ID: 0040_talent
 Revises: 0003_search
-Create Date: 2026-11-22 18:58:16.425373
+Create Date: 2026-11-22 19:11:37.358715
 
 """
 from alembic import op
@@ -38,6 +38,7 @@ def upgrade():
     sa.Column('requester_id', sa.Integer(), nullable=False),
     sa.Column('section_id', sa.Integer(), nullable=True),
     sa.Column('wg_id', sa.Integer(), nullable=True),
+    sa.Column('ticket_id', sa.Integer(), nullable=True),
     sa.Column('time_share', sa.Integer(), nullable=False),
     sa.Column('starts_on', sa.Date(), nullable=False),
     sa.Column('ends_on', sa.Date(), nullable=True),
@@ -55,6 +56,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_talent_help_requests_requester_id'), ['requester_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_talent_help_requests_section_id'), ['section_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_talent_help_requests_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_talent_help_requests_ticket_id'), ['ticket_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_talent_help_requests_wg_id'), ['wg_id'], unique=False)
 
     op.create_table('talent_profiles',
@@ -199,6 +201,7 @@ def downgrade():
     op.drop_table('talent_profiles')
     with op.batch_alter_table('talent_help_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_talent_help_requests_wg_id'))
+        batch_op.drop_index(batch_op.f('ix_talent_help_requests_ticket_id'))
         batch_op.drop_index(batch_op.f('ix_talent_help_requests_status'))
         batch_op.drop_index(batch_op.f('ix_talent_help_requests_section_id'))
         batch_op.drop_index(batch_op.f('ix_talent_help_requests_requester_id'))

@@ -34,6 +34,7 @@ def request_json(r: HelpRequest) -> dict:
         "requester": {"id": r.requester.id, "name": r.requester.name},
         "section": r.section.name if r.section else None,
         "wg": {"id": wg.id, "identifier": wg.identifier, "name": wg.name} if wg else None,
+        "ticket_id": r.ticket_id if services.linked_ticket(r, current_user) is not None else None,
         "time_share": r.time_share, "starts_on": r.starts_on, "ends_on": r.ends_on,
         "needs": [{"skill": n.skill.name, "skill_id": n.skill_id, "min_level": n.min_level, "importance": n.importance} for n in r.needs],
         "helpers": [{"user_id": e.user_id, "name": e.user.name, "status": e.status.value} for e in r.engagements],
@@ -136,13 +137,17 @@ def create_request():
         wg = db.session.scalar(select(WorkingGroup).where(WorkingGroup.identifier == str(body["wg"])))
         if wg is None or not wg.visible_to(current_user):
             problems.append(_("Unknown WG: %(wg)s", wg=body["wg"]))
+    ticket_id = body.get("ticket_id")
+    if ticket_id is not None and (not isinstance(ticket_id, int) or isinstance(ticket_id, bool)):
+        problems.append(_("There is no ticket #%(id)s that you can see.", id=ticket_id))
     starts_on = _date(body.get("starts_on"), "starts_on", problems)
     ends_on = _date(body.get("ends_on"), "ends_on", problems)
     if problems:
         return json_errors(problems)
     try:
         r = services.save_request(None, requester=current_user, title=str(body.get("title") or ""), description=str(body.get("description") or ""),
-                                  time_share=body.get("time_share"), starts_on=starts_on, ends_on=ends_on, needs=needs, wg=wg)
+                                  time_share=body.get("time_share"), starts_on=starts_on, ends_on=ends_on, needs=needs, wg=wg,
+                                  ticket_id=ticket_id)
     except ServiceError as error:
         db.session.rollback()
         return json_errors(error)
@@ -195,6 +200,7 @@ OPENAPI_SCHEMAS = {
             "section": {"type": ["string", "null"]}, "time_share": {"type": "integer"}, "starts_on": {"type": "string", "format": "date"},
             "ends_on": {"type": ["string", "null"], "format": "date"},
             "wg": {"type": ["object", "null"]},
+            "ticket_id": {"type": ["integer", "null"], "description": "the linked ticket, when the caller may see it"},
             "needs": {"type": "array", "items": {"type": "object", "properties": {"skill": {"type": "string"}, "min_level": {"type": "integer"}, "importance": {"type": "integer", "enum": [1, 2, 3]}}}},
         },
     },
@@ -231,6 +237,7 @@ OPENAPI_PATHS = {
                      "title": {"type": "string"}, "description": {"type": "string"}, "time_share": {"type": "integer", "minimum": 1, "maximum": 100},
                      "starts_on": {"type": "string", "format": "date"}, "ends_on": {"type": "string", "format": "date"},
                      "wg": {"type": "string", "description": "identifier of a WG whose members the caller manages"},
+                     "ticket_id": {"type": "integer", "description": "a ticket the caller can see (when tickets are installed)"},
                      "needs": {"type": "array", "items": {"type": "object", "properties": {"skill": {"type": "string"}, "min_level": {"type": "integer"}, "importance": {"type": "integer"}}}}}}}}},
                  "responses": {"201": _ok("Created", {"type": "object", "properties": {"help_request": {"$ref": "#/components/schemas/HelpRequest"}}}),
                                "422": {"$ref": "#/components/responses/Invalid"}, **_UNAUTH}},

@@ -70,6 +70,7 @@ class HelpRequestForm(FlaskForm):
     starts_on = DateField(_l("From"), validators=[Optional()])
     ends_on = DateField(_l("Until"), validators=[Optional()])
     wg_id = SelectField(_l("Working group"), coerce=int, default=0)
+    ticket_id = IntegerField(_l("Ticket number"), validators=[Optional()])
     needs = FieldList(FormField(NeedForm), min_entries=3, max_entries=6)
 
 

@@ -223,12 +223,41 @@ def _check_request(title, time_share, starts_on, ends_on, needs) -> list[str]:
     return problems
 
 
+def tickets_installed() -> bool:
+    from tracker import FEATURES
+
+    return "tickets" in FEATURES
+
+
+def find_ticket(ticket_id: int):
+    """The ticket with this id, or None (also when the tickets feature is not installed)."""
+    if not tickets_installed():
+        return None
+    from tracker.tickets.models import Ticket
+
+    return db.session.get(Ticket, ticket_id)
+
+
+def linked_ticket(request: HelpRequest, user):
+    """The request's ticket when it exists and ``user`` may see it."""
+    if request.ticket_id is None:
+        return None
+    ticket = find_ticket(request.ticket_id)
+    return ticket if ticket is not None and ticket.visible_to(user) else None
+
+
 def save_request(request: HelpRequest | None, *, requester: User, title: str, description: str, time_share,
-                 starts_on: date | None, ends_on: date | None, needs: list[tuple], wg=None) -> HelpRequest:
-    """``needs``: (Skill, min level, importance 1–3). ``wg`` must be one where the requester manages members."""
+                 starts_on: date | None, ends_on: date | None, needs: list[tuple], wg=None,
+                 ticket_id: int | None = None) -> HelpRequest:
+    """``needs``: (Skill, min level, importance 1–3). ``wg`` must be one where the requester manages members;
+    ``ticket_id`` a ticket the requester can see."""
     problems = _check_request(title, time_share, starts_on, ends_on, needs)
     if wg is not None and not wg.allows(requester, "manage_members"):
         problems.append(_("You can link only WGs whose members you manage."))
+    if ticket_id is not None:
+        ticket = find_ticket(ticket_id)
+        if ticket is None or not ticket.visible_to(requester):
+            problems.append(_("There is no ticket #%(id)s that you can see.", id=ticket_id))
     if problems:
         raise TalentError(problems)
     if request is None:
@@ -237,6 +266,7 @@ def save_request(request: HelpRequest | None, *, requester: User, title: str, de
     request.title, request.description = title.strip(), description or ""
     request.time_share, request.starts_on, request.ends_on = time_share, starts_on, ends_on
     request.wg = wg
+    request.ticket_id = ticket_id
     request.needs = [RequestSkill(skill=s, skill_id=s.id, min_level=lv, importance=imp) for s, lv, imp in needs]
     db.session.flush()
     return request

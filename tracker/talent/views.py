@@ -231,12 +231,14 @@ def edit_request(request_id: int | None = None):
         saved = commit_or_flash(lambda: services.save_request(
             help_request, requester=current_user, title=form.title.data, description=form.description.data,
             time_share=form.time_share.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data, needs=needs, wg=wg,
+            ticket_id=form.ticket_id.data if services.tickets_installed() else None,
         ), _("The help request was saved."))
         if saved:
             return redirect(url_for(".show_request", request_id=saved.id))
     elif request.method == "POST":
         flash(_("Please correct the marked fields."), "error")
-    return render_template("talent/request_form.html", form=form, help_request=help_request)
+    return render_template("talent/request_form.html", form=form, help_request=help_request,
+                           tickets=services.tickets_installed())
 
 
 @bp.get("/requests/<int:request_id>")
@@ -247,6 +249,7 @@ def show_request(request_id: int):
     candidates = queries.candidates(help_request, current_user) if manage and help_request.status == RequestStatus.OPEN else []
     return render_template(
         "talent/request.html", r=help_request, manage=manage, candidates=candidates,
+        ticket=services.linked_ticket(help_request, current_user),
         mine=next((e for e in help_request.engagements if e.user_id == current_user.id), None),
         may_approve=lambda e: may_approve(current_user, e.user), chiefs_of=chiefs_of,
         wg_visible=help_request.wg is not None and help_request.wg.visible_to(current_user),
@@ -320,6 +323,7 @@ def complete(engagement_id: int):
     help_request = engagement.request
     return render_template(
         "talent/request.html", r=help_request, manage=help_request.manageable_by(current_user), candidates=[],
+        ticket=services.linked_ticket(help_request, current_user),
         mine=None, may_approve=lambda e: may_approve(current_user, e.user), chiefs_of=chiefs_of,
         wg_visible=help_request.wg is not None and help_request.wg.visible_to(current_user),
         importance=queries.importance_label, message_form=MessageForm(), complete_form=form, completing=engagement.id,
