@@ -53,7 +53,7 @@ def load(db):
     from tracker.core.textsearch import bigrams
     from tracker.talent import services
     from tracker.talent.demo_data import CERTIFICATIONS, SKILLS
-    from tracker.talent.models import CareerEntry, Certification, Profile, ProfileSkill, Skill
+    from tracker.talent.models import CareerEntry, Certification, Profile, ProfileSkill
 
     rng = random.Random(6)
     skills = [services.save_skill(None, name=n, category=c, synonyms=s) for c, n, s in SKILLS]

@@ -1,4 +1,3 @@
-from datetime import date
 
 from tests.conftest import csrf_token
 from tracker.talent.models import Profile, Visibility

@@ -16,7 +16,6 @@ from tracker.extensions import db
 from tracker.talent import queries, services
 from tracker.talent.models import HelpRequest, Profile, RequestStatus, Skill
 from tracker.talent.presenters import jsonable, profile_data
-from tracker.talent.views import criteria_from, skills_list
 from tracker.wg.models import WorkingGroup
 
 bp = api_blueprint("talent_api", __name__)
@@ -44,7 +43,7 @@ def request_json(r: HelpRequest) -> dict:
 @bp.get("/talent/skills")
 @api_login_required
 def list_skills():
-    return jsonify(skills=[{"id": s.id, "name": s.name, "category": s.category, "synonyms": s.synonym_list} for s in skills_list()])
+    return jsonify(skills=[{"id": s.id, "name": s.name, "category": s.category, "synonyms": s.synonym_list} for s in queries.skills_list()])
 
 
 @bp.get("/talent/profiles")
@@ -62,14 +61,7 @@ def list_profiles():
 @bp.get("/talent/profiles/<int:user_id>")
 @api_login_required
 def show_profile(user_id: int):
-    user = db.session.get(User, user_id)
-    if user is None or not user.active:
-        abort(404)
-    profile = services.profile_for(user, create=False)
-    if profile is None:
-        from tracker.talent.views import blank_profile
-
-        profile = blank_profile(user)
+    profile = services.displayed_profile(user_id) or abort(404)
     return jsonify(profile=_profile_json(profile))
 
 
@@ -77,7 +69,10 @@ def show_profile(user_id: int):
 @api_login_required
 def search():
     offset, limit = paging()
-    criteria = criteria_from(request.args)
+    try:
+        criteria = queries.criteria_from(request.args)
+    except queries.UnknownSkill as error:
+        return json_errors([str(error)], 400)
     total, results = (0, []) if criteria.empty else queries.search(current_user, criteria, offset=offset, limit=limit)
     return jsonify(results=[{"score": round(r.score, 2), "reasons": r.reasons, "profile": _profile_json(r.profile)} for r in results],
                    total_count=total, offset=offset, limit=limit)

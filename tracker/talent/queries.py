@@ -4,7 +4,6 @@ fit with the reasons; and candidates for a help request. Every condition on a pr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, exists, func, literal, or_, select
@@ -19,7 +18,10 @@ from tracker.extensions import db
 from tracker.talent.models import (
     PARTS, CareerEntry, Certification, Engagement, HelpRequest, Importance, Profile, ProfileSkill, Skill,
 )
-from tracker.talent.services import DOCUMENT_KINDS, part_texts
+from tracker.talent.services import DOCUMENT_KINDS, part_texts, resolve_skill
+
+
+SEARCH_SKILL_ROWS = 3  # skill / minimum-level pairs on the search form
 
 
 @dataclass
@@ -34,6 +36,43 @@ class Criteria:
     @property
     def empty(self) -> bool:
         return not (self.skills or self.certification or self.past_section or self.available or self.min_share or self.text.strip())
+
+
+class UnknownSkill(ValueError):
+    pass
+
+
+def skills_list() -> list[Skill]:
+    return list(db.session.scalars(select(Skill).order_by(Skill.category, Skill.position, Skill.name)))
+
+
+def to_int(value, default=0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def criteria_from(args) -> Criteria:
+    """Search criteria from query parameters: skill_N / level_N (N = 1..3) or skill=name:level (API)."""
+    criteria = Criteria(
+        certification=(args.get("certification") or "").strip(), past_section=(args.get("past_section") or "").strip(),
+        available=args.get("available") in ("1", "true", "on", "y"), min_share=max(0, min(100, to_int(args.get("min_share")))),
+        text=(args.get("q") or "").strip(),
+    )
+    for n in range(1, SEARCH_SKILL_ROWS + 1):
+        skill = db.session.get(Skill, to_int(args.get(f"skill_{n}")))
+        if skill is not None:
+            criteria.skills.append((skill, max(1, min(5, to_int(args.get(f"level_{n}"), 1)))))
+    for value in args.getlist("skill"):
+        name, _sep, level = value.partition(":")
+        skill = resolve_skill(name)
+        if skill is None:
+            raise UnknownSkill(_("Unknown skill: %(name)s", name=name))
+        criteria.skills.append((skill, max(1, min(5, to_int(level, 1)))))
+    return criteria
+
+
 
 
 @dataclass

@@ -71,6 +71,23 @@ def profile_for(user: User, create: bool = True) -> Profile | None:
     return profile
 
 
+def blank_profile(user: User) -> Profile:
+    """A profile not yet saved: only the account's data, every part visible by default."""
+    profile = Profile(user_id=user.id, achievements="", willing_to_help=False, time_share=0)
+    profile.user = user
+    for part in PARTS:
+        setattr(profile, f"{part}_visibility", Visibility.EVERYONE)
+    return profile
+
+
+def displayed_profile(user_id: int) -> Profile | None:
+    """The profile of an active user (unsaved when they have none yet); None when there is no such user."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        return None
+    return profile_for(user, create=False) or blank_profile(user)
+
+
 def _check_level(level, problems: list[str]) -> None:
     if not isinstance(level, int) or not 1 <= level <= 5:
         problems.append(_("The level must be between 1 and 5."))
@@ -119,10 +136,14 @@ def set_skill(profile: Profile, skill: Skill | None, level, can_help: bool = Fal
     return entry
 
 
-def remove_skill(profile: Profile, entry_id: int) -> None:
-    profile.skills = [s for s in profile.skills if s.id != entry_id]
+def _remove(profile: Profile, collection: str, entry_id: int) -> None:
+    setattr(profile, collection, [item for item in getattr(profile, collection) if item.id != entry_id])
     db.session.flush()
     reindex(profile)
+
+
+def remove_skill(profile: Profile, entry_id: int) -> None:
+    _remove(profile, "skills", entry_id)
 
 
 def add_certification(profile: Profile, name: str, acquired_on: date | None) -> Certification:
@@ -139,9 +160,7 @@ def add_certification(profile: Profile, name: str, acquired_on: date | None) -> 
 
 
 def remove_certification(profile: Profile, certification_id: int) -> None:
-    profile.certifications = [c for c in profile.certifications if c.id != certification_id]
-    db.session.flush()
-    reindex(profile)
+    _remove(profile, "certifications", certification_id)
 
 
 def check_period(started_on: date | None, ended_on: date | None) -> list[str]:
@@ -167,9 +186,7 @@ def add_career(profile: Profile, section_name: str, started_on: date | None, end
 
 
 def remove_career(profile: Profile, entry_id: int) -> None:
-    profile.career = [c for c in profile.career if c.id != entry_id]
-    db.session.flush()
-    reindex(profile)
+    _remove(profile, "career", entry_id)
 
 
 def contributions(profile: Profile) -> list[Engagement]:

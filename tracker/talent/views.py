@@ -19,7 +19,7 @@ from tracker.talent.forms import (
     SkillEntryForm, SkillForm, level_choices,
 )
 from tracker.talent.models import (
-    PARTS, Engagement, EngagementStatus, HelpRequest, Profile, RequestStatus, Skill, Visibility, chiefs_of, may_approve,
+    PARTS, Engagement, EngagementStatus, HelpRequest, RequestStatus, Skill, chiefs_of, may_approve,
 )
 from tracker.talent.presenters import profile_data
 from tracker.wg.models import WorkingGroup
@@ -29,66 +29,33 @@ blueprints = [bp]
 nav_items = [NavItem("talent.index", _l("Talent bank"), section="/talent")]
 admin_tabs = [AdminTab("skills", _l("Skills"), "talent.skills", order=40)]
 
-SEARCH_SKILL_ROWS = 3
 
-
-def skills_list() -> list[Skill]:
-    return list(db.session.scalars(select(Skill).order_by(Skill.category, Skill.position, Skill.name)))
 
 
 def skill_choices(blank: str | None = None) -> list[tuple[int, str]]:
     choices = [(0, blank)] if blank is not None else []
-    return choices + [(s.id, f"{s.category} / {s.name}" if s.category else s.name) for s in skills_list()]
-
-
-def _int(value, default=0) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+    return choices + [(s.id, f"{s.category} / {s.name}" if s.category else s.name) for s in queries.skills_list()]
 
 
 def criteria_from(args) -> queries.Criteria:
-    """Search criteria from query parameters: skill_N / level_N (N = 1..3) or skill=name:level (API)."""
-    criteria = queries.Criteria(
-        certification=(args.get("certification") or "").strip(), past_section=(args.get("past_section") or "").strip(),
-        available=args.get("available") in ("1", "true", "on", "y"), min_share=max(0, min(100, _int(args.get("min_share")))),
-        text=(args.get("q") or "").strip(),
-    )
-    for n in range(1, SEARCH_SKILL_ROWS + 1):
-        skill = db.session.get(Skill, _int(args.get(f"skill_{n}")))
-        if skill is not None:
-            criteria.skills.append((skill, max(1, min(5, _int(args.get(f"level_{n}"), 1)))))
-    for value in args.getlist("skill"):
-        name, _sep, level = value.partition(":")
-        skill = services.resolve_skill(name)
-        if skill is None:
-            abort(400, _("Unknown skill: %(name)s", name=name))
-        criteria.skills.append((skill, max(1, min(5, _int(level, 1)))))
-    return criteria
-
-
-def blank_profile(user: User) -> Profile:
-    """A profile not yet saved: only the account's data, every part visible by default."""
-    profile = Profile(user_id=user.id, achievements="", willing_to_help=False, time_share=0)
-    profile.user = user
-    for part in PARTS:
-        setattr(profile, f"{part}_visibility", Visibility.EVERYONE)
-    return profile
+    try:
+        return queries.criteria_from(args)
+    except queries.UnknownSkill as error:
+        abort(400, str(error))
 
 
 @bp.get("")
 @login_required
 def index():
     criteria = criteria_from(request.args)
-    offset = max(0, _int(request.args.get("offset")))
+    offset = max(0, queries.to_int(request.args.get("offset")))
     total, results = (0, []) if criteria.empty else queries.search(current_user, criteria, offset=offset, limit=50)
     open_requests = db.session.scalars(
         select(HelpRequest).where(HelpRequest.status == RequestStatus.OPEN).order_by(HelpRequest.created_at.desc()).limit(5)
     ).all()
     return render_template(
         "talent/index.html", criteria=criteria, results=results, total=total, offset=offset,
-        skills=skills_list(), levels=level_choices(), rows=range(1, SEARCH_SKILL_ROWS + 1),
+        skills=queries.skills_list(), levels=level_choices(), rows=range(1, queries.SEARCH_SKILL_ROWS + 1),
         data_for=lambda p: profile_data(p, current_user), open_requests=open_requests,
         pending_approvals=len(_pending_for(current_user)),
     )
@@ -111,11 +78,8 @@ def export():
 @bp.get("/people/<int:user_id>")
 @login_required
 def profile(user_id: int):
-    user = db.session.get(User, user_id)
-    if user is None or not user.active:
-        abort(404)
-    profile = services.profile_for(user, create=False) or blank_profile(user)
-    return render_template("talent/profile.html", user=user, data=profile_data(profile, current_user),
+    profile = services.displayed_profile(user_id) or abort(404)
+    return render_template("talent/profile.html", user=profile.user, data=profile_data(profile, current_user),
                            editable=profile.editable_by(current_user), labels=queries.part_labels(),
                            availability=queries.availability_text(profile))
 
@@ -129,7 +93,7 @@ def me():
 @bp.route("/me/edit", methods=["GET", "POST"])
 @login_required
 def edit():
-    profile = services.profile_for(current_user, create=False) or blank_profile(current_user)
+    profile = services.displayed_profile(current_user.id)
     action = request.form.get("action", "")
     posted = request.method == "POST"
     form = ProfileForm(obj=profile if not (posted and action == "profile") else None, prefix="p")
@@ -140,7 +104,7 @@ def edit():
     skill_form.skill_id.choices = skill_choices(_("(choose)"))
     cert_form, career_form = CertificationForm(prefix="c"), CareerForm(prefix="h")
 
-    def saved_profile() -> Profile:
+    def saved_profile():
         return services.profile_for(current_user)
 
     done = None
@@ -166,7 +130,7 @@ def edit():
                    "remove_career": services.remove_career}.get(action)
         if remover is None:
             abort(400)
-        done = commit_or_flash(lambda: remover(profile, _int(request.form.get("id"))), _("Removed."))
+        done = commit_or_flash(lambda: remover(profile, queries.to_int(request.form.get("id"))), _("Removed."))
     elif posted:
         flash(_("Please correct the marked fields."), "error")
     if done:
@@ -241,10 +205,7 @@ def edit_request(request_id: int | None = None):
                            tickets=services.tickets_installed())
 
 
-@bp.get("/requests/<int:request_id>")
-@login_required
-def show_request(request_id: int):
-    help_request = _load_request(request_id)
+def _render_request(help_request: HelpRequest, complete_form: CompleteForm | None = None, completing: int | None = None):
     manage = help_request.manageable_by(current_user)
     candidates = queries.candidates(help_request, current_user) if manage and help_request.status == RequestStatus.OPEN else []
     return render_template(
@@ -253,8 +214,15 @@ def show_request(request_id: int):
         mine=next((e for e in help_request.engagements if e.user_id == current_user.id), None),
         may_approve=lambda e: may_approve(current_user, e.user), chiefs_of=chiefs_of,
         wg_visible=help_request.wg is not None and help_request.wg.visible_to(current_user),
-        importance=queries.importance_label, message_form=MessageForm(), complete_form=CompleteForm(),
+        importance=queries.importance_label, message_form=MessageForm(), complete_form=complete_form or CompleteForm(),
+        completing=completing,
     )
+
+
+@bp.get("/requests/<int:request_id>")
+@login_required
+def show_request(request_id: int):
+    return _render_request(_load_request(request_id))
 
 
 @bp.post("/requests/<int:request_id>/invite")
@@ -320,14 +288,7 @@ def complete(engagement_id: int):
     if commit_or_flash(lambda: services.complete(engagement, current_user, form.hours.data, form.outcome.data or ""),
                        _("The help was recorded as completed.")):
         return redirect(url_for(".show_request", request_id=engagement.request_id))
-    help_request = engagement.request
-    return render_template(
-        "talent/request.html", r=help_request, manage=help_request.manageable_by(current_user), candidates=[],
-        ticket=services.linked_ticket(help_request, current_user),
-        mine=None, may_approve=lambda e: may_approve(current_user, e.user), chiefs_of=chiefs_of,
-        wg_visible=help_request.wg is not None and help_request.wg.visible_to(current_user),
-        importance=queries.importance_label, message_form=MessageForm(), complete_form=form, completing=engagement.id,
-    ), 422
+    return _render_request(engagement.request, form, engagement.id), 422
 
 
 @bp.get("/approvals")
@@ -363,7 +324,7 @@ def import_csv():
 @bp.get("/skills")
 @admin_required
 def skills():
-    return render_template("talent/skills.html", skills=skills_list())
+    return render_template("talent/skills.html", skills=queries.skills_list())
 
 
 @bp.route("/skills/new", methods=["GET", "POST"])
