@@ -153,3 +153,16 @@ def test_ticket_link(make, db, org, monkeypatch):
             save(13)  # a ticket the requester cannot see
         request = save(12)
     assert request.ticket_id == 12 and services.linked_ticket(request, org["leader"]).url == "/issues/12"
+
+
+def test_wg_tab_lists_the_wgs_help_requests(client, login, make, org):
+    make.help_request(org["leader"], needs={org["analysis"]: 3}, wg=org["wg"], title="WGのデータ分析応援")
+    make.help_request(org["leader"], needs={org["analysis"]: 3}, title="WGと無関係の依頼")
+    login(org["helper"])
+    page = client.get(f"/talent/wg/{org['wg'].identifier}").get_data(as_text=True)
+    assert "WGのデータ分析応援" in page and "WGと無関係の依頼" not in page
+    assert "新しい応援依頼" not in page  # only those who manage the WG's members post for it
+    login(org["leader"])
+    assert f'/talent/requests/new?wg={org["wg"].identifier}' in client.get(f"/talent/wg/{org['wg'].identifier}").get_data(as_text=True)
+    form = client.get(f"/talent/requests/new?wg={org['wg'].identifier}").get_data(as_text=True)
+    assert f'<option selected value="{org["wg"].id}">' in form

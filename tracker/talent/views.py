@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker.accounts.models import User
-from tracker.core.layout import AdminTab, NavItem
+from tracker.core.layout import AdminTab, NavItem, WGTab
 from tracker.core.permissions import admin_required
 from tracker.core.services import commit_or_flash
 from tracker.extensions import db
@@ -28,6 +28,7 @@ bp = Blueprint("talent", __name__, url_prefix="/talent")
 blueprints = [bp]
 nav_items = [NavItem("talent.index", _l("Talent bank"), section="/talent")]
 admin_tabs = [AdminTab("skills", _l("Skills"), "talent.skills", order=40)]
+wg_tabs = [WGTab("help_requests", _l("Help requests"), "talent.wg_requests", order=70)]
 
 
 
@@ -170,6 +171,17 @@ def requests():
                            mine={e.request_id: e for e in db.session.scalars(select(Engagement).where(Engagement.user_id == current_user.id))})
 
 
+@bp.get("/wg/<identifier>")
+@login_required
+def wg_requests(identifier: str):
+    from tracker.wg.views import load_wg
+
+    wg = load_wg(identifier)
+    rows = db.session.scalars(select(HelpRequest).where(HelpRequest.wg_id == wg.id, HelpRequest.visible(current_user))
+                              .order_by(HelpRequest.status.desc(), HelpRequest.created_at.desc())).all()
+    return render_template("talent/wg_requests.html", wg=wg, requests=rows, can_request=wg.allows(current_user, "manage_members"))
+
+
 @bp.route("/requests/new", methods=["GET", "POST"])
 @bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
 @login_required
@@ -185,6 +197,8 @@ def edit_request(request_id: int | None = None):
             entry.form.skill_id.data, entry.form.min_level.data, entry.form.importance.data = need.skill_id, need.min_level, need.importance
         form.wg_id.data = help_request.wg_id or 0
     wgs = _linkable_wgs()
+    if request.method == "GET" and help_request is None and request.args.get("wg"):
+        form.wg_id.data = next((w.id for w in wgs if w.identifier == request.args["wg"]), 0)
     form.wg_id.choices = [(0, _("(none)"))] + [(wg.id, wg.name) for wg in wgs]
     for entry in form.needs.entries:
         entry.form.skill_id.choices = skill_choices(_("(none)"))
