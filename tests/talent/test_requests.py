@@ -166,3 +166,18 @@ def test_wg_tab_lists_the_wgs_help_requests(client, login, make, org):
     assert f'/talent/requests/new?wg={org["wg"].identifier}' in client.get(f"/talent/wg/{org['wg'].identifier}").get_data(as_text=True)
     form = client.get(f"/talent/requests/new?wg={org['wg'].identifier}").get_data(as_text=True)
     assert f'<option selected value="{org["wg"].id}">' in form
+
+
+def test_hr_edits_a_request_and_keeps_its_wg(make, db, org):
+    from tracker.accounts.models import OrgRole
+
+    hr = make.user(org_roles=[OrgRole.HR])
+    request = make.help_request(org["leader"], needs={org["analysis"]: 3}, wg=org["wg"])
+    assert request.manageable_by(hr)
+    services.save_request(request, requester=hr, title="期間延長", description="", time_share=20, starts_on=date(2026, 4, 1),
+                          ends_on=date(2027, 3, 31), needs=[(org["analysis"], 3, 3)], wg=org["wg"])
+    assert request.wg is org["wg"] and request.requester is org["leader"] and request.time_share == 20
+    other = make.wg()
+    with pytest.raises(ServiceError):
+        services.save_request(request, requester=hr, title="別WGへ", description="", time_share=20, starts_on=date(2026, 4, 1),
+                              ends_on=None, needs=[(org["analysis"], 3, 3)], wg=other)

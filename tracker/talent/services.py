@@ -269,7 +269,7 @@ def save_request(request: HelpRequest | None, *, requester: User, title: str, de
     """``needs``: (Skill, min level, importance 1–3). ``wg`` must be one where the requester manages members;
     ``ticket_id`` a ticket the requester can see."""
     problems = _check_request(title, time_share, starts_on, ends_on, needs)
-    if wg is not None and not wg.allows(requester, "manage_members"):
+    if wg is not None and (request is None or wg is not request.wg) and not wg.allows(requester, "manage_members"):
         problems.append(_("You can link only WGs whose members you manage."))
     if ticket_id is not None:
         ticket = find_ticket(ticket_id)

@@ -197,6 +197,8 @@ def edit_request(request_id: int | None = None):
             entry.form.skill_id.data, entry.form.min_level.data, entry.form.importance.data = need.skill_id, need.min_level, need.importance
         form.wg_id.data = help_request.wg_id or 0
     wgs = _linkable_wgs()
+    if help_request is not None and help_request.wg is not None and help_request.wg not in wgs:
+        wgs.append(help_request.wg)  # keeping the link needs no permission
     if request.method == "GET" and help_request is None and request.args.get("wg"):
         form.wg_id.data = next((w.id for w in wgs if w.identifier == request.args["wg"]), 0)
     form.wg_id.choices = [(0, _("(none)"))] + [(wg.id, wg.name) for wg in wgs]
