@@ -284,7 +284,13 @@ def save_request(request: HelpRequest | None, *, requester: User, title: str, de
     request.time_share, request.starts_on, request.ends_on = time_share, starts_on, ends_on
     request.wg = wg
     request.ticket_id = ticket_id
-    request.needs = [RequestSkill(skill=s, skill_id=s.id, min_level=lv, importance=imp) for s, lv, imp in needs]
+    existing = {need.skill_id: need for need in request.needs}  # update in place: (request, skill) is unique
+    kept = []
+    for skill, level, importance in needs:
+        need = existing.get(skill.id) or RequestSkill(skill=skill, skill_id=skill.id)
+        need.min_level, need.importance = level, importance
+        kept.append(need)
+    request.needs = kept
     db.session.flush()
     return request
 
