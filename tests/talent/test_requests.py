@@ -181,3 +181,13 @@ def test_hr_edits_a_request_and_keeps_its_wg(make, db, org):
     with pytest.raises(ServiceError):
         services.save_request(request, requester=hr, title="別WGへ", description="", time_share=20, starts_on=date(2026, 4, 1),
                               ends_on=None, needs=[(org["analysis"], 3, 3)], wg=other)
+
+
+def test_edit_form_shows_the_saved_needs(client, login, make, org):
+    request = make.help_request(org["leader"], needs={org["analysis"]: (4, 3), org["stats"]: (2, 1)}, time_share=15)
+    login(org["leader"])
+    page = client.get(f"/talent/requests/{request.id}/edit").get_data(as_text=True)
+    assert 'value="15"' in page and page.count("needs-") >= 9
+    assert f'<option selected value="{org["analysis"].id}">' in page
+    login(org["helper"])
+    assert client.get(f"/talent/requests/{request.id}/edit").status_code == 403

@@ -196,6 +196,8 @@ def edit_request(request_id: int | None = None):
         for entry, need in zip(form.needs.entries, help_request.needs):
             entry.form.skill_id.data, entry.form.min_level.data, entry.form.importance.data = need.skill_id, need.min_level, need.importance
         form.wg_id.data = help_request.wg_id or 0
+        if len(form.needs.entries) == len(help_request.needs) < form.needs.max_entries:
+            form.needs.append_entry()  # room for one more skill
     wgs = _linkable_wgs()
     if help_request is not None and help_request.wg is not None and help_request.wg not in wgs:
         wgs.append(help_request.wg)  # keeping the link needs no permission
