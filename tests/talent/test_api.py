@@ -23,3 +23,28 @@ def test_help_requests_through_the_api(client, make, db):
     assert listing["total_count"] == 1
     assert client.get("/api/v1/talent/skills", headers=headers).get_json()["skills"][0]["synonyms"] == ["データアナリティクス"]
     assert client.get("/api/v1/talent/search?skill=占い:2", headers=headers).status_code == 400
+
+
+def test_help_request_workflow_through_the_api(client, make, db):
+    skill = make.skill("統計")
+    section = make.section()
+    helper = make.user(section=section, job_title="主事")
+    chief = make.user(section=section, job_title="課長")
+    requester = make.user(section=make.section())
+    request = make.help_request(requester, needs={skill: 2})
+    make.profile(helper, skills={skill: 3})
+
+    def post(user, path, body=None):
+        return client.post(f"/api/v1/talent{path}", json=body or {}, headers={"X-Redmine-API-Key": issue_api_key(user)})
+
+    applied = post(helper, f"/help-requests/{request.id}/apply", {"message": "手伝えます"})
+    assert applied.status_code == 200
+    engagement_id = applied.get_json()["help_request"]["helpers"][0]["engagement_id"]
+    refused = post(requester, f"/engagements/{engagement_id}/approve")
+    assert refused.status_code == 422 and "課長のみ" in refused.get_json()["errors"][0]
+    assert post(chief, f"/engagements/{engagement_id}/approve").get_json()["help_request"]["helpers"][0]["status"] == "approved"
+    assert post(requester, f"/engagements/{engagement_id}/complete", {"hours": -1, "outcome": "x"}).status_code == 422
+    done = post(requester, f"/engagements/{engagement_id}/complete", {"hours": 8, "outcome": "集計表を作成"}).get_json()
+    assert done["help_request"]["helpers"][0]["status"] == "completed"
+    profile = client.get(f"/api/v1/talent/profiles/{helper.id}", headers={"X-Redmine-API-Key": issue_api_key(chief)}).get_json()["profile"]
+    assert profile["contributions"][0]["hours"] == 8

@@ -14,7 +14,7 @@ from tracker.api.helpers import api_blueprint, api_login_required, created, json
 from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.talent import queries, services
-from tracker.talent.models import HelpRequest, Profile, RequestStatus, Skill
+from tracker.talent.models import Engagement, HelpRequest, Profile, RequestStatus, Skill
 from tracker.talent.presenters import jsonable, profile_data
 from tracker.wg.models import WorkingGroup
 
@@ -36,7 +36,8 @@ def request_json(r: HelpRequest) -> dict:
         "ticket_id": r.ticket_id if services.linked_ticket(r, current_user) is not None else None,
         "time_share": r.time_share, "starts_on": r.starts_on, "ends_on": r.ends_on,
         "needs": [{"skill": n.skill.name, "skill_id": n.skill_id, "min_level": n.min_level, "importance": n.importance} for n in r.needs],
-        "helpers": [{"user_id": e.user_id, "name": e.user.name, "status": e.status.value} for e in r.engagements],
+        "helpers": [{"engagement_id": e.id, "user_id": e.user_id, "name": e.user.name, "status": e.status.value,
+                     "hours": e.hours, "outcome": e.outcome or None} for e in r.engagements],
     })
 
 
@@ -150,6 +151,60 @@ def create_request():
     return created({"help_request": request_json(r)}, f"/api/v1/talent/help-requests/{r.id}")
 
 
+def _change(change):
+    """Run a service call; 422 with the messages when refused, else commit."""
+    try:
+        change()
+    except ServiceError as error:
+        db.session.rollback()
+        return json_errors(error)
+    db.session.commit()
+    return None
+
+
+def _load_request(request_id: int) -> HelpRequest:
+    r = db.session.get(HelpRequest, request_id)
+    if r is None or not r.visible_to(current_user):
+        abort(404)
+    return r
+
+
+@bp.post("/talent/help-requests/<int:request_id>/apply")
+@api_login_required
+def apply(request_id: int):
+    r = _load_request(request_id)
+    body = request.get_json(silent=True) or {}
+    return _change(lambda: services.apply(r, current_user, str(body.get("message") or ""))) or jsonify(help_request=request_json(r))
+
+
+@bp.post("/talent/help-requests/<int:request_id>/invite")
+@api_login_required
+def invite(request_id: int):
+    r = _load_request(request_id)
+    body = json_body()
+    user = db.session.get(User, body.get("user_id")) if isinstance(body.get("user_id"), int) else None
+    if user is None or not user.active:
+        return json_errors([_("Unknown user.")])
+    return _change(lambda: services.invite(r, user, current_user, str(body.get("message") or ""))) or jsonify(help_request=request_json(r))
+
+
+@bp.post("/talent/engagements/<int:engagement_id>/<any(accept, decline, approve, reject, complete):action>")
+@api_login_required
+def engagement_action(engagement_id: int, action: str):
+    engagement = db.session.get(Engagement, engagement_id)
+    if engagement is None or not engagement.request.visible_to(current_user):
+        abort(404)
+    body = request.get_json(silent=True) or {}
+    if action in ("accept", "decline"):
+        change = lambda: services.answer_invitation(engagement, current_user, action == "accept")  # noqa: E731
+    elif action in ("approve", "reject"):
+        change = lambda: services.decide(engagement, current_user, action == "approve")  # noqa: E731
+    else:
+        hours = body.get("hours") if isinstance(body.get("hours"), int) and not isinstance(body.get("hours"), bool) else None
+        change = lambda: services.complete(engagement, current_user, hours, str(body.get("outcome") or ""))  # noqa: E731
+    return _change(change) or jsonify(help_request=request_json(engagement.request))
+
+
 def _list(name: str, ref: str) -> dict:
     return {"type": "object", "properties": {name: {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}},
                                              "total_count": {"type": "integer"}, "offset": {"type": "integer"}, "limit": {"type": "integer"}}}
@@ -237,6 +292,28 @@ OPENAPI_PATHS = {
                  "responses": {"201": _ok("Created", {"type": "object", "properties": {"help_request": {"$ref": "#/components/schemas/HelpRequest"}}}),
                                "422": {"$ref": "#/components/responses/Invalid"}, **_UNAUTH}},
     },
+    "/talent/help-requests/{request_id}/apply": {"post": {
+        "summary": "Offer to help; the caller's section chief is asked to approve",
+        "parameters": [{"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"message": {"type": "string"}}}}}},
+        "responses": {"200": _ok("The help request", {"type": "object", "properties": {"help_request": {"$ref": "#/components/schemas/HelpRequest"}}}),
+                      "422": {"$ref": "#/components/responses/Invalid"}, "404": {"$ref": "#/components/responses/NotFound"}, **_UNAUTH}}},
+    "/talent/help-requests/{request_id}/invite": {"post": {
+        "summary": "Invite someone (requester or HR)",
+        "parameters": [{"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": ["user_id"], "properties": {
+            "user_id": {"type": "integer"}, "message": {"type": "string"}}}}}},
+        "responses": {"200": _ok("The help request", {"type": "object", "properties": {"help_request": {"$ref": "#/components/schemas/HelpRequest"}}}),
+                      "422": {"$ref": "#/components/responses/Invalid"}, "404": {"$ref": "#/components/responses/NotFound"}, **_UNAUTH}}},
+    "/talent/engagements/{engagement_id}/{action}": {"post": {
+        "summary": "accept / decline (the invited person), approve / reject (the helper's section chief), "
+                   "complete with hours and outcome (requester or HR)",
+        "parameters": [{"name": "engagement_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                       {"name": "action", "in": "path", "required": True, "schema": {"type": "string", "enum": ["accept", "decline", "approve", "reject", "complete"]}}],
+        "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+            "hours": {"type": "integer", "minimum": 0}, "outcome": {"type": "string"}}}}}},
+        "responses": {"200": _ok("The help request", {"type": "object", "properties": {"help_request": {"$ref": "#/components/schemas/HelpRequest"}}}),
+                      "422": {"$ref": "#/components/responses/Invalid"}, "404": {"$ref": "#/components/responses/NotFound"}, **_UNAUTH}}},
     "/talent/help-requests/{request_id}": {"get": {"summary": "One help request; candidates when the caller manages it",
                                                    "parameters": [{"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                                                    "responses": {"200": _ok("The help request", {"type": "object", "properties": {"help_request": {"$ref": "#/components/schemas/HelpRequest"}}}),
