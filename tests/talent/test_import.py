@@ -52,3 +52,31 @@ def test_all_or_nothing(client, login, make, db, setup):
 def test_only_hr_imports(client, login, make):
     login(make.user())
     assert client.get("/talent/import").status_code == 403
+
+
+def test_missing_columns_and_bad_dates_are_reported(client, login, make, db, setup):
+    login(make.user(org_roles=[OrgRole.HR]))
+    page = _upload(client, "氏名,所属\n前橋 一郎,市民課\n".encode(), "valid").get_data(as_text=True)
+    assert "列がありません: 職員番号" in page
+    page = _upload(client, "職員番号,氏名,所属,開始日\nA009,前橋 一郎,市民課,2020-13-01\nA010,該当 なし,市民課,2020-04-01\n".encode(),
+                   "valid").get_data(as_text=True)
+    assert "「2020-13-01」は日付ではありません" in page and "1人に特定できません" in page
+    assert db.session.query(Profile).count() == 0
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2020-04-01", "2020-04-01"), ("2020/4/1", "2020-04-01"), ("2020年4月1日", "2020-04-01"), ("令和2年4月1日", "2020-04-01"),
+    ("R2.4.1", "2020-04-01"), ("令和元年5月1日", "2019-05-01"), ("平成31年3月31日", "2019-03-31"), ("Ｈ３０．４．１", "2018-04-01"),
+])
+def test_dates_as_hr_systems_write_them(text, expected):
+    from tracker.talent.imports import parse_date
+
+    assert parse_date(text).isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["2020-13-01", "4月1日", "令和2年", "x"])
+def test_not_dates(text):
+    from tracker.talent.imports import parse_date
+
+    with pytest.raises(ValueError):
+        parse_date(text)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -64,14 +66,30 @@ def _decode(data: bytes) -> str:
     raise ValueError
 
 
-def _date(value: str, row: Row, label: str) -> date | None:
-    value = (value or "").strip().replace("/", "-")
-    if not value:
+ERAS = {"令和": 2018, "R": 2018, "平成": 1988, "H": 1988, "昭和": 1925, "S": 1925}  # era year 1 = base + 1
+_DATE = re.compile(r"^(?:(令和|平成|昭和|R|H|S)\s*(元|\d{1,2})|(\d{4}))\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?$")
+
+
+def parse_date(value: str) -> date | None:
+    """2020-04-01, 2020/4/1, 2020年4月1日 and the Japanese era forms HR systems export (令和2年4月1日, R2.4.1,
+    平成31年3月31日). Raises ValueError for anything else."""
+    text = unicodedata.normalize("NFKC", value or "").strip().upper()
+    if not text:
         return None
+    match = _DATE.match(text)
+    if match is None:
+        raise ValueError(value)
+    era, era_year, year, month, day_ = match.groups()
+    if era:
+        year = ERAS[era] + (1 if era_year == "元" else int(era_year))
+    return date(int(year), int(month), int(day_))
+
+
+def _date(value: str, row: Row, label: str) -> date | None:
     try:
-        return date.fromisoformat("-".join(p.zfill(2) for p in value.split("-")))
+        return parse_date(value)
     except ValueError:
-        row.errors.append(_("%(label)s: “%(value)s” is not a date (YYYY-MM-DD).", label=label, value=value))
+        row.errors.append(_("%(label)s: “%(value)s” is not a date (YYYY-MM-DD).", label=label, value=value.strip()))
         return None
 
 
@@ -95,13 +113,16 @@ def parse(data: bytes) -> Report:
     if missing:
         return Report([], header_errors=[_("Missing columns: %(columns)s", columns=", ".join(missing))])
     users_by_number: dict[str, User] = {}
+    users_by_name: dict[str, list[User]] = {}
+    for user in db.session.scalars(select(User).where(User.active.is_(True))):
+        users_by_name.setdefault(_squash(user.name), []).append(user)
     rows = []
     for line, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
         get = lambda key: values[columns[key]].strip() if key in columns and columns[key] < len(values) else ""  # noqa: E731
         row = Row(line=line, staff_number=get("staff_number"), section=get("section"))
-        _check_person(row, get("name"), users_by_number)
+        _check_person(row, get("name"), users_by_number, users_by_name)
         before = len(row.errors)
         row.started_on = _date(get("started_on"), row, _("Start"))
         row.ended_on = _date(get("ended_on"), row, _("End"))
@@ -127,7 +148,7 @@ def parse(data: bytes) -> Report:
     return Report(rows)
 
 
-def _check_person(row: Row, name: str, users_by_number: dict) -> None:
+def _check_person(row: Row, name: str, users_by_number: dict, users_by_name: dict) -> None:
     if not row.staff_number:
         row.errors.append(_("The staff number is required."))
         return
@@ -137,7 +158,7 @@ def _check_person(row: Row, name: str, users_by_number: dict) -> None:
         if profile is not None:
             user = profile.user
         else:
-            named = [u for u in db.session.scalars(select(User).where(User.active.is_(True))) if _squash(u.name) == _squash(name)]
+            named = users_by_name.get(_squash(name), [])
             if len(named) != 1:
                 row.errors.append(_("No single member of staff with staff number %(number)s or name %(name)s.", number=row.staff_number, name=name))
                 return
