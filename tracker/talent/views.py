@@ -19,7 +19,7 @@ from tracker.talent.forms import (
     SkillEntryForm, SkillForm, level_choices,
 )
 from tracker.talent.models import (
-    PARTS, Engagement, EngagementStatus, HelpRequest, RequestStatus, Skill, chiefs_of, may_approve,
+    PARTS, Engagement, EngagementStatus, HelpRequest, RequestStatus, Skill, chiefs_of, is_chief_title, may_approve,
 )
 from tracker.talent.presenters import profile_data
 from tracker.wg.models import WorkingGroup
@@ -143,8 +143,14 @@ def edit():
 # -- help requests --------------------------------------------------------------------------------
 
 def _pending_for(user) -> list[Engagement]:
-    pending = db.session.scalars(select(Engagement).where(Engagement.status == EngagementStatus.PENDING)).all()
-    return [e for e in pending if may_approve(user, e.user)]
+    """Applications waiting for ``user``'s approval: only chiefs (their section's) and HR (the fallback) have any."""
+    is_chief = is_chief_title(user.job_title) and user.section_id is not None
+    if not (is_chief or user.is_hr):
+        return []
+    query = select(Engagement).where(Engagement.status == EngagementStatus.PENDING)
+    if not user.is_hr:
+        query = query.where(Engagement.user.has(User.section_id == user.section_id))
+    return [e for e in db.session.scalars(query) if may_approve(user, e.user)]
 
 
 def _load_request(request_id: int) -> HelpRequest:
