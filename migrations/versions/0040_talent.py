@@ -2,7 +2,7 @@
 
 Revision ID: 0040_talent
 Revises: 0003_search
-Create Date: 2026-11-22 19:11:37.358715
+Create Date: 2026-11-22 19:23:56.633450
 
 """
 from alembic import op
@@ -120,6 +120,7 @@ def upgrade():
     sa.Column('hours', sa.Integer(), nullable=True),
     sa.Column('outcome', sa.Text(), nullable=False),
     sa.Column('completed_at', tracker.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reminded_at', tracker.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', tracker.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('hours IS NULL OR hours >= 0', name=op.f('ck_talent_engagements_hours_positive')),

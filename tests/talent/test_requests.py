@@ -191,3 +191,18 @@ def test_edit_form_shows_the_saved_needs(client, login, make, org):
     assert f'<option selected value="{org["analysis"].id}">' in page
     login(org["helper"])
     assert client.get(f"/talent/requests/{request.id}/edit").status_code == 403
+
+
+def test_periodic_check_reminds_once_to_record_completion(make, db, org, emitted):
+    from tracker.core import events
+
+    request = make.help_request(org["leader"], needs={org["stats"]: 2}, starts_on=date(2025, 4, 1), ends_on=date(2025, 9, 30))
+    running = make.help_request(org["leader"], needs={org["stats"]: 2}, title="継続中", ends_on=date(2099, 3, 31))
+    for r in (request, running):
+        services.decide(services.apply(r, org["helper"]), org["chief"], True)
+    check = events.periodic_checks()["talent.completion_due"]
+    check()
+    due = [e for e in emitted if e.kind == "talent.completion_due"]
+    assert [(e.data["request_id"], [u.id for u in e.recipients]) for e in due] == [(request.id, [org["leader"].id])]
+    check()
+    assert len([e for e in emitted if e.kind == "talent.completion_due"]) == 1

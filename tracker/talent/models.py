@@ -264,6 +264,7 @@ class Engagement(TimestampMixin, db.Model):
     hours: Mapped[int | None] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(Text, default="")
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # completion reminder sent (periodic check)
 
     request: Mapped[HelpRequest] = relationship(back_populates="engagements")
     user: Mapped["User"] = relationship(foreign_keys=[user_id])  # noqa: F821

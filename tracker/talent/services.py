@@ -423,3 +423,26 @@ def complete(engagement: Engagement, actor: User, hours, outcome: str) -> None:
         url=_url(request), actor=actor, recipients=[engagement.user, *chiefs_of(engagement.user)], wg=request.wg,
         data={"request_id": request.id, "engagement_id": engagement.id, "hours": hours},
     ))
+
+
+def remind_completions() -> None:
+    """Periodic check: help whose period has ended but whose hours and outcome were never recorded. The
+    requester is reminded once (``reminded_at`` remembers it, so a rerun emits nothing new)."""
+    due = db.session.scalars(
+        select(Engagement).join(HelpRequest, HelpRequest.id == Engagement.request_id).where(
+            Engagement.status == EngagementStatus.APPROVED, Engagement.reminded_at.is_(None),
+            HelpRequest.ends_on.is_not(None), HelpRequest.ends_on < local_today(),
+        )
+    ).all()
+    for engagement in due:
+        request = engagement.request
+        engagement.reminded_at = utcnow()
+        events.emit(Event(
+            kind="talent.completion_due",
+            title=lazy_gettext("Record the hours and outcome of %(name)s's help: %(title)s", name=engagement.user.name, title=request.title),
+            url=_url(request), recipients=[request.requester], wg=request.wg,
+            data={"request_id": request.id, "engagement_id": engagement.id},
+        ))
+
+
+events.register_periodic_check("talent.completion_due", remind_completions)
