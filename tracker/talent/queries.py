@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from tracker.accounts.models import Section, User
 from tracker.core import textsearch
@@ -151,24 +151,34 @@ def search_statement(viewer, criteria: Criteria):
     return stmt.add_columns(score.label("score")).order_by(score.desc(), User.name_kana, User.id)
 
 
-def search(viewer, criteria: Criteria, offset: int = 0, limit: int = 50) -> tuple[int, list[Result]]:
+def search(viewer, criteria: Criteria, offset: int = 0, limit: int = 50, everything: bool = True) -> tuple[int, list[Result]]:
+    """The matching profiles, best first, with reasons. ``everything=False`` loads only what the results
+    page shows (skills, and the parts the criteria explain), as the search page does."""
     stmt = search_statement(viewer, criteria)
     if stmt is None:
         return 0, []
     # the total comes with the page (a window count) to save a round trip; a page past the end counts apart
     rows = db.session.execute(stmt.add_columns(func.count().over().label("total")).offset(offset).limit(limit)).all()
     total = rows[0][2] if rows else db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    profiles = {p.id: p for p in load_profiles([r[0] for r in rows])}
+    text = bool(criteria.text.strip())
+    collections = ["skills"] + (
+        ["certifications", "career"] if everything else
+        [name for name, wanted in (("certifications", criteria.certification.strip() or text), ("career", criteria.past_section.strip() or text)) if wanted]
+    )
+    profiles = {p.id: p for p in load_profiles([r[0] for r in rows], collections)}
     return total, [Result(profiles[r[0]], float(r[1] or 0), reasons(profiles[r[0]], viewer, criteria)) for r in rows]
 
 
-def load_profiles(ids: list[int]) -> list[Profile]:
+def load_profiles(ids: list[int], collections=("skills", "certifications", "career")) -> list[Profile]:
     if not ids:
         return []
     return list(db.session.scalars(
         select(Profile).where(Profile.id.in_(ids)).options(
-            joinedload(Profile.user).joinedload(User.section).joinedload(Section.department),
-            selectinload(Profile.skills), selectinload(Profile.certifications), selectinload(Profile.career),
+            joinedload(Profile.user).options(
+                joinedload(User.section).joinedload(Section.department),
+                lazyload(User.org_role_rows),  # the results never ask for their roles
+            ),
+            *[selectinload(getattr(Profile, name)) for name in collections],
         )
     ))
 

@@ -50,7 +50,7 @@ def criteria_from(args) -> queries.Criteria:
 def index():
     criteria = criteria_from(request.args)
     offset = max(0, queries.to_int(request.args.get("offset")))
-    total, results = (0, []) if criteria.empty else queries.search(current_user, criteria, offset=offset, limit=50)
+    total, results = (0, []) if criteria.empty else queries.search(current_user, criteria, offset=offset, limit=50, everything=False)
     open_requests = db.session.scalars(
         select(HelpRequest).where(HelpRequest.status == RequestStatus.OPEN).order_by(HelpRequest.created_at.desc()).limit(5)
     ).all()
