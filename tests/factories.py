@@ -146,3 +146,46 @@ class Factories:
             setattr(idea, key, value)
         self.db.session.flush()
         return idea
+
+    # -- talent bank ---------------------------------------------------------------------------------
+
+    def skill(self, name: str | None = None, **fields):
+        from tracker.talent.models import Skill
+
+        n = next(_counter)
+        return self._save(Skill(name=name or f"スキル{n}", category=fields.pop("category", ""), synonyms=fields.pop("synonyms", ""), **fields))
+
+    def profile(self, user: User | None = None, skills: dict | None = None, certifications=(), career=(), **fields):
+        """A talent profile; ``skills`` maps Skill to a level or (level, can_help); ``career`` is
+        (section name, start, end) tuples; visibility as e.g. ``skills_visibility="hr"``."""
+        from tracker.talent import services
+        from tracker.talent.models import Certification, CareerEntry, Profile, ProfileSkill, Visibility
+
+        for key in [k for k in fields if k.endswith("_visibility")]:
+            fields[key] = Visibility(fields[key])
+        fields.setdefault("achievements", "")
+        profile = self._save(Profile(user=user or self.user(), **fields))
+        for skill, level in (skills or {}).items():
+            level, can_help = level if isinstance(level, tuple) else (level, False)
+            profile.skills.append(ProfileSkill(skill=skill, skill_id=skill.id, level=level, can_help=can_help))
+        for name in certifications:
+            profile.certifications.append(Certification(name=name))
+        for section_name, start, end in career:
+            profile.career.append(CareerEntry(section_name=section_name, started_on=start, ended_on=end))
+        self.db.session.flush()
+        services.reindex(profile)
+        return profile
+
+    def help_request(self, requester: User | None = None, needs: dict | None = None, **fields):
+        """A help request; ``needs`` maps Skill to (min level, importance) or a min level."""
+        from datetime import date
+
+        from tracker.talent import services
+
+        requester = requester or self.user(section=self.section())
+        return services.save_request(
+            None, requester=requester, title=fields.get("title", "データ分析の応援"), description=fields.get("description", ""),
+            time_share=fields.get("time_share", 10), starts_on=fields.get("starts_on", date(2026, 4, 1)),
+            ends_on=fields.get("ends_on"), wg=fields.get("wg"),
+            needs=[(s, v[0] if isinstance(v, tuple) else v, v[1] if isinstance(v, tuple) else 2) for s, v in (needs or {self.skill(): 3}).items()],
+        )
