@@ -95,7 +95,7 @@ class HangingSMTPServer:
 
     def release(self) -> None:
         self.released.set()
+        self.thread.join(5)
         for conn in self.connections:
             conn.close()
-        self.thread.join(5)
         self.sock.close()
