@@ -169,3 +169,22 @@ def test_tracker_worker_once_delivers_the_outbox(db, make, app, smtp_server):
     assert result.exit_code == 0, result.output
     assert "sent 1" in result.output
     assert smtp_server.message_ids() == [message.message_id]
+
+
+def test_the_development_server_runs_the_worker_in_a_thread_only_when_enabled(database_url, tmp_path):
+    with separate_database(database_url, tmp_path) as (url, options):
+        quiet = _fresh_app(url, options, tmp_path)
+        quiet.test_client().get("/healthz")
+        assert "notify_worker" not in quiet.extensions  # tests and production: no thread
+        _dispose(quiet)
+
+        app = _fresh_app(url, options, tmp_path, NOTIFY_WORKER_THREAD=True, NOTIFY_POLL_SECONDS=0.05)
+        try:
+            app.test_client().get("/healthz")
+            app.test_client().get("/healthz")
+            worker = app.extensions["notify_worker"]
+            assert worker.thread.is_alive()
+        finally:
+            worker.stop(timeout=10)
+            _dispose(app)
+        assert not worker.thread.is_alive()
