@@ -83,3 +83,17 @@ def test_administrators_see_the_outbox(client, login, make):
     login(make.admin())
     page = client.get("/admin/mail").get_data(as_text=True)
     assert "メール送信キュー" in page and "送信失敗" in page
+
+
+def test_demo_notifications_load_once(app, db):
+    from tracker.accounts.models import User
+    from tracker.cli import main
+
+    for _ in range(2):
+        result = app.test_cli_runner().invoke(main, ["demo"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    izumi = db.session.scalar(select(User).where(User.login == "izumi"))
+    titles = db.session.scalars(select(Notification.title).where(Notification.user_id == izumi.id)).all()
+    assert len(titles) == 3 and any("第2四半期" in t for t in titles)
+    dx = db.session.scalar(select(User).where(User.login == "dx"))
+    assert db.session.scalars(select(Notification).where(Notification.user_id == dx.id)).all() == []  # the actor

@@ -64,31 +64,55 @@ def _due(now):
     )
 
 
-def lease_seconds(timeout: float) -> float:
-    # Longer than one SMTP conversation can take (connect + commands, each bounded by the timeout).
-    return timeout * 4 + 60
+BATCH_SIZE = 10
 
 
-def claim_next(lease: float) -> tuple[int, str] | None:
-    """Claim one due message for this worker and commit the claim; (id, claim token) or None."""
+def lease_seconds(timeout: float, batch: int = 1) -> float:
+    # Longer than the SMTP conversations of a whole batch can take (each command bounded by the timeout).
+    return timeout * 2 * batch + 60
+
+
+def claim_batch(lease: float, limit: int = BATCH_SIZE) -> tuple[str, list[tuple[int, EmailMessage]]]:
+    """Claim up to ``limit`` due messages for this worker and commit the claim: (claim token, [(id, mail)])."""
     now = utcnow()
-    query = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1)
+    query = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    message_id = db.session.scalar(query)
-    if message_id is None:
-        db.session.rollback()
-        return None
+    ids = list(db.session.scalars(query))
     token = uuid.uuid4().hex
-    claimed = db.session.execute(
+    if not ids:
+        db.session.rollback()
+        return token, []
+    db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, _due(now))
+        .where(OutboxMessage.id.in_(ids), _due(now))
         .values(status=SENDING, claim_token=token, lease_until=now + timedelta(seconds=lease),
                 attempts=OutboxMessage.attempts + 1),
         execution_options={"synchronize_session": False},
-    ).rowcount
+    )
+    claimed = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    ).all()
+    mails = [(m.id, build_email(m)) for m in claimed]
+    db.session.commit()  # the claim is committed before any SMTP conversation
+    return token, mails
+
+
+def claim_next(lease: float) -> tuple[int, str] | None:
+    """Claim one due message: (id, claim token) or None."""
+    token, mails = claim_batch(lease, 1)
+    return (mails[0][0], token) if mails else None
+
+
+def release_unsent(token: str) -> None:
+    """Give back the messages of a claim that were not tried (the server went away mid-batch)."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.claim_token == token, OutboxMessage.status == SENDING)
+        .values(status=PENDING, attempts=OutboxMessage.attempts - 1, lease_until=None, claim_token=None),
+        execution_options={"synchronize_session": False},
+    )
     db.session.commit()
-    return (message_id, token) if claimed == 1 else None
 
 
 def _finish(message_id: int, token: str, **values) -> bool:
@@ -111,15 +135,18 @@ def backoff_seconds(attempts: int) -> float:
     return min(base * (2 ** max(attempts - 1, 0)), setting("NOTIFY_RETRY_MAX_SECONDS"))
 
 
-def mark_failed_attempt(message_id: int, token: str, error: str) -> None:
+def mark_failed_attempt(message_id: int, token: str, error: str) -> str:
+    """Record a failed attempt: back to pending with back-off, or failed after the maximum; returns
+    "retry" or "failed"."""
     attempts = db.session.scalar(select(OutboxMessage.attempts).where(OutboxMessage.id == message_id)) or 0
     if attempts >= setting("NOTIFY_MAX_ATTEMPTS"):
         _finish(message_id, token, status=FAILED, last_error=error[:2000])
-    else:
-        _finish(
-            message_id, token, status=PENDING, last_error=error[:2000],
-            next_attempt_at=utcnow() + timedelta(seconds=backoff_seconds(attempts)),
-        )
+        return "failed"
+    _finish(
+        message_id, token, status=PENDING, last_error=error[:2000],
+        next_attempt_at=utcnow() + timedelta(seconds=backoff_seconds(attempts)),
+    )
+    return "retry"
 
 
 class SMTPConnection:
@@ -158,42 +185,41 @@ class SMTPConnection:
 CONNECTION_ERRORS = (OSError, socket.timeout, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
 
 
-def deliver_due(limit: int = 100, stop: threading.Event | None = None) -> dict:
-    """Send due messages until none is left (or ``limit``); returns counts. When the server cannot be
-    reached the round ends after the first failure: the other messages wait for the next round."""
+def deliver_due(limit: int = 1000, stop: threading.Event | None = None) -> dict:
+    """Send due messages, a batch at a time, until none is left (or ``limit``); returns counts. When the
+    server cannot be reached the round ends after the first failure: the rest waits for the next round."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
     smtp_settings = parse_smtp_url(setting("SMTP_URL"))
     if smtp_settings is None:
         return counts
     connection = SMTPConnection(smtp_settings)
-    lease = lease_seconds(smtp_settings.timeout)
+    lease = lease_seconds(smtp_settings.timeout, BATCH_SIZE)
+    handled = 0
     try:
-        for _ in range(limit):
-            if stop is not None and stop.is_set():
+        while handled < limit and not (stop is not None and stop.is_set()):
+            token, batch = claim_batch(lease, min(BATCH_SIZE, limit - handled))
+            if not batch:
                 break
-            claimed = claim_next(lease)
-            if claimed is None:
-                break
-            message_id, token = claimed
-            message = db.session.get(OutboxMessage, message_id)
-            mail = build_email(message)
-            db.session.commit()  # no transaction stays open during the SMTP conversation
-            try:
-                connection.send(mail)
-            except Exception as exc:  # any SMTP or network failure: retry later
-                error = f"{exc.__class__.__name__}: {exc}"
-                log.warning("mail %s to %s not sent: %s", message_id, message.to_address, error)
-                connection.close()
-                mark_failed_attempt(message_id, token, error)
-                status = db.session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == message_id))
-                counts["failed" if status == FAILED else "retry"] += 1
-                db.session.commit()
-                if isinstance(exc, CONNECTION_ERRORS):
+            unreachable = False
+            for message_id, mail in batch:
+                if unreachable or (stop is not None and stop.is_set()):
                     break
-                continue
-            if not mark_sent(message_id, token):
-                log.warning("mail %s was sent but its claim had been taken over", message_id)
-            counts["sent"] += 1
+                handled += 1
+                try:
+                    connection.send(mail)
+                except Exception as exc:  # any SMTP or network failure: retry later
+                    error = f"{exc.__class__.__name__}: {exc}"
+                    log.warning("mail %s to %s not sent: %s", message_id, mail["To"], error)
+                    connection.close()
+                    counts[mark_failed_attempt(message_id, token, error)] += 1
+                    unreachable = isinstance(exc, CONNECTION_ERRORS)
+                    continue
+                if not mark_sent(message_id, token):
+                    log.warning("mail %s was sent but its claim had been taken over", message_id)
+                counts["sent"] += 1
+            release_unsent(token)
+            if unreachable:
+                break
     finally:
         connection.close()
         db.session.remove()
@@ -286,10 +312,14 @@ class Worker:
 
     def run(self) -> None:
         pause = self.poll
+        next_periodic = 0.0
         while not self.stop_event.is_set():
             with self.app.app_context():
                 try:
-                    run_periodic()
+                    if time.monotonic() >= next_periodic:
+                        # Each job keeps its own interval; this only spares the database a look every poll.
+                        run_periodic()
+                        next_periodic = time.monotonic() + min(setting("NOTIFY_CHECK_SECONDS", self.app), 60)
                     counts = deliver_due(stop=self.stop_event)
                     # The server is unreachable: wait longer each time, up to a minute.
                     pause = min(pause * 2, 60) if counts["retry"] and not counts["sent"] else self.poll
