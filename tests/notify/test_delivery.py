@@ -137,3 +137,23 @@ def test_login_to_the_smtp_server(db, make, app, monkeypatch):
         assert len(server.messages) == 1
     finally:
         server.stop()
+
+
+def test_a_title_with_line_breaks_still_makes_a_sendable_mail(db, make, smtp_server):
+    actor, author = make.user(), make.user()
+    events.emit(events.Event(kind="ticket.created", title="窓口の\n混雑緩和", url="/issues/7", actor=actor, recipients=[author]))
+    assert delivery.deliver_due()["sent"] == 1
+    assert smtp_server.messages[0]["Subject"] == "窓口の 混雑緩和"
+
+
+def test_old_sent_mail_is_purged_but_never_pending_or_failed_mail(db, make, app, monkeypatch):
+    monkeypatch.setitem(app.config, "NOTIFY_KEEP_SENT_DAYS", 30)
+    long_ago = utcnow() - timedelta(days=31)
+    old = make.outbox_message(status="sent", sent_at=long_ago)
+    recent = make.outbox_message(status="sent", sent_at=utcnow())
+    stuck = make.outbox_message(status="failed", created_at=long_ago)
+    waiting = make.outbox_message(status="pending", created_at=long_ago)
+    old_id, kept = old.id, {recent.id, stuck.id, waiting.id}
+    assert "purge-sent" in delivery.run_periodic(force=True)
+    remaining = set(db.session.scalars(select(OutboxMessage.id)))
+    assert old_id not in remaining and kept <= remaining

@@ -292,13 +292,21 @@ def run_periodic(force: bool = False) -> list[str]:
             ran.append(name)
     if run_job("digest", 0 if force else 300, send_digests):
         ran.append("digest")
+    if run_job("purge-sent", 0 if force else 86400, purge_sent):
+        ran.append("purge-sent")
     db.session.remove()
     return ran
 
 
-def work_once() -> dict:
-    run_periodic()
-    return deliver_due()
+def purge_sent() -> int:
+    """Delete sent mail older than NOTIFY_KEEP_SENT_DAYS; pending and failed mail is never deleted."""
+    from sqlalchemy import delete
+
+    cutoff = utcnow() - timedelta(days=setting("NOTIFY_KEEP_SENT_DAYS"))
+    return db.session.execute(
+        delete(OutboxMessage).where(OutboxMessage.status == SENT, OutboxMessage.sent_at < cutoff),
+        execution_options={"synchronize_session": False},
+    ).rowcount
 
 
 class Worker:

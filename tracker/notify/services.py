@@ -95,7 +95,14 @@ def new_message_id() -> str:
     return make_msgid(idstring=f"wgt.{uuid.uuid4().hex}", domain=domain)
 
 
+def one_line(text: str, limit: int = 250) -> str:
+    """Headers are one line: a title with line breaks would make an unsendable mail."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def queue_mail(user: User, kind: str, subject: str, text: str, html: str) -> OutboxMessage:
+    subject = one_line(subject)
     message = OutboxMessage(
         message_id=new_message_id(),
         recipient_id=user.id,
@@ -126,7 +133,7 @@ def on_event(event: events.Event) -> None:
     for user in recipients:
         pref = prefs.get(user.id) or NotificationPreference.for_user(user.id)
         with force_locale(user_language(user)):
-            title = str(event.title)
+            title = one_line(event.title, 1000)
             body = str(event.body) if event.body is not None else ""
             db.session.add(
                 Notification(
@@ -134,7 +141,7 @@ def on_event(event: events.Event) -> None:
                     kind=event.kind,
                     title=title,
                     body=body,
-                    url=event.url or "/",
+                    url=(event.url or "/")[:500],
                     wg_id=_user_id(event.wg),
                     actor_id=_user_id(actor),
                     created_at=utcnow(),

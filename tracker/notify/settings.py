@@ -9,6 +9,7 @@ NOTIFY_RETRY_SECONDS    first retry delay; doubles each failure, at most NOTIFY_
 NOTIFY_POLL_SECONDS     how often the worker looks for due mail (default 5)
 NOTIFY_CHECK_SECONDS    how often the registered periodic checks run (default 600)
 NOTIFY_DIGEST_HOUR      local hour after which the daily digest is sent (default 8)
+NOTIFY_KEEP_SENT_DAYS   sent mail is deleted from the outbox after this many days (default 30)
 NOTIFY_WORKER_THREAD    1: run the worker in a background thread of the web process (``make run``)
 """
 from __future__ import annotations
@@ -29,6 +30,7 @@ DEFAULTS = {
     "NOTIFY_POLL_SECONDS": (5.0, float),
     "NOTIFY_CHECK_SECONDS": (600.0, float),
     "NOTIFY_DIGEST_HOUR": (8, int),
+    "NOTIFY_KEEP_SENT_DAYS": (30, int),
     "NOTIFY_WORKER_THREAD": (False, bool),
 }
 
