@@ -11,10 +11,10 @@ from tracker.notify.models import Notification, NotificationPreference
 DEMO_EVENTS = [
     # kind, actor, recipients, title, body
     ("wg.gate_decided", "dx", ["honma", "yachida", "izumi", "mogi", "suzuki", "takahashi", "tanaka"],
-     "マイナンバーカード普及・活用WG: 仮説検証（机上）の結果、モデル実施へ進むことが決まりました（CIO判断）",
+     "仮説検証（机上）の結果、モデル実施へ進むことが決まりました（CIO判断）",
      "CIO（副市長）による判断: 実施。条件: 出張申請受付の効果を四半期ごとに報告すること。"),
     ("quarterly.actual_missing", None, ["honma", "izumi"],
-     "マイナンバーカード普及・活用WG: 令和8年度 第2四半期（7〜9月）の実績が未入力です",
+     "令和8年度 第2四半期（7〜9月）の実績が未入力です",
      "四半期の実績を入力してください（DX推進本部への報告に使います）。"),
     ("ticket.assigned", "honma", ["izumi"],
      "チケット「出張申請受付の会場と日程の調整」の担当になりました",
