@@ -32,7 +32,7 @@ class _Collector:
 class SMTPServer:
     """aiosmtpd collecting what it receives; ``refuse = True`` makes it answer 451 to every message."""
 
-    def __init__(self, port: int | None = None, auth: tuple[str, str] | None = None):
+    def __init__(self, port: int | None = None, auth: tuple[str, str] | None = None, tls_context=None):
         self.port = port or free_port()
         self.messages: list = []
         self.lock = threading.Lock()
@@ -43,7 +43,9 @@ class SMTPServer:
                 ok = isinstance(data, LoginPassword) and (data.login.decode(), data.password.decode()) == auth
                 return AuthResult(success=ok)
 
-            kwargs = {"authenticator": authenticator, "auth_require_tls": False}
+            kwargs = {"authenticator": authenticator, "auth_require_tls": tls_context is not None}
+        if tls_context is not None:
+            kwargs.update(tls_context=tls_context, require_starttls=True)
         self.controller = Controller(_Collector(self), hostname="127.0.0.1", port=self.port, **kwargs)
 
     @property

@@ -157,3 +157,38 @@ def test_old_sent_mail_is_purged_but_never_pending_or_failed_mail(db, make, app,
     assert "purge-sent" in delivery.run_periodic(force=True)
     remaining = set(db.session.scalars(select(OutboxMessage.id)))
     assert old_id not in remaining and kept <= remaining
+
+
+def test_starttls_with_the_organisations_own_ca_and_login(db, make, app, monkeypatch, tmp_path):
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server = SMTPServer(auth=("mailer", "secret"), tls_context=context).start()
+    try:
+        base = f"smtp://mailer:secret@127.0.0.1:{server.port}?timeout=5"
+        make.outbox_message()
+        db.session.commit()
+        monkeypatch.setitem(app.config, "SMTP_URL", base)  # no STARTTLS: the server refuses
+        assert delivery.deliver_due()["retry"] == 1
+        db.session.execute(update(OutboxMessage).values(next_attempt_at=utcnow()))
+        db.session.commit()
+        monkeypatch.setitem(app.config, "SMTP_URL", base + "&starttls=1")  # certificate not trusted
+        assert delivery.deliver_due()["retry"] == 1
+        db.session.execute(update(OutboxMessage).values(next_attempt_at=utcnow()))
+        db.session.commit()
+        monkeypatch.setitem(app.config, "SMTP_URL", base + f"&starttls=1&cafile={cert}")
+        assert delivery.deliver_due()["sent"] == 1
+        assert len(server.messages) == 1
+    finally:
+        server.stop()

@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import smtplib
 import socket
-import ssl
 import threading
 import time
 import traceback
@@ -159,11 +158,11 @@ class SMTPConnection:
     def _open(self) -> smtplib.SMTP:
         s = self.settings
         if s.ssl:
-            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=ssl.create_default_context())
+            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=s.tls_context())
         else:
             smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
             if s.starttls:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=s.tls_context())
         if s.username:
             smtp.login(s.username, s.password or "")
         return smtp

@@ -2,7 +2,8 @@
 from the environment as ``TRACKER_<NAME>``, like every other setting.
 
 SMTP_URL                smtp://user:pass@host:587?starttls=1 , smtps://host:465 , smtp://localhost:25
-                        (query: starttls=1, timeout=SECONDS); unset: mail stays in the outbox
+                        (query: starttls=1, timeout=SECONDS, cafile=/path/to/internal-ca.pem);
+                        unset: mail stays in the outbox
 MAIL_FROM               From address (default: WG Tracker <noreply@localhost>)
 NOTIFY_MAX_ATTEMPTS     failures before a message is marked failed (default 8)
 NOTIFY_RETRY_SECONDS    first retry delay; doubles each failure, at most NOTIFY_RETRY_MAX_SECONDS (30 / 3600)
@@ -55,6 +56,12 @@ class SMTPSettings:
     ssl: bool = False  # smtps://: TLS from the first byte
     starttls: bool = False  # smtp://...?starttls=1: upgrade after EHLO
     timeout: float = 30.0
+    cafile: str | None = None  # the organisation's own CA, for an internal mail server's certificate
+
+    def tls_context(self):
+        import ssl
+
+        return ssl.create_default_context(cafile=self.cafile)
 
 
 def parse_smtp_url(url: str) -> SMTPSettings | None:
@@ -74,4 +81,5 @@ def parse_smtp_url(url: str) -> SMTPSettings | None:
         ssl=ssl,
         starttls=query.get("starttls", "0").lower() in ("1", "true", "yes", "on"),
         timeout=float(query.get("timeout", 30)),
+        cafile=query.get("cafile") or None,
     )
