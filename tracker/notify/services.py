@@ -55,9 +55,10 @@ def _user_id(value) -> int | None:
     return value if isinstance(value, int) else getattr(value, "id", None)
 
 
-def audience(event: events.Event) -> list[User]:
-    """The users who hear of ``event``: those it concerns directly (unless they chose nothing for this
-    kind) and the members of its WG who chose everything in their WGs. Never the actor."""
+def audience(event: events.Event) -> list[tuple[User, NotificationPreference]]:
+    """The users who hear of ``event``, with their preferences: those it concerns directly (unless they
+    chose nothing for this kind) and the members of its WG who chose everything in their WGs. Never the
+    actor, never a deactivated user."""
     actor_id = _user_id(event.actor)
     direct = {uid for uid in map(_user_id, event.recipients or ()) if uid is not None}
     members: set[int] = set()
@@ -74,9 +75,10 @@ def audience(event: events.Event) -> list[User]:
     }
     chosen = []
     for user in users:
-        level = (prefs.get(user.id) or NotificationPreference.for_user(user.id)).level_for(event.kind)
+        pref = prefs.get(user.id) or NotificationPreference.for_user(user.id)
+        level = pref.level_for(event.kind)
         if level == LEVEL_ALL or (level == LEVEL_MINE and user.id in direct):
-            chosen.append(user)
+            chosen.append((user, pref))
     return chosen
 
 
@@ -123,39 +125,30 @@ def on_event(event: events.Event) -> None:
     recipients = audience(event)
     if not recipients:
         return
-    prefs = {
-        p.user_id: p
-        for p in db.session.scalars(
-            select(NotificationPreference).where(NotificationPreference.user_id.in_([u.id for u in recipients]))
-        )
-    }
     actor = event.actor if isinstance(event.actor, User) else (db.session.get(User, event.actor) if event.actor else None)
-    for user in recipients:
-        pref = prefs.get(user.id) or NotificationPreference.for_user(user.id)
-        with force_locale(user_language(user)):
-            title = one_line(event.title, 1000)
-            body = str(event.body) if event.body is not None else ""
-            db.session.add(
-                Notification(
-                    user_id=user.id,
-                    kind=event.kind,
-                    title=title,
-                    body=body,
-                    url=(event.url or "/")[:500],
-                    wg_id=_user_id(event.wg),
-                    actor_id=_user_id(actor),
-                    created_at=utcnow(),
-                    digest_pending=pref.email == EMAIL_DIGEST,
-                )
-            )
-            if pref.email == EMAIL_IMMEDIATE and user.email:
-                wg_name = getattr(event.wg, "name", None)
-                subject = f"[{wg_name}] {title}" if wg_name else title
+    wg_name = getattr(event.wg, "name", None)
+    url = (event.url or "/")[:500]
+    rendered: dict[str, tuple] = {}  # language -> (title, body, subject, text, html): one rendering per language
+    for user, pref in recipients:
+        language = user_language(user)
+        if language not in rendered:
+            with force_locale(language):
+                title = one_line(event.title, 1000)
+                body = str(event.body) if event.body is not None else ""
                 text, html = render_mail(
-                    "event", user=user, title=title, body=body, url=absolute_url(event.url or "/"),
-                    actor=actor, wg_name=wg_name, kind_label=_kinds.kind_label(event.kind),
+                    "event", title=title, body=body, url=absolute_url(url), actor=actor, wg_name=wg_name,
+                    kind_label=_kinds.kind_label(event.kind),
                 )
-                queue_mail(user, event.kind, subject, text, html)
+                rendered[language] = (title, body, f"[{wg_name}] {title}" if wg_name else title, text, html)
+        title, body, subject, text, html = rendered[language]
+        db.session.add(
+            Notification(
+                user_id=user.id, kind=event.kind, title=title, body=body, url=url, wg_id=_user_id(event.wg),
+                actor_id=_user_id(actor), created_at=utcnow(), digest_pending=pref.email == EMAIL_DIGEST,
+            )
+        )
+        if pref.email == EMAIL_IMMEDIATE and user.email:
+            queue_mail(user, event.kind, subject, text, html)
     db.session.flush()
 
 
