@@ -192,3 +192,28 @@ def test_starttls_with_the_organisations_own_ca_and_login(db, make, app, monkeyp
         assert len(server.messages) == 1
     finally:
         server.stop()
+
+
+def test_a_worker_stopped_mid_batch_gives_the_rest_back_and_a_restart_sends_each_once(db, make, smtp_server):
+    import threading
+
+    messages = [make.outbox_message() for _ in range(5)]
+    db.session.commit()
+    stop = threading.Event()
+    original = smtp_server.controller.handler.handle_DATA
+
+    async def stop_after_first(*args):
+        result = await original(*args)
+        stop.set()  # SIGTERM arrives while the first mail is being sent
+        return result
+
+    smtp_server.controller.handler.handle_DATA = stop_after_first
+    assert delivery.deliver_due(stop=stop)["sent"] == 1
+    db.session.expire_all()
+    statuses = [db.session.get(OutboxMessage, m.id) for m in messages]
+    assert [m.status for m in statuses] == ["sent"] + ["pending"] * 4  # nothing left claimed
+    assert [m.attempts for m in statuses] == [1, 0, 0, 0, 0]
+
+    smtp_server.controller.handler.handle_DATA = original
+    assert delivery.deliver_due()["sent"] == 4  # the restarted worker
+    assert sorted(smtp_server.message_ids()) == sorted(m.message_id for m in messages)
