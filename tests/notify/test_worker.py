@@ -157,7 +157,7 @@ def test_periodic_checks_run_from_the_worker_once_per_interval(db, make, app, mo
     assert set(delivery.run_periodic()) >= {"a-broken", "quarterly"}
     assert delivery.run_periodic() == []  # not due again yet
     [note] = db.session.scalars(select(Notification).where(Notification.user_id == leader.id)).all()
-    assert note.title == "四半期の実績が未入力" and note.actor_id is None
+    assert note.title == "四半期の実績が未入力です" and note.actor_id is None
 
 
 def test_tracker_worker_once_delivers_the_outbox(db, make, app, smtp_server):
