@@ -11,7 +11,7 @@ PORT ?= 5000
 
 run: install db
 	@if [ ! -f instance/.demo-loaded ]; then $(TRACKER) demo && touch instance/.demo-loaded; fi
-	$(TRACKER) run --host $(HOST) --port $(PORT)
+	TRACKER_NOTIFY_WORKER_THREAD=$${TRACKER_NOTIFY_WORKER_THREAD:-1} $(TRACKER) run --host $(HOST) --port $(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -189,3 +189,23 @@ class Factories:
             ends_on=fields.get("ends_on"), wg=fields.get("wg"),
             needs=[(s, v[0] if isinstance(v, tuple) else v, v[1] if isinstance(v, tuple) else 2) for s, v in (needs or {self.skill(): 3}).items()],
         )
+    def notification(self, user: User, **fields):
+        from tracker.notify.models import Notification
+
+        n = next(_counter)
+        fields.setdefault("kind", "ticket.updated")
+        fields.setdefault("title", f"お知らせ {n}")
+        fields.setdefault("url", f"/issues/{n}")
+        return self._save(Notification(user_id=user.id, **fields))
+
+    def outbox_message(self, user: User | None = None, **fields):
+        from tracker.notify.models import OutboxMessage
+
+        n = next(_counter)
+        user = user or self.user()
+        fields.setdefault("message_id", f"<test.{n}@example.lg.jp>")
+        fields.setdefault("kind", "ticket.updated")
+        fields.setdefault("subject", f"件名 {n}")
+        fields.setdefault("body_text", f"本文 {n}")
+        fields.setdefault("body_html", f"<p>本文 {n}</p>")
+        return self._save(OutboxMessage(recipient_id=user.id, to_address=user.email, **fields))

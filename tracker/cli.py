@@ -20,6 +20,11 @@ def main():
     pass
 
 
+from tracker.notify.cli import worker  # noqa: E402
+
+main.add_command(worker)
+
+
 @main.group()
 def user():
     """Create users and API keys."""

@@ -48,3 +48,16 @@ def register_periodic_check(name: str, check: Callable[[], None]) -> None:
 
 def periodic_checks() -> dict[str, Callable[[], None]]:
     return dict(_periodic_checks)
+
+
+# Event kinds with a label (a lazy string) for the notification preferences page. Features register the
+# kinds they emit; an unregistered kind is still delivered and shown under its dotted name.
+_kinds: dict[str, object] = {}
+
+
+def register_kind(kind: str, label) -> None:
+    _kinds[kind] = label
+
+
+def kinds() -> dict[str, object]:
+    return dict(_kinds)

@@ -1,6 +1,6 @@
 """What every page needs: navigation, WG tabs and admin tabs, built from the installed features.
 
-A feature's ``views.py`` may define ``nav_items``, ``wg_tabs`` and ``admin_tabs``; the layout shows the
+A feature's ``views.py`` may define ``nav_items``, ``wg_tabs``, ``admin_tabs`` and ``usernav_widgets``; the layout shows the
 entries the current user may use, so a page never links to something that is not there.
 """
 from __future__ import annotations
@@ -91,4 +91,5 @@ def register_layout(app) -> None:
             "now": utcnow(),
             "wg_tabs_for": wg_tabs_for,
             "admin_tabs": admin_tabs(),
+            "usernav_widgets": _collect("usernav_widgets"),  # templates a feature adds to the user menu
         }

@@ -1,0 +1,1 @@
+"""Notifications: domain events become in-app notifications and outbox e-mail, delivered by a worker."""
