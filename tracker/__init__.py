@@ -50,6 +50,7 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
 
     from tracker.core.db import include_object
     from tracker.core.i18n import register_template_helpers, select_locale
+    from tracker.core.translation import install as install_translations
     from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -60,6 +61,7 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    install_translations(app)
     register_template_helpers(app)
 
     feature_modules("models")  # importing them registers every table with the metadata

@@ -1,7 +1,7 @@
 """talent
 
 Revision ID: 0040_talent
-Revises: 0003_search
+Revises: 0030_ideas
 Create Date: 2026-11-22 19:23:56.633450
 
 """
@@ -13,7 +13,7 @@ import tracker.core.db
 
 # revision identifiers, used by Alembic.
 revision = '0040_talent'
-down_revision = '0003_search'
+down_revision = '0030_ideas'
 branch_labels = None
 depends_on = None
 
@@ -50,6 +50,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['requester_id'], ['users.id'], name=op.f('fk_talent_help_requests_requester_id_users'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_talent_help_requests_section_id_sections'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['wg_id'], ['working_groups.id'], name=op.f('fk_talent_help_requests_wg_id_working_groups'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_talent_help_requests_ticket_id_tickets'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_talent_help_requests'))
     )
     with op.batch_alter_table('talent_help_requests', schema=None) as batch_op:

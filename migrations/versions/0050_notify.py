@@ -1,7 +1,7 @@
 """notify
 
 Revision ID: 0050_notify
-Revises: 0003_search
+Revises: 0040_talent
 Create Date: 2026-11-22 19:01:25.401197
 
 """
@@ -13,7 +13,7 @@ import tracker.core.db
 
 # revision identifiers, used by Alembic.
 revision = '0050_notify'
-down_revision = '0003_search'
+down_revision = '0040_talent'
 branch_labels = None
 depends_on = None
 

@@ -127,32 +127,22 @@ def test_request_form_keeps_input_on_error(client, login, make, org):
     assert "RPAシナリオ作成の応援" in page and org["wg"].name in page
 
 
-class _FakeTicket:
-    def __init__(self, id, visible):
-        self.id, self.subject, self.url, self._visible = id, "オープンデータ公開", f"/issues/{id}", visible
-
-    def visible_to(self, user):
-        return self._visible
-
-
-def test_ticket_link(make, db, org, monkeypatch):
+def test_ticket_link(make, db, org):
     from flask_babel import force_locale
 
     def save(ticket_id):
         return services.save_request(None, requester=org["leader"], title="チケットの応援", description="", time_share=10,
                                      starts_on=date(2026, 4, 1), ends_on=None, needs=[(org["analysis"], 3, 2)], ticket_id=ticket_id)
 
+    seen = make.ticket(wg=org["wg"], author=org["leader"], subject="オープンデータ公開")
+    hidden = make.ticket(wg=make.wg(is_public=False))
     with force_locale("ja"):
-        if not services.tickets_installed():  # without the tickets feature no ticket can be linked
-            with pytest.raises(ServiceError) as error:
-                save(12)
-            assert "チケット #12" in error.value.messages[0]
-        tickets = {12: _FakeTicket(12, True), 13: _FakeTicket(13, False)}
-        monkeypatch.setattr(services, "find_ticket", tickets.get)
-        with pytest.raises(ServiceError):
-            save(13)  # a ticket the requester cannot see
-        request = save(12)
-    assert request.ticket_id == 12 and services.linked_ticket(request, org["leader"]).url == "/issues/12"
+        with pytest.raises(ServiceError) as error:
+            save(hidden.id)  # a ticket the requester cannot see
+        assert f"チケット #{hidden.id}" in error.value.messages[0]
+        request = save(seen.id)
+    assert request.ticket_id == seen.id
+    assert services.linked_ticket(request, org["leader"]) == seen
 
 
 def test_wg_tab_lists_the_wgs_help_requests(client, login, make, org):

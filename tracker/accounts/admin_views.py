@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from sqlalchemy import func, or_, select
 
 from tracker.accounts import organisation, services

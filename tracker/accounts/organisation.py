@@ -1,7 +1,7 @@
 """Operations on departments (部) and sections (課)."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from sqlalchemy import select
 
 from tracker.accounts.models import Department, Section

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from sqlalchemy import func, select
 
 from tracker.accounts.models import User

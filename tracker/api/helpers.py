@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, abort, jsonify, request
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from flask_login import current_user
 
 from tracker.api.auth import protect_api_writes

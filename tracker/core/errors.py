@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify, render_template, request
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 

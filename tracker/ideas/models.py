@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
+from tracker.core.translation import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -131,7 +131,7 @@ class Idea(TimestampMixin, db.Model):
     def name_for(self, person, viewer) -> str:
         """``person``'s name as ``viewer`` sees it next to this post: the author of an anonymous post stays
         anonymous in comments and history too."""
-        from flask_babel import gettext as _
+        from tracker.core.translation import gettext as _
 
         if person is None:
             return "—"

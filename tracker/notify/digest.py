@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from sqlalchemy import select
 
 from tracker.accounts.models import User

@@ -1,7 +1,7 @@
 """The notification preferences form: built per request because features register event kinds."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from tracker.core.translation import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 

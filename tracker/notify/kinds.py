@@ -2,7 +2,7 @@
 ``tracker.core.events.register_kind``; these are the ones the issue lists."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from tracker.core.translation import lazy_gettext as _l
 
 from tracker.core import events
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from sqlalchemy import select, update
 
 from tracker.accounts.models import User

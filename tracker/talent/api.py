@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, jsonify, request
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from sqlalchemy import select
 
 from tracker.accounts.models import User

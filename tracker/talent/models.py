@@ -182,9 +182,8 @@ class HelpRequest(TimestampMixin, db.Model):
     requester_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="SET NULL"), index=True)
     wg_id: Mapped[int | None] = mapped_column(ForeignKey("working_groups.id", ondelete="SET NULL"), index=True)
-    # The ticket (チケット) the help is for. A plain id: the tickets feature is built apart (branch tickets),
-    # so the talent bank neither needs its table nor breaks without it; see services.linked_ticket.
-    ticket_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The ticket (チケット) the help is for; shown only to those who may see it (services.linked_ticket).
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"), index=True)
     time_share: Mapped[int] = mapped_column(Integer)
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext
+from tracker.core.translation import gettext as _, lazy_gettext
 from sqlalchemy import func, select
 
 from tracker.accounts.models import User
@@ -240,16 +239,7 @@ def _check_request(title, time_share, starts_on, ends_on, needs) -> list[str]:
     return problems
 
 
-def tickets_installed() -> bool:
-    from tracker import FEATURES
-
-    return "tickets" in FEATURES
-
-
 def find_ticket(ticket_id: int):
-    """The ticket with this id, or None (also when the tickets feature is not installed)."""
-    if not tickets_installed():
-        return None
     from tracker.tickets.models import Ticket
 
     return db.session.get(Ticket, ticket_id)

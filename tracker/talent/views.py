@@ -3,8 +3,7 @@ XLSX export and the skill taxonomy (admin)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -219,14 +218,13 @@ def edit_request(request_id: int | None = None):
         saved = commit_or_flash(lambda: services.save_request(
             help_request, requester=current_user, title=form.title.data, description=form.description.data,
             time_share=form.time_share.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data, needs=needs, wg=wg,
-            ticket_id=form.ticket_id.data if services.tickets_installed() else None,
+            ticket_id=form.ticket_id.data,
         ), _("The help request was saved."))
         if saved:
             return redirect(url_for(".show_request", request_id=saved.id))
     elif request.method == "POST":
         flash(_("Please correct the marked fields."), "error")
-    return render_template("talent/request_form.html", form=form, help_request=help_request,
-                           tickets=services.tickets_installed())
+    return render_template("talent/request_form.html", form=form, help_request=help_request)
 
 
 def _render_request(help_request: HelpRequest, complete_form: CompleteForm | None = None, completing: int | None = None):

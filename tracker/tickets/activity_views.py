@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import Response, g, render_template, request, url_for
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from sqlalchemy import func, select
 
 from tracker.core.services import ServiceError

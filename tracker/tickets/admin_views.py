@@ -3,7 +3,7 @@ activities, custom fields; and the per-WG ticket settings (categories, milestone
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 

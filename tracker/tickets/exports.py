@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 
 from tracker.core.i18n import format_day, format_moment
 from tracker.tickets import customfields

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 

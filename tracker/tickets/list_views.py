@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict

@@ -1,7 +1,7 @@
 """Ticket permissions, declared in the WG permission registry and granted to roles (migration 0010)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from tracker.core.translation import lazy_gettext as _l
 
 from tracker.wg.permissions import register
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import Float, Select, and_, case, cast, exists, func, not_, or_, select, true
 from sqlalchemy.orm import aliased, joinedload, selectinload
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from tracker.core.services import ServiceError

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, render_template, request
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from sqlalchemy import and_, func, select
 
 from tracker.accounts.models import User

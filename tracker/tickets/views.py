@@ -1,7 +1,7 @@
 """Ticket pages: the routes live in the *_views modules on one blueprint; here is what the layout shows."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from tracker.core.translation import lazy_gettext as _l
 
 from tracker.core.layout import AdminTab, NavItem, WGTab
 from tracker.tickets import links  # noqa: F401  (#123 and @login in Markdown)

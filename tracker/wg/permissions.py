@@ -1,7 +1,7 @@
 """Per-WG permissions, granted through roles (Redmine's model: a member's roles give a permission set)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from tracker.core.translation import lazy_gettext as _l
 
 # name -> label. Later features add theirs with ``register``.
 PERMISSIONS: dict[str, object] = {

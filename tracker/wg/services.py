@@ -1,7 +1,7 @@
 """Operations that change WGs and their membership."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from tracker.core.translation import gettext as _
 from sqlalchemy import select
 
 from tracker.accounts.models import User
