@@ -2,7 +2,7 @@
 
 Revision ID: 0020_charter
 Revises: 0003_search
-Create Date: 2026-11-22 18:58:17.406025
+Create Date: 2026-11-22 19:10:31.297556
 
 """
 from alembic import op
@@ -183,6 +183,13 @@ def upgrade():
     with op.batch_alter_table('charter_people', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_charter_people_charter_id'), ['charter_id'], unique=False)
 
+    op.create_table('charter_sections',
+    sa.Column('charter_id', sa.Integer(), nullable=False),
+    sa.Column('section_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['charter_id'], ['charters.id'], name=op.f('fk_charter_sections_charter_id_charters'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_charter_sections_section_id_sections'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('charter_id', 'section_id', name=op.f('pk_charter_sections'))
+    )
     op.create_table('gate_decisions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('wg_id', sa.Integer(), nullable=False),
@@ -330,6 +337,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_gate_decisions_wg_id'))
 
     op.drop_table('gate_decisions')
+    op.drop_table('charter_sections')
     with op.batch_alter_table('charter_people', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_charter_people_charter_id'))
 

@@ -37,6 +37,27 @@ def test_editing_the_charter_journals_each_change(client, make, login):
     assert "マイナポイント" in changes["budget"].new_value
 
 
+def test_stakeholder_sections_are_chosen_from_the_organisation(client, make, login):
+    leader = make.user()
+    wg = make.wg(members={leader: "WG責任者"})
+    civic = make.section(name="市民課")
+    login(leader)
+    edit = f"/projects/{wg.identifier}/charter/edit"
+    page = _post(client, edit, {"section_ids": [str(civic.id)], "stakeholders": "J-LIS"}, edit).get_data(as_text=True)
+    assert "市民課" in page.split("関係者一覧")[1]
+    assert [s.name for s in charter_for(wg).stakeholder_sections] == ["市民課"]
+    assert db.session.query(CharterChange).filter_by(item="stakeholder_sections").one().new_value == "市民課"
+
+
+def test_viewing_a_charter_writes_nothing(client, make, login):
+    from tracker.charter.models import Charter
+
+    wg = make.wg()
+    login(make.user())
+    assert client.get(f"/projects/{wg.identifier}/charter").status_code == 200
+    assert db.session.query(Charter).filter_by(wg_id=wg.id).count() == 0
+
+
 def test_a_negative_budget_is_refused_and_the_form_keeps_the_input(client, make, login):
     leader = make.user()
     wg = make.wg(members={leader: "WG責任者"})

@@ -37,6 +37,7 @@ def charter_json(charter) -> dict:
         "phase": charter.phase,
         **{item: getattr(charter, item) for item in services.TEXT_ITEMS},
         "stop_reason": charter.stop_reason,
+        "stakeholder_sections": [s.name for s in charter.stakeholder_sections],
         "people": [{"user": {"id": p.user.id, "name": p.user.name}, "kind": p.kind, "area": p.area} for p in charter.people],
         "success_criteria": [{"id": c.id, "description": c.description, "kpi_id": c.kpi_id, "target": c.target,
                               "evaluation": c.evaluation or None, "evidence": c.evidence} for c in charter.criteria],
@@ -51,8 +52,7 @@ def charter_json(charter) -> dict:
 @bp.get("/wgs/<identifier>/charter")
 @api_login_required
 def show_charter(identifier: str):
-    charter = services.charter_for(visible_wg(identifier))
-    db.session.commit()
+    charter = services.charter_for(visible_wg(identifier), create=False)
     return jsonify(charter=charter_json(charter))
 
 

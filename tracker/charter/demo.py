@@ -21,9 +21,11 @@ PATH = {"planning": ["launch"], "execution": ["launch", "planning"], "closed": [
 NEXT = {"launch": "planning", "planning": "execution", "execution": "closed"}
 
 
-def _mynumber(charter, users, kpis) -> None:
+def _mynumber(charter, users, kpis, sections) -> None:
+    charter.stakeholder_sections = [sections[n] for n in ("市民課", "未来政策課", "交通政策課", "情報政策課", "国民健康保険課")
+                                    if n in sections]
     charter.purpose = "①カードの普及促進と②カードの利活用を両輪で推進することで、市民の利便性を向上させる。"
-    charter.stakeholders = "市民課、未来政策課、交通政策課、情報政策課、（国民健康保険課）"
+    charter.stakeholders = "国民健康保険課は必要に応じて参加"
     charter.nature = "- 未知（正解がない）の取り組みであること\n- その一方で、これまでの取り組み実績があること"
     charter.schedule = "- R4~マイタケ利用のマイナンバーカード一本化（R3~登録時必須）\n- R4年度末：現交付円滑化計画の期限到来 等"
     charter.background = ("KPI達成に向けてやらなければならないことの洗い出し：\n\n"
@@ -80,7 +82,7 @@ def load(ctx) -> None:
         if db.session.scalar(select(GateDecision.id).where(GateDecision.wg_id == wg.id).limit(1)):
             continue  # loaded before
         if identifier == "mynumber-card":
-            _mynumber(charter, users, kpis)
+            _mynumber(charter, users, kpis, ctx.shared.get("sections", {}))
         elif identifier == "online-procedures":
             _online(charter, users, kpis)
         elif identifier == "rpa-bpr":

@@ -15,7 +15,7 @@ class CharterForm(FlaskForm):
     purpose = TextAreaField(_l("Purpose"), validators=[Optional()])
     background = TextAreaField(_l("Background"), validators=[Optional()])
     content = TextAreaField(_l("Content"), validators=[Optional()])
-    stakeholders = TextAreaField(_l("Stakeholders (sections and people)"), validators=[Optional()])
+    stakeholders = TextAreaField(_l("Other stakeholders (people, notes)"), validators=[Optional()])
     nature = TextAreaField(_l("Nature of the WG"), validators=[Optional()])
     schedule = TextAreaField(_l("Schedule"), validators=[Optional()])
     origin = SelectField(_l("Origin"), choices=[("", "—")] + list(ORIGIN_LABELS.items()), validators=[Optional()])

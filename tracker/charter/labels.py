@@ -12,7 +12,7 @@ ORIGIN_LABELS = {
 EVALUATION_LABELS = {"achieved": _l("Achieved"), "partly": _l("Partly achieved"), "not": _l("Not achieved")}
 ITEM_LABELS = {
     "name": _l("WG name"), "purpose": _l("Purpose"), "responsible": _l("Final responsible people"),
-    "leader": _l("WG leaders"), "stakeholders": _l("Stakeholders"), "criteria": _l("Success criteria"),
+    "leader": _l("WG leaders"), "stakeholders": _l("Stakeholders"), "stakeholder_sections": _l("Stakeholder sections"), "criteria": _l("Success criteria"),
     "nature": _l("Nature of the WG"), "schedule": _l("Schedule and milestones"), "budget": _l("Budget"),
     "background": _l("Background"), "content": _l("Content"), "origin": _l("Origin"), "origin_note": _l("Origin note"),
     "milestones": _l("Milestones"), "phase": _l("Phase"), "evaluation": _l("Evaluation"), "keep": _l("Keep"),

@@ -36,7 +36,7 @@ class Charter(TimestampMixin, db.Model):
     content: Mapped[str] = mapped_column(Text, default="")
     nature: Mapped[str] = mapped_column(Text, default="")
     schedule: Mapped[str] = mapped_column(Text, default="")
-    stakeholders: Mapped[str] = mapped_column(Text, default="")  # sections and people, one a line
+    stakeholders: Mapped[str] = mapped_column(Text, default="")  # people and notes; sections in charter_sections
     origin: Mapped[str] = mapped_column(String(20), default="")
     origin_note: Mapped[str] = mapped_column(String(300), default="")
     stop_reason: Mapped[str] = mapped_column(Text, default="")
@@ -48,6 +48,9 @@ class Charter(TimestampMixin, db.Model):
     handover_note: Mapped[str] = mapped_column(Text, default="")
 
     wg: Mapped["WorkingGroup"] = relationship()  # noqa: F821
+    stakeholder_sections: Mapped[list["Section"]] = relationship(  # noqa: F821
+        secondary="charter_sections", order_by="Section.name"
+    )
     handover_section: Mapped["Section | None"] = relationship()  # noqa: F821
     people: Mapped[list["CharterPerson"]] = relationship(cascade="all, delete-orphan", order_by="CharterPerson.id")
     criteria: Mapped[list["SuccessCriterion"]] = relationship(cascade="all, delete-orphan", order_by="SuccessCriterion.id")
@@ -61,6 +64,15 @@ class Charter(TimestampMixin, db.Model):
 
     def people_of(self, kind: str) -> list["CharterPerson"]:
         return [p for p in self.people if p.kind == kind]
+
+
+class CharterSection(db.Model):
+    """A section among the charter's stakeholders (関係者一覧)."""
+
+    __tablename__ = "charter_sections"
+
+    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id", ondelete="CASCADE"), primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"), primary_key=True)
 
 
 class CharterPerson(db.Model):

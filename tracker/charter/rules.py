@@ -26,7 +26,7 @@ def empty_items(charter: Charter) -> list[str]:
         missing.append(ITEM_LABELS["responsible"])
     if not charter.people_of("leader"):
         missing.append(ITEM_LABELS["leader"])
-    if not charter.stakeholders.strip():
+    if not charter.stakeholders.strip() and not charter.stakeholder_sections:
         missing.append(ITEM_LABELS["stakeholders"])
     if not charter.criteria:
         missing.append(ITEM_LABELS["criteria"])

@@ -23,13 +23,18 @@ class CharterError(ServiceError):
     """Charter or gate input that cannot be accepted."""
 
 
-def charter_for(wg) -> Charter:
-    """The WG's charter, made (in phase 立ち上げ) the first time it is asked for."""
+def charter_for(wg, create: bool = True) -> Charter:
+    """The WG's charter, made (in phase 立ち上げ) the first time it is changed; with ``create=False`` (pages
+    that only read) an empty unsaved one stands in until then."""
     charter = db.session.scalar(select(Charter).where(Charter.wg_id == wg.id))
     if charter is None:
-        charter = Charter(wg_id=wg.id, wg=wg)
-        db.session.add(charter)
-        db.session.flush()
+        charter = Charter(wg_id=wg.id, phase=LAUNCH, purpose="", background="", content="", nature="", schedule="",
+                          stakeholders="", origin="", origin_note="", stop_reason="", keep="", problem="", try_next="",
+                          handover_note="")
+        charter.wg = wg
+        if create:
+            db.session.add(charter)
+            db.session.flush()
     return charter
 
 
@@ -72,7 +77,7 @@ def _criterion_text(c) -> str:
 
 
 def update_charter(charter: Charter, user, *, texts: dict, people: list[tuple], criteria: list[dict],
-                   milestones: list[dict], budget_lines: list[dict]) -> None:
+                   milestones: list[dict], budget_lines: list[dict], sections: list | None = None) -> None:
     """Replace the charter's items; every changed item is journaled with its old and new value.
 
     ``people``: (user, kind, area); ``criteria``: {description, kpi_id, target};
@@ -106,6 +111,11 @@ def update_charter(charter: Charter, user, *, texts: dict, people: list[tuple], 
         new = (texts.get(item) or "").strip()
         _journal(charter, user, item, getattr(charter, item), new)
         setattr(charter, item, new)
+
+    if sections is not None:
+        _journal(charter, user, "stakeholder_sections", "、".join(s.name for s in charter.stakeholder_sections),
+                 "、".join(s.name for s in sorted(sections, key=lambda s: s.name)))
+        charter.stakeholder_sections = list(sections)
 
     for kind in (RESPONSIBLE, LEADER):
         old = _describe_people(charter.people_of(kind))

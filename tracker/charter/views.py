@@ -97,8 +97,7 @@ def _parse(rows: dict) -> tuple[dict, list[str]]:
 @login_required
 def show(identifier: str):
     wg = load_wg(identifier)
-    charter = services.charter_for(wg)
-    db.session.commit()
+    charter = services.charter_for(wg, create=False)
     gates = db.session.scalars(select(GateDecision).where(GateDecision.wg_id == wg.id).order_by(GateDecision.id.desc())).all()
     return render_template(
         "charter/show.html", wg=wg, charter=charter, empty=rules.empty_items(charter), gates=gates,
@@ -117,8 +116,11 @@ def edit(identifier: str):
     charter = services.charter_for(wg)
     form = CharterForm(obj=charter)
     rows = _charter_rows(charter)
+    sections = db.session.scalars(select(Section).order_by(Section.name)).all()
+    chosen = {s.id for s in charter.stakeholder_sections}
     if request.method == "POST":
         rows = _posted_rows()
+        chosen = {int(v) for v in request.form.getlist("section_ids") if v.isdigit()}
         if form.validate_on_submit():
             args, problems = _parse(rows)
             if problems:
@@ -126,7 +128,8 @@ def edit(identifier: str):
                     from flask import flash
                     flash(p, "error")
             elif commit_or_flash(
-                lambda: services.update_charter(charter, current_user, texts={k: getattr(form, k).data for k in services.TEXT_ITEMS}, **args),
+                lambda: services.update_charter(charter, current_user, texts={k: getattr(form, k).data for k in services.TEXT_ITEMS},
+                                                sections=[s for s in sections if s.id in chosen], **args),
                 _("The charter was saved."),
             ):
                 return redirect(url_for(".show", identifier=wg.identifier))
@@ -134,6 +137,7 @@ def edit(identifier: str):
         rows[key] = rows[key] + [{}] * EMPTY_ROWS
     kpis = db.session.scalars(select(Kpi).order_by(Kpi.number)).all()
     return render_template("charter/edit.html", wg=wg, charter=charter, form=form, rows=rows, users=_users(), kpis=kpis,
+                           sections=sections, chosen=chosen,
                            RESPONSIBLE=RESPONSIBLE, LEADER=LEADER)
 
 

@@ -119,8 +119,7 @@ def show(identifier: str, meeting_id: int):
 def calendar(identifier: str):
     wg = load_wg(identifier)
     meetings = db.session.scalars(select(Meeting).where(Meeting.wg_id == wg.id).order_by(Meeting.held_on)).all()
-    milestones = charter_for(wg).milestones
-    db.session.commit()
+    milestones = charter_for(wg, create=False).milestones
     body = ical.calendar(wg, meetings, milestones, request.host.split(":")[0],
                          current_app.config["BABEL_DEFAULT_TIMEZONE"], utcnow())
     return Response(body, mimetype="text/calendar",
