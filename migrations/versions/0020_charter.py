@@ -1,7 +1,7 @@
 """charter
 
 Revision ID: 0020_charter
-Revises: 0003_search
+Revises: 0010_tickets
 Create Date: 2026-11-22 19:10:31.297556
 
 """
@@ -13,7 +13,7 @@ import tracker.core.db
 
 # revision identifiers, used by Alembic.
 revision = '0020_charter'
-down_revision = '0003_search'
+down_revision = '0010_tickets'
 branch_labels = None
 depends_on = None
 
