@@ -44,3 +44,5 @@ def test_drag_a_note_into_a_group_and_schedule_it(live_server, page):
         saved = db.session.scalar(select(Note))
         group = db.session.scalar(select(NoteGroup))
         assert saved.group_id == group.id and saved.assignee_id == member_id and saved.due_date.isoformat() == "2026-12-25"
+        assert saved.ticket_id is not None
+    assert page.locator(f".sticky.decided a[href='/issues/{saved.ticket_id}']").count() == 1

@@ -127,14 +127,29 @@ def test_the_dx_office_may_approve_launch(client, make, login):
     assert charter_for(wg).phase == "planning"
 
 
-def test_leaving_planning_needs_milestones(client, make, login):
-    office = make.user(org_roles=["dx_office"])
-    wg = make.wg()
-    make.charter(wg, phase="planning")
+def test_leaving_planning_needs_milestones_and_scheduled_tickets(client, make, login):
+    from datetime import date
+
+    from tracker.charter.models import Milestone
+    from tracker.charter.tickets import make_ticket
+
+    office, member = make.user(org_roles=["dx_office"]), make.user()
+    wg = make.wg(members={member: "メンバー"})
+    charter = make.charter(wg, phase="planning")
     login(office)
-    page = _post(client, f"/projects/{wg.identifier}/gate", {"decision": "go"}, f"/projects/{wg.identifier}/charter")
-    assert "マイルストーン" in page.get_data(as_text=True)
+    charter_url, gate_url = f"/projects/{wg.identifier}/charter", f"/projects/{wg.identifier}/gate"
+    page = _post(client, gate_url, {"decision": "go"}, charter_url).get_data(as_text=True)
+    assert "マイルストーン" in page and "担当者と期日の決まったチケット" in page
     assert charter_for(wg).phase == "planning"
+    charter.milestones = [Milestone(title="モデルケースの作成", due_date=date(2027, 3, 31))]
+    make_ticket(wg, member, "優先手続の抽出", "", None, date(2027, 1, 31))  # no assignee: not scheduled
+    db.session.commit()  # a refused gate rolls back what was not committed
+    page = _post(client, gate_url, {"decision": "go"}, charter_url).get_data(as_text=True)
+    assert "担当者と期日の決まったチケット" in page and charter_for(wg).phase == "planning"
+    make_ticket(wg, member, "添付書類の確認", "", member.id, date(2027, 1, 31))
+    db.session.commit()  # a refused gate rolls back what was not committed
+    _post(client, gate_url, {"decision": "go"}, charter_url)
+    assert charter_for(wg).phase == "execution"
 
 
 def test_hold_keeps_the_phase_and_stop_needs_a_reason(client, make, login):
@@ -186,12 +201,17 @@ def test_portfolio_is_for_the_dx_office_and_shows_phases_and_signals(client, mak
     kpi = make.kpi(name="保有率", target_value=90, baseline_value=0, baseline_date=date(2025, 4, 1), target_fiscal_year=2025)
     db.session.add(KpiMeasurement(kpi_id=kpi.id, value=10, as_of=date(2026, 1, 1)))
     db.session.add(WgKpi(wg_id=wg.id, kpi_id=kpi.id))
+    member = make.user()
+    make.member(wg, member)
+    from tracker.charter.tickets import make_ticket
+
+    make_ticket(wg, member, "休日交付の試行", "", member.id, date(2020, 1, 31))
     db.session.flush()
     login(office)
     page = client.get("/portfolio").get_data(as_text=True)
     assert "ポートフォリオ" in page
     column = page.split('id="phase-execution"')[1].split("</section>")[0]
-    assert "窓口WG" in column and "遅れているKPI: 1" in column and "四半期報告の未提出: 1" in column
+    assert "窓口WG" in column and "遅れているKPI: 1" in column and "四半期報告の未提出: 1" in column and "期限切れのチケット: 1" in column
 
 
 def test_portfolio_is_refused_to_other_staff(client, make, login):

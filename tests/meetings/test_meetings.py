@@ -50,3 +50,30 @@ def test_icalendar_export_has_meetings_and_milestones(client, make, login):
     assert any(s.startswith("定例会") for s in summaries) and any("交付円滑化計画の期限" in s for s in summaries)
     meeting = next(e for e in events if str(e["SUMMARY"]).startswith("定例会"))
     assert meeting.decoded("DTSTART").hour == 10
+
+
+def test_agenda_suggests_overdue_tickets_and_action_items_become_tickets(client, make, login):
+    from datetime import date
+
+    from tracker.charter.tickets import make_ticket
+    from tracker.meetings.models import ActionItem
+    from tracker.tickets.models import Ticket
+
+    leader = make.user()
+    wg = make.wg(members={leader: "WG責任者"})
+    late = make_ticket(wg, leader, "交付通知の短縮", "", leader.id, date(2020, 1, 1))
+    meeting = Meeting(wg_id=wg.id, title="定例会", held_on=date(2026, 11, 20))
+    meeting.action_items.append(ActionItem(title="未取得者数の分析", assignee_id=leader.id, due_date=date(2026, 12, 10)))
+    db.session.add(meeting)
+    db.session.flush()
+    login(leader)
+    page = client.get(f"/projects/{wg.identifier}/meetings/new").get_data(as_text=True)
+    assert "議題の候補" in page and f"#{late.id} 交付通知の短縮" in page
+    url = f"/projects/{wg.identifier}/meetings/{meeting.id}"
+    page = client.post(f"{url}/tickets", data={"csrf_token": csrf_token(client, url)}, follow_redirects=True).get_data(as_text=True)
+    assert "チケットにしました" in page
+    item = meeting.action_items[0]
+    db.session.refresh(item)
+    ticket = db.session.get(Ticket, item.ticket_id)
+    assert ticket.subject == "未取得者数の分析" and ticket.assigned_to_id == leader.id
+    assert f'href="/issues/{ticket.id}"' in page

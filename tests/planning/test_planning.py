@@ -1,6 +1,7 @@
 from tests.conftest import csrf_token
 from tracker.extensions import db
 from tracker.planning.models import Note, NoteGroup
+from tracker.tickets.models import Ticket
 
 
 def _board(client, wg):
@@ -24,6 +25,10 @@ def test_notes_groups_moves_and_decisions_with_plain_forms(client, make, login):
     assert "スケジュールに入れました" in page
     db.session.refresh(note)
     assert note.assignee_id == member.id and note.decided
+    ticket = db.session.get(Ticket, note.ticket_id)
+    assert (ticket.subject, ticket.assigned_to_id, ticket.due_date.isoformat(), ticket.wg_id) == (
+        "出張申請の人員確保", member.id, "2026-12-25", wg.id)
+    assert f'href="/issues/{ticket.id}"' in page
 
 
 def test_deciding_without_assignee_or_date_says_what_is_missing(client, make, login):

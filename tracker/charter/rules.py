@@ -1,18 +1,14 @@
 """What each gate needs; a refused gate says exactly what is missing.
 
-The planning gate also needs scheduled tickets: ``SCHEDULED_TICKETS`` is a hook the tickets feature fills in
-(wg -> number of tickets with an assignee and a due date); until then only milestones are checked.
+The planning gate also needs scheduled tickets (with an assignee and a due date).
 """
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable
-
 from flask_babel import gettext as _
 
 from tracker.charter.models import EXECUTION, LAUNCH, PLANNING, RESPONSIBLE, Charter
 
-SCHEDULED_TICKETS: list[Callable] = []
 
 
 def empty_items(charter: Charter) -> list[str]:
@@ -51,9 +47,10 @@ def missing_for(charter: Charter, user, today: date | None = None) -> list[str]:
     elif charter.phase == PLANNING:
         if not charter.milestones:
             problems.append(_("Leaving planning needs milestones in the charter."))
-        for count in SCHEDULED_TICKETS:
-            if count(charter.wg) == 0:
-                problems.append(_("Leaving planning needs scheduled tickets (with an assignee and a due date)."))
+        from tracker.charter.tickets import scheduled_count
+
+        if scheduled_count(charter.wg) == 0:
+            problems.append(_("Leaving planning needs scheduled tickets (with an assignee and a due date)."))
     elif charter.phase == EXECUTION:
         unevaluated = [c.description for c in charter.criteria if not c.evaluation]
         if not charter.criteria:

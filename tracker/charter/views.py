@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tracker.accounts.models import Section, User
 from tracker.charter import health, rules, services
+from tracker.charter import tickets as ticket_links
 from tracker.charter.forms import CharterForm, CloseoutForm, GateForm
 from tracker.charter.labels import DECISION_LABELS, EVALUATION_LABELS, ITEM_LABELS, ORIGIN_LABELS, PHASE_LABELS
 from tracker.charter.models import LEADER, PHASES, RESPONSIBLE, GateDecision
@@ -25,6 +26,7 @@ blueprints = [bp]
 nav_items = [NavItem("charter.portfolio", _l("Portfolio"), section="/portfolio",
                      visible=lambda user: user.is_authenticated and (user.is_admin or user.is_dx_office))]
 wg_tabs = [WGTab("charter", _l("Charter"), "charter.show", order=10)]
+health.register("tickets_overdue", _l("Overdue tickets"), ticket_links.overdue_counts)
 
 EMPTY_ROWS = 2
 

@@ -51,3 +51,22 @@ def save_meeting(meeting: Meeting | None, wg, *, title: str, held_on: date | Non
     db.session.add(meeting)
     db.session.flush()
     return meeting
+
+
+def action_items_to_tickets(meeting: Meeting, user) -> list[int]:
+    """Each action item without a ticket becomes one (assignee and due date carried over)."""
+    from tracker.charter.tickets import make_ticket
+
+    ensure_open(meeting.wg)
+    pending = [a for a in meeting.action_items if not a.ticket_id]
+    if not pending:
+        raise MeetingError([_("Every action item already has a ticket.")])
+    made = []
+    for item in pending:
+        ticket = make_ticket(meeting.wg, user, item.title,
+                             f"{meeting.title}（{meeting.held_on.isoformat()}）のアクションアイテム",
+                             item.assignee_id, item.due_date)
+        item.ticket_id = ticket.id
+        made.append(ticket.id)
+    db.session.flush()
+    return made

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker.charter.services import charter_for, phase_of
+from tracker.charter.tickets import agenda_suggestions
 from tracker.core.db import utcnow
 from tracker.core.i18n import local_today
 from tracker.core.layout import WGTab
@@ -24,9 +25,6 @@ bp = Blueprint("meetings", __name__)
 blueprints = [bp]
 wg_tabs = [WGTab("meetings", _l("Meetings"), "meetings.index", order=25)]
 
-# Agenda suggestions (tickets updated since the last meeting, overdue ones): the tickets feature appends
-# functions (wg, since: date | None, today: date) -> list of (label, url).
-AGENDA_SUGGESTIONS: list = []
 EMPTY_ACTIONS = 3
 
 
@@ -98,7 +96,7 @@ def edit(identifier: str, meeting_id: int | None = None):
                 return redirect(url_for(".show", identifier=wg.identifier, meeting_id=saved.id))
     previous = db.session.scalar(select(Meeting.held_on).where(Meeting.wg_id == wg.id, Meeting.id != (meeting_id or 0))
                                  .order_by(Meeting.held_on.desc()).limit(1))
-    suggestions = [s for hook in AGENDA_SUGGESTIONS for s in hook(wg, previous, local_today())]
+    suggestions = agenda_suggestions(wg, current_user, previous, local_today())
     return render_template("meetings/edit.html", wg=wg, meeting=meeting, form=form,
                            rows=rows + [{}] * EMPTY_ACTIONS, members=wg.members, suggestions=suggestions)
 
@@ -124,3 +122,16 @@ def calendar(identifier: str):
                          current_app.config["BABEL_DEFAULT_TIMEZONE"], utcnow())
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f"attachment; filename={wg.identifier}.ics"})
+
+
+@bp.post("/projects/<identifier>/meetings/<int:meeting_id>/tickets")
+@login_required
+def make_tickets(identifier: str, meeting_id: int):
+    """Turn the meeting's action items that have no ticket yet into tickets."""
+    wg = load_wg(identifier, "manage_meetings")
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.wg_id != wg.id:
+        abort(404)
+    commit_or_flash(lambda: services.action_items_to_tickets(meeting, current_user),
+                    _("The action items became tickets."))
+    return redirect(url_for(".show", identifier=wg.identifier, meeting_id=meeting.id))

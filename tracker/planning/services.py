@@ -1,7 +1,6 @@
 """Planning board: write notes (発散), group them (収束), decide who does what by when (決定).
 
-Decided notes become scheduled tickets through ``TICKET_MAKERS`` (the tickets feature appends a function
-(note, user) -> ticket id); until then a decision records the assignee and due date on the note.
+Decided notes become scheduled tickets (through the tickets service); each note keeps its ticket's id.
 """
 from __future__ import annotations
 
@@ -14,8 +13,6 @@ from tracker.charter.services import ensure_open
 from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.planning.models import Note, NoteGroup
-
-TICKET_MAKERS: list = []
 
 
 class PlanningError(ServiceError):
@@ -68,9 +65,14 @@ def decide(wg, user, notes: list[Note], assignee, due_date: date | None) -> list
         problems.append(_("Give a due date."))
     if problems:
         raise PlanningError(problems)
+    from tracker.charter.tickets import make_ticket
+
     for note in notes:
+        if note.ticket_id:
+            continue
         note.assignee_id, note.due_date = assignee.id, due_date
-        for make in TICKET_MAKERS:
-            note.ticket_id = make(note, user)
+        group = f"（{note.group.name}）" if note.group else ""
+        ticket = make_ticket(wg, user, note.text.splitlines()[0], f"{note.text}\n\n付箋ボードから{group}", assignee.id, due_date)
+        note.ticket_id = ticket.id
     db.session.flush()
     return notes
