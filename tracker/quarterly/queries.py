@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import and_, select
+from sqlalchemy.orm import contains_eager
 
 from tracker.charter.models import EXECUTION, Charter
 from tracker.core.fiscal import FiscalQuarter
@@ -37,6 +38,7 @@ def grid(fiscal_year: int, condition) -> list[dict]:
     """Gunma's grid: one row per (WG, initiative) with target and actual per quarter."""
     entries = db.session.scalars(
         select(QuarterlyEntry).join(WorkingGroup, WorkingGroup.id == QuarterlyEntry.wg_id)
+        .options(contains_eager(QuarterlyEntry.wg))
         .where(QuarterlyEntry.fiscal_year == fiscal_year, condition)
         .order_by(WorkingGroup.name, QuarterlyEntry.initiative, QuarterlyEntry.quarter)
     )
