@@ -1,9 +1,7 @@
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from tracker.charter.models import Charter
 from tracker.cli import main
-from tracker.extensions import db
 from tracker.kpi.models import Kpi
 from tracker.quarterly.models import QuarterlyEntry
 from tracker.wg.models import WorkingGroup

@@ -5,24 +5,14 @@ from flask import abort, jsonify
 from flask_login import current_user
 from sqlalchemy import select
 
-from tracker.api.helpers import api_blueprint, api_login_required, created, json_body, json_errors
-from tracker.charter import apidoc, rules, services
+from tracker.api.helpers import api_blueprint, api_login_required, json_body
+from tracker.charter import apikit, rules, services
 from tracker.charter.models import GateDecision
-from tracker.core.services import ServiceError
 from tracker.extensions import db
-from tracker.wg.models import WorkingGroup
+from tracker.wg.views import load_wg
 
 bp = api_blueprint("charter_api", __name__)
 blueprints = [bp]
-
-
-def visible_wg(identifier: str, permission: str = "view_wg") -> WorkingGroup:
-    wg = db.session.scalar(select(WorkingGroup).where(WorkingGroup.identifier == identifier))
-    if wg is None or not wg.visible_to(current_user):
-        abort(404)
-    if not wg.allows(current_user, permission):
-        abort(403)
-    return wg
 
 
 def gate_json(g: GateDecision) -> dict:
@@ -52,14 +42,14 @@ def charter_json(charter) -> dict:
 @bp.get("/wgs/<identifier>/charter")
 @api_login_required
 def show_charter(identifier: str):
-    charter = services.charter_for(visible_wg(identifier), create=False)
+    charter = services.charter_for(load_wg(identifier), create=False)
     return jsonify(charter=charter_json(charter))
 
 
 @bp.get("/wgs/<identifier>/gate-decisions")
 @api_login_required
 def list_gates(identifier: str):
-    wg = visible_wg(identifier)
+    wg = load_wg(identifier)
     gates = db.session.scalars(select(GateDecision).where(GateDecision.wg_id == wg.id).order_by(GateDecision.id))
     return jsonify(gate_decisions=[gate_json(g) for g in gates])
 
@@ -67,37 +57,33 @@ def list_gates(identifier: str):
 @bp.post("/wgs/<identifier>/gate-decisions")
 @api_login_required
 def decide(identifier: str):
-    wg = visible_wg(identifier)
+    wg = load_wg(identifier)
     charter = services.charter_for(wg)
     if not services.may_decide(charter, current_user):
         abort(403)
     data = json_body()
-    try:
-        gate = services.decide_gate(charter, current_user, decision=str(data.get("decision", "")),
-                                    conditions=str(data.get("conditions", "")), comment=str(data.get("comment", "")))
-    except ServiceError as error:
-        db.session.rollback()
-        return json_errors(error)
-    db.session.commit()
-    return created({"gate_decision": gate_json(gate), "phase": charter.phase}, f"/api/v1/wgs/{identifier}/gate-decisions")
+    return apikit.create_or_errors(
+        lambda: services.decide_gate(charter, current_user, decision=str(data.get("decision", "")),
+                                     conditions=str(data.get("conditions", "")), comment=str(data.get("comment", ""))),
+        "gate_decision", gate_json, f"/api/v1/wgs/{identifier}/gate-decisions", extra=lambda: {"phase": charter.phase})
 
 
 OPENAPI_SCHEMAS = {
-    "Charter": apidoc.obj(phase={"type": "string", "enum": ["launch", "planning", "execution", "closed", "stopped"]},
+    "Charter": apikit.obj(phase={"type": "string", "enum": ["launch", "planning", "execution", "closed", "stopped"]},
                           purpose="string", background="string", content="string", nature="string", schedule="string",
                           stakeholders="string", origin="string", people="array", success_criteria="array",
                           milestones="array", budget_lines="array", retrospective="object", handover="object",
                           empty_items={"type": "array", "items": {"type": "string"}}),
-    "GateDecision": apidoc.obj(id="integer", from_phase="string", to_phase="string",
+    "GateDecision": apikit.obj(id="integer", from_phase="string", to_phase="string",
                                decision={"type": "string", "enum": ["go", "hold", "stop"]}, conditions="string",
                                comment="string", decided_at={"type": "string", "format": "date-time"}, decided_by="object"),
 }
 OPENAPI_PATHS = {
-    "/wgs/{identifier}/charter": apidoc.read("A WG's charter, phase and close-out", "charter", "Charter", many=False),
+    "/wgs/{identifier}/charter": apikit.read("A WG's charter, phase and close-out", "charter", "Charter", many=False),
     "/wgs/{identifier}/gate-decisions": {
-        **apidoc.read("A WG's gate decisions", "gate_decisions", "GateDecision"),
-        **apidoc.write("Record a gate decision (go moves to the next phase when the gate's rules hold)", "gate_decision",
-                       "GateDecision", apidoc.obj(decision={"type": "string", "enum": ["go", "hold", "stop"]},
+        **apikit.read("A WG's gate decisions", "gate_decisions", "GateDecision"),
+        **apikit.write("Record a gate decision (go moves to the next phase when the gate's rules hold)", "gate_decision",
+                       "GateDecision", apikit.obj(decision={"type": "string", "enum": ["go", "hold", "stop"]},
                                                   conditions="string", comment="string")),
     },
 }

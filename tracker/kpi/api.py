@@ -6,10 +6,9 @@ from datetime import date
 from flask import abort, jsonify
 from flask_login import current_user
 
-from tracker.api.helpers import api_blueprint, api_login_required, created, json_body, json_errors
-from tracker.charter import apidoc
+from tracker.api.helpers import api_blueprint, api_login_required, json_body
+from tracker.charter import apikit
 from tracker.core.i18n import local_today
-from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.kpi import queries, services
 from tracker.kpi.models import Kpi
@@ -59,19 +58,16 @@ def add_measurement(id: int):
         as_of = date.fromisoformat(str(data.get("as_of", "")))
     except ValueError:
         as_of = None
-    try:
-        m = services.add_measurement(kpi, current_user, value=data.get("value"), as_of=as_of,
-                                     source=str(data.get("source", "")), note=str(data.get("note", "")), today=local_today())
-    except ServiceError as error:
-        db.session.rollback()
-        return json_errors(error)
-    db.session.commit()
-    return created({"measurement": measurement_json(m)}, f"/api/v1/kpis/{kpi.id}")
+    return apikit.create_or_errors(
+        lambda: services.add_measurement(kpi, current_user, value=data.get("value"), as_of=as_of,
+                                         source=str(data.get("source", "")), note=str(data.get("note", "")),
+                                         today=local_today()),
+        "measurement", measurement_json, f"/api/v1/kpis/{kpi.id}")
 
 
 OPENAPI_SCHEMAS = {
-    "Measurement": apidoc.obj(id="integer", value="number", as_of={"type": "string", "format": "date"}, source="string", note="string"),
-    "KPI": apidoc.obj(id="integer", number="integer", plan_priority="string", name="string", unit="string",
+    "Measurement": apikit.obj(id="integer", value="number", as_of={"type": "string", "format": "date"}, source="string", note="string"),
+    "KPI": apikit.obj(id="integer", number="integer", plan_priority="string", name="string", unit="string",
                       target_value="number", target_label="string", target_fiscal_year="integer", baseline_value="number",
                       baseline_date={"type": "string", "format": "date"},
                       status={"type": "string", "enum": ["on_track", "behind", "achieved", "unknown"]},
@@ -79,10 +75,10 @@ OPENAPI_SCHEMAS = {
                       wgs={"type": "array", "items": {"type": "string"}}),
 }
 OPENAPI_PATHS = {
-    "/kpis": apidoc.read("The organisation's KPI register with measurements and status", "kpis", "KPI", params=()),
-    "/kpis/{id}": apidoc.read("One KPI", "kpi", "KPI", params=(apidoc.ID_PARAM,), many=False),
-    "/kpis/{id}/measurements": apidoc.write(
+    "/kpis": apikit.read("The organisation's KPI register with measurements and status", "kpis", "KPI", params=()),
+    "/kpis/{id}": apikit.read("One KPI", "kpi", "KPI", params=(apikit.ID_PARAM,), many=False),
+    "/kpis/{id}/measurements": apikit.write(
         "Record a measurement (not in the future, value required)", "measurement", "Measurement",
-        apidoc.obj(value="number", as_of={"type": "string", "format": "date"}, source="string", note="string"),
-        params=(apidoc.ID_PARAM,)),
+        apikit.obj(value="number", as_of={"type": "string", "format": "date"}, source="string", note="string"),
+        params=(apikit.ID_PARAM,)),
 }

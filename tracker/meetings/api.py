@@ -5,8 +5,8 @@ from flask import jsonify
 from sqlalchemy import select
 
 from tracker.api.helpers import api_blueprint, api_login_required
-from tracker.charter import apidoc
-from tracker.charter.api import visible_wg
+from tracker.charter import apikit
+from tracker.wg.views import load_wg
 from tracker.extensions import db
 from tracker.meetings.models import Meeting
 
@@ -28,12 +28,12 @@ def meeting_json(m: Meeting) -> dict:
 @bp.get("/wgs/<identifier>/meetings")
 @api_login_required
 def list_meetings(identifier: str):
-    wg = visible_wg(identifier)
+    wg = load_wg(identifier)
     rows = db.session.scalars(select(Meeting).where(Meeting.wg_id == wg.id).order_by(Meeting.held_on))
     return jsonify(meetings=[meeting_json(m) for m in rows])
 
 
-OPENAPI_SCHEMAS = {"Meeting": apidoc.obj(id="integer", title="string", held_on={"type": "string", "format": "date"},
+OPENAPI_SCHEMAS = {"Meeting": apikit.obj(id="integer", title="string", held_on={"type": "string", "format": "date"},
                                          starts_at="string", ends_at="string", location="string", attendees="array",
                                          agenda="string", minutes="string", decisions="string", action_items="array")}
-OPENAPI_PATHS = {"/wgs/{identifier}/meetings": apidoc.read("A WG's meetings (定例会)", "meetings", "Meeting")}
+OPENAPI_PATHS = {"/wgs/{identifier}/meetings": apikit.read("A WG's meetings (定例会)", "meetings", "Meeting")}

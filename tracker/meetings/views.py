@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -15,6 +15,7 @@ from tracker.core.db import utcnow
 from tracker.core.i18n import local_today
 from tracker.core.layout import WGTab
 from tracker.core.services import commit_or_flash
+from tracker.charter.lookup import in_wg
 from tracker.extensions import db
 from tracker.meetings import ical, services
 from tracker.meetings.forms import MeetingForm
@@ -70,9 +71,7 @@ def edit(identifier: str, meeting_id: int | None = None):
     wg = load_wg(identifier, "manage_meetings")
     meeting = None
     if meeting_id is not None:
-        meeting = db.session.get(Meeting, meeting_id)
-        if meeting is None or meeting.wg_id != wg.id:
-            abort(404)
+        meeting = in_wg(Meeting, meeting_id, wg)
     form = MeetingForm(obj=meeting)
     members = {str(m.user.id): m.user for m in wg.members}
     form.attendee_ids.choices = [(m.user.id, m.user.name) for m in wg.members]
@@ -105,9 +104,7 @@ def edit(identifier: str, meeting_id: int | None = None):
 @login_required
 def show(identifier: str, meeting_id: int):
     wg = load_wg(identifier)
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.wg_id != wg.id:
-        abort(404)
+    meeting = in_wg(Meeting, meeting_id, wg)
     return render_template("meetings/show.html", wg=wg, meeting=meeting,
                            can_manage=wg.allows(current_user, "manage_meetings") and phase_of(wg) not in ("closed", "stopped"))
 
@@ -129,9 +126,7 @@ def calendar(identifier: str):
 def make_tickets(identifier: str, meeting_id: int):
     """Turn the meeting's action items that have no ticket yet into tickets."""
     wg = load_wg(identifier, "manage_meetings")
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.wg_id != wg.id:
-        abort(404)
+    meeting = in_wg(Meeting, meeting_id, wg)
     commit_or_flash(lambda: services.action_items_to_tickets(meeting, current_user),
                     _("The action items became tickets."))
     return redirect(url_for(".show", identifier=wg.identifier, meeting_id=meeting.id))

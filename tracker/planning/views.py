@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tracker.charter.services import phase_of
 from tracker.core.layout import WGTab
 from tracker.core.services import ServiceError, commit_or_flash
+from tracker.charter.lookup import in_wg
 from tracker.extensions import db
 from tracker.planning import services
 from tracker.planning.models import Note, NoteGroup
@@ -55,19 +56,12 @@ def add_group(identifier: str):
     return _back(wg)
 
 
-def _note(wg, note_id: int) -> Note:
-    note = db.session.get(Note, note_id)
-    if note is None or note.wg_id != wg.id:
-        abort(404)
-    return note
-
-
 @bp.post("/projects/<identifier>/planning/notes/<int:note_id>/move")
 @login_required
 def move(identifier: str, note_id: int):
     """Drag and drop posts here with ``fetch`` (JSON answer); the fallback form posts the same fields."""
     wg = load_wg(identifier, "use_planning_board")
-    note = _note(wg, note_id)
+    note = in_wg(Note, note_id, wg)
     raw = request.form.get("group_id", "")
     group_id = int(raw) if raw.isdigit() else None
     wants_json = request.accept_mimetypes.best == "application/json"

@@ -1,15 +1,13 @@
 """``/api/v1/wgs/<identifier>/quarterly``: quarterly targets and actuals."""
 from __future__ import annotations
 
-from flask import abort, jsonify, request
-from flask_login import current_user
+from flask import jsonify, request
 from sqlalchemy import select
 
-from tracker.api.helpers import api_blueprint, api_login_required, created, json_body, json_errors
-from tracker.charter import apidoc
-from tracker.charter.api import visible_wg
+from tracker.api.helpers import api_blueprint, api_login_required, json_body
+from tracker.charter import apikit
+from tracker.wg.views import load_wg
 from tracker.core.i18n import local_today
-from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.quarterly import services
 from tracker.quarterly.models import QuarterlyEntry
@@ -26,7 +24,7 @@ def entry_json(e: QuarterlyEntry) -> dict:
 @bp.get("/wgs/<identifier>/quarterly")
 @api_login_required
 def list_entries(identifier: str):
-    wg = visible_wg(identifier)
+    wg = load_wg(identifier)
     query = select(QuarterlyEntry).where(QuarterlyEntry.wg_id == wg.id)
     if request.args.get("year", "").isdigit():
         query = query.where(QuarterlyEntry.fiscal_year == int(request.args["year"]))
@@ -37,32 +35,28 @@ def list_entries(identifier: str):
 @bp.post("/wgs/<identifier>/quarterly")
 @api_login_required
 def save_entry(identifier: str):
-    wg = visible_wg(identifier, "report_quarterly")
+    wg = load_wg(identifier, "report_quarterly")
     data = json_body()
-    try:
-        entry = services.save_entry(
+    return apikit.create_or_errors(
+        lambda: services.save_entry(
             wg, initiative=str(data.get("initiative", "")), fiscal_year=data.get("fiscal_year"),
             quarter=data.get("quarter"), target=str(data.get("target", "")), actual=str(data.get("actual", "")),
-            status=str(data.get("status", "planned")), today=local_today())
-    except ServiceError as error:
-        db.session.rollback()
-        return json_errors(error)
-    db.session.commit()
-    return created({"quarterly_entry": entry_json(entry)}, f"/api/v1/wgs/{identifier}/quarterly")
+            status=str(data.get("status", "planned")), today=local_today()),
+        "quarterly_entry", entry_json, f"/api/v1/wgs/{identifier}/quarterly")
 
 
 OPENAPI_SCHEMAS = {
-    "QuarterlyEntry": apidoc.obj(id="integer", initiative="string", fiscal_year="integer",
+    "QuarterlyEntry": apikit.obj(id="integer", initiative="string", fiscal_year="integer",
                                  quarter={"type": "integer", "minimum": 1, "maximum": 4}, target="string", actual="string",
                                  status={"type": "string", "enum": ["planned", "on_track", "delayed", "done"]}),
 }
 OPENAPI_PATHS = {
     "/wgs/{identifier}/quarterly": {
-        **apidoc.read("A WG's quarterly targets and actuals", "quarterly_entries", "QuarterlyEntry",
-                      params=(apidoc.WG_PARAM, apidoc.YEAR_PARAM)),
-        **apidoc.write("Create or update one quarter's target/actual (no actual before the quarter starts)",
+        **apikit.read("A WG's quarterly targets and actuals", "quarterly_entries", "QuarterlyEntry",
+                      params=(apikit.WG_PARAM, apikit.YEAR_PARAM)),
+        **apikit.write("Create or update one quarter's target/actual (no actual before the quarter starts)",
                        "quarterly_entry", "QuarterlyEntry",
-                       apidoc.obj(initiative="string", fiscal_year="integer", quarter="integer", target="string",
+                       apikit.obj(initiative="string", fiscal_year="integer", quarter="integer", target="string",
                                   actual="string", status="string")),
     },
 }

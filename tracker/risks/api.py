@@ -5,11 +5,10 @@ from datetime import date
 
 from flask import jsonify
 
-from tracker.api.helpers import api_blueprint, api_login_required, created, json_body, json_errors
-from tracker.charter import apidoc
-from tracker.charter.api import visible_wg
+from tracker.api.helpers import api_blueprint, api_login_required, json_body
+from tracker.charter import apikit
+from tracker.wg.views import load_wg
 from tracker.core.i18n import local_today
-from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.risks import services
 from tracker.risks.models import CATEGORIES, RESPONSES, Risk
@@ -29,7 +28,7 @@ def risk_json(r: Risk, today: date) -> dict:
 @bp.get("/wgs/<identifier>/risks")
 @api_login_required
 def list_risks(identifier: str):
-    wg = visible_wg(identifier)
+    wg = load_wg(identifier)
     today = local_today()
     return jsonify(risks=[risk_json(r, today) for r in db.session.scalars(select(Risk).where(Risk.wg_id == wg.id).order_by(Risk.id))])
 
@@ -37,34 +36,30 @@ def list_risks(identifier: str):
 @bp.post("/wgs/<identifier>/risks")
 @api_login_required
 def create_risk(identifier: str):
-    wg = visible_wg(identifier, "manage_risks")
+    wg = load_wg(identifier, "manage_risks")
     data = json_body()
     try:
         review = date.fromisoformat(str(data.get("next_review", "")))
     except ValueError:
         review = None
     owner = next((m.user for m in wg.members if m.user.id == data.get("owner_id")), None)
-    try:
-        risk = services.save_risk(None, wg, title=str(data.get("title", "")), category=str(data.get("category", "")),
-                                  probability=data.get("probability"), impact=data.get("impact"),
-                                  response=str(data.get("response", "")), next_review=review,
-                                  description=str(data.get("description", "")),
-                                  response_plan=str(data.get("response_plan", "")), owner=owner)
-    except ServiceError as error:
-        db.session.rollback()
-        return json_errors(error)
-    db.session.commit()
-    return created({"risk": risk_json(risk, local_today())}, f"/api/v1/wgs/{identifier}/risks")
+    return apikit.create_or_errors(
+        lambda: services.save_risk(None, wg, title=str(data.get("title", "")), category=str(data.get("category", "")),
+                                   probability=data.get("probability"), impact=data.get("impact"),
+                                   response=str(data.get("response", "")), next_review=review,
+                                   description=str(data.get("description", "")),
+                                   response_plan=str(data.get("response_plan", "")), owner=owner),
+        "risk", lambda risk: risk_json(risk, local_today()), f"/api/v1/wgs/{identifier}/risks")
 
 
 _RISK = dict(title="string", description="string", category={"type": "string", "enum": CATEGORIES},
              probability={"type": "integer", "minimum": 1, "maximum": 5}, impact={"type": "integer", "minimum": 1, "maximum": 5},
              response={"type": "string", "enum": RESPONSES}, response_plan="string",
              next_review={"type": "string", "format": "date"})
-OPENAPI_SCHEMAS = {"Risk": apidoc.obj(id="integer", score="integer", owner="object", review_overdue="boolean", closed="boolean", **_RISK)}
+OPENAPI_SCHEMAS = {"Risk": apikit.obj(id="integer", score="integer", owner="object", review_overdue="boolean", closed="boolean", **_RISK)}
 OPENAPI_PATHS = {
     "/wgs/{identifier}/risks": {
-        **apidoc.read("A WG's risk register", "risks", "Risk"),
-        **apidoc.write("Add a risk", "risk", "Risk", apidoc.obj(owner_id="integer", **_RISK)),
+        **apikit.read("A WG's risk register", "risks", "Risk"),
+        **apikit.write("Add a risk", "risk", "Risk", apikit.obj(owner_id="integer", **_RISK)),
     },
 }

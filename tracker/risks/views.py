@@ -12,6 +12,7 @@ from tracker.charter.services import phase_of
 from tracker.core.i18n import local_today
 from tracker.core.layout import WGTab
 from tracker.core.services import commit_or_flash
+from tracker.charter.lookup import in_wg
 from tracker.extensions import db
 from tracker.risks import queries, services
 from tracker.risks.forms import CATEGORY_LABELS, RESPONSE_LABELS, RiskForm
@@ -60,9 +61,7 @@ def index(identifier: str):
 @login_required
 def edit(identifier: str, risk_id: int):
     wg = load_wg(identifier, "manage_risks")
-    risk = db.session.get(Risk, risk_id)
-    if risk is None or risk.wg_id != wg.id:
-        abort(404)
+    risk = in_wg(Risk, risk_id, wg)
     form = _form(wg, risk)
     if form.validate_on_submit() and commit_or_flash(lambda: _save(wg, form, risk), _("The risk was saved.")):
         return redirect(url_for(".index", identifier=wg.identifier))

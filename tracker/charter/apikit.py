@@ -1,5 +1,23 @@
-"""Short builders for the OpenAPI entries of the lifecycle features' endpoints."""
+"""What the lifecycle features' JSON endpoints share: running a change into 201 or 422, and short builders
+for their OpenAPI entries."""
 from __future__ import annotations
+
+from typing import Callable
+
+from tracker.api.helpers import created, json_errors
+from tracker.core.services import ServiceError
+from tracker.extensions import db
+
+
+def create_or_errors(change: Callable, key: str, to_json: Callable, location: str, extra: Callable | None = None):
+    """Run ``change``: commit and answer 201 with ``{key: to_json(result)}``, or roll back and answer 422."""
+    try:
+        result = change()
+    except ServiceError as error:
+        db.session.rollback()
+        return json_errors(error)
+    db.session.commit()
+    return created({key: to_json(result), **(extra() if extra else {})}, location)
 
 WG_PARAM = {"name": "identifier", "in": "path", "required": True, "schema": {"type": "string"}}
 ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
