@@ -218,3 +218,20 @@ def test_portfolio_is_refused_to_other_staff(client, make, login):
     login(make.user())
     assert client.get("/portfolio").status_code == 403
     assert "ポートフォリオ" not in client.get("/projects").get_data(as_text=True)
+
+
+def test_a_closed_wg_allows_comments_on_tickets_but_no_other_change(make):
+    from tracker.tickets import services as ticket_services
+    from tracker.core.services import ServiceError
+    import pytest
+
+    member = make.user()
+    wg = make.wg(members={member: "WG責任者"})
+    ticket = make.ticket(wg=wg, author=member)
+    make.charter(wg, phase="closed")
+    assert wg.allows(member, "view_issues") and wg.allows(member, "add_issue_notes")
+    assert not wg.allows(member, "add_issues") and not wg.allows(member, "edit_issues")
+    assert not wg.allows(member, "edit_charter") and not wg.allows(member, "manage_risks")
+    with pytest.raises(ServiceError):
+        ticket_services.create_ticket(member, wg, {"subject": "新しいチケット"})
+    assert ticket_services.add_note(ticket, member, "終了後の問い合わせに回答しました。") is not None

@@ -163,3 +163,19 @@ _perms.register("report_quarterly", _l("Report quarterly targets and actuals"))
 _perms.register("manage_risks", _l("Manage risks"))
 _perms.register("manage_meetings", _l("Manage meetings"))
 _perms.register("use_planning_board", _l("Use the planning board"))
+
+
+# A closed or stopped WG is read-only except for comments (notes on tickets).
+COMMENT_PERMISSIONS = {"add_issue_notes"}
+
+
+def _read_only_when_finished(wg, user, granted: set[str]) -> set[str]:
+    from sqlalchemy import select
+
+    phase = db.session.scalar(select(Charter.phase).where(Charter.wg_id == wg.id))
+    if phase not in (CLOSED, STOPPED):
+        return granted
+    return {p for p in granted if p in _perms.READ_ONLY or p in COMMENT_PERMISSIONS or p == "view_wg"}
+
+
+_perms.add_filter(_read_only_when_finished)

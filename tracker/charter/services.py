@@ -149,6 +149,14 @@ def update_charter(charter: Charter, user, *, texts: dict, people: list[tuple], 
     db.session.flush()
 
 
+def _forget_permissions() -> None:
+    """A phase change can make the WG read-only: drop the request's memo of permission answers."""
+    from flask import g, has_app_context
+
+    if has_app_context():
+        g.pop("_wg_permission_cache", None)
+
+
 def may_decide(charter: Charter, user) -> bool:
     return user.is_admin or user.is_dx_office or charter.wg.allows(user, "edit_charter")
 
@@ -183,6 +191,7 @@ def decide_gate(charter: Charter, user, *, decision: str, conditions: str = "", 
     if decision != HOLD:
         _journal(charter, user, "phase", charter.phase, to_phase)
         charter.phase = to_phase
+        _forget_permissions()
     if decision == STOP:
         charter.stop_reason = gate.comment
     db.session.flush()
