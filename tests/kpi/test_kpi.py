@@ -39,6 +39,7 @@ def test_register_shows_behind_kpis_in_red_with_target_and_current(client, make,
     row = page.split("2 マイナンバーカードの普及・活用")[0].rsplit("<tr", 1)[1]
     assert "behind" in row
     assert "37.8%" in page and "遅れ" in page and "R8年度" in page
+    assert "30%" in page and "E+" not in page  # the baseline as people write it
 
 
 def test_kpi_page_has_an_inline_svg_chart(client, make, login):

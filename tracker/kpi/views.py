@@ -25,6 +25,13 @@ health.register("kpis_behind", _l("KPIs behind"), queries.behind_counts)
 STATUS_LABELS = {"on_track": _l("On track"), "behind": _l("Behind"), "achieved": _l("Achieved"), "unknown": _l("No measurement")}
 
 
+@bp.app_template_filter("num")
+def number(value) -> str:
+    """A Decimal as people write it: 30, 37.8, 1,978 (no exponent, no trailing zeros)."""
+    text = f"{value.normalize():,f}" if value is not None else ""
+    return text
+
+
 def _is_office(user) -> bool:
     return user.is_admin or user.is_dx_office
 
