@@ -43,7 +43,6 @@ def build(n: int) -> int:
         leader = make.user()
         wg = make.wg(members={leader: "WG責任者"})
         charter = charter_for(wg)
-        charter.phase = phases[i % 5]
         charter.milestones = [Milestone(title="m", due_date=date(2027, 3, 31))]
         for kpi in (kpis[i % 20], kpis[(i + 7) % 20]):
             db.session.add(WgKpi(wg_id=wg.id, kpi_id=kpi.id))
@@ -56,6 +55,7 @@ def build(n: int) -> int:
             db.session.add(QuarterlyEntry(wg_id=wg.id, initiative="取組B", fiscal_year=2026, quarter=q, target="目標"))
         for t in range(5):
             make_ticket(wg, leader, f"ticket {t}", "", leader.id, date(2026, 9, 1) + timedelta(days=30 * t))
+        charter.phase = phases[i % 5]  # last: a closed WG takes no new tickets
     db.session.commit()
     return office.id
 
