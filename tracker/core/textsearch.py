@@ -71,9 +71,10 @@ def _fts5_query(terms: list[str]) -> str:
     return " AND ".join(phrases)
 
 
-def matches(query: str, kinds: list[str] | None = None) -> Subquery | None:
+def matches(query: str, kinds: list[str] | None = None, ranked: bool = True) -> Subquery | None:
     """Subquery (id, rank) of the documents matching every term of ``query``, rank higher = better;
-    ``None`` when the query has no searchable term."""
+    ``None`` when the query has no searchable term. ``ranked=False`` leaves the rank at 0 (cheaper, for
+    counting the matches)."""
     terms = query_terms(query)
     if not terms:
         return None
@@ -83,7 +84,8 @@ def matches(query: str, kinds: list[str] | None = None) -> Subquery | None:
     doc = SearchDocument
     if dialect == "sqlite" and long_terms:
         fts = (
-            select(literal_column("rowid").label("id"), (-func.bm25(literal_column("search_fts"))).label("rank"))
+            select(literal_column("rowid").label("id"),
+                   (-func.bm25(literal_column("search_fts")) if ranked else literal_column("0")).label("rank"))
             .select_from(text("search_fts"))
             .where(text("search_fts MATCH :fts_query").bindparams(fts_query=_fts5_query(long_terms)))
             .subquery()
@@ -97,7 +99,7 @@ def matches(query: str, kinds: list[str] | None = None) -> Subquery | None:
         rank = func.ts_rank(vector, func.to_tsquery(literal_column("'simple'"), " | ".join(
             "(" + " <-> ".join(bigrams(t)) + ")" for t in long_terms
         )))
-        stmt = select(doc.id.label("id"), rank.label("rank")).where(tsquery)
+        stmt = select(doc.id.label("id"), (rank if ranked else literal_column("0")).label("rank")).where(tsquery)
     else:
         stmt = select(doc.id.label("id"), literal_column("0").label("rank"))
     for term in short_terms:

@@ -199,7 +199,8 @@ def _show_context(ticket: Ticket) -> dict:
     fields = customfields.fields_for(ticket.wg_id, ticket.tracker_id)
     cf_users = _users_by_id([v for f in fields if f.field_format == "user" for v in cf_values.get(f.id, [])])
     spent = timelog.spent_hours([ticket.id]).get(ticket.id)
-    children = list(db.session.scalars(select(Ticket).where(Ticket.parent_id == ticket.id, Ticket.visible(user)).order_by(Ticket.id)))
+    children = [c for c in db.session.scalars(select(Ticket).where(Ticket.parent_id == ticket.id).order_by(Ticket.id))
+                if c.visible_to(user)]
     relation_form = RelationForm(formdata=None)
     relation_form.relation_type.choices = [(k, str(v)) for k, v in relations.RELATION_LABELS.items()]
     time_form = TimeEntryForm(formdata=None)
@@ -234,8 +235,7 @@ def _show_context(ticket: Ticket) -> dict:
 def show(ticket_id: int):
     ticket = load_ticket(ticket_id)
     context = _show_context(ticket)
-    form = _form_for(ticket.wg, ticket)
-    context.update(form=form, custom_inputs=_custom_field_inputs(ticket.wg_id, ticket.tracker_id, ticket))
+    context.update(form=TicketForm(formdata=None))  # the notes form at the bottom
     return render_template("tickets/show.html", **context)
 
 

@@ -50,15 +50,22 @@ def search(user, query: str, kinds=KINDS, wg: WorkingGroup | None = None, offset
     matched = textsearch.matches(query, list(kinds))
     if matched is None:
         return [], 0
-    stmt = (
-        select(SearchDocument, matched.c.rank, Journal.ticket_id)
-        .join(matched, matched.c.id == SearchDocument.id)
-        .outerjoin(Journal, and_(SearchDocument.kind == "journal", Journal.id == SearchDocument.object_id))
-        .where(visible_documents(user))
-    )
-    if wg is not None:
-        stmt = stmt.where(or_(SearchDocument.wg_id == wg.id, and_(SearchDocument.kind == "wg", SearchDocument.object_id == wg.id)))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+
+    def statement(matched, *columns):
+        stmt = (
+            select(*columns)
+            .join(matched, matched.c.id == SearchDocument.id)
+            .outerjoin(Journal, and_(SearchDocument.kind == "journal", Journal.id == SearchDocument.object_id))
+            .where(visible_documents(user))
+        )
+        if wg is not None:
+            stmt = stmt.where(or_(SearchDocument.wg_id == wg.id,
+                                  and_(SearchDocument.kind == "wg", SearchDocument.object_id == wg.id)))
+        return stmt
+
+    total = db.session.scalar(statement(textsearch.matches(query, list(kinds), ranked=False),
+                                        func.count(SearchDocument.id)).select_from(SearchDocument))
+    stmt = statement(matched, SearchDocument, matched.c.rank, Journal.ticket_id)
     rows = db.session.execute(
         stmt.order_by(matched.c.rank.desc(), SearchDocument.updated_at.desc()).offset(offset).limit(limit)
     ).all()
