@@ -23,13 +23,14 @@ class Signal:
     key: str
     label: object
     counter: Callable[[list[int], date], dict[int, int]]
+    link: Callable[[object], str] | None = None  # wg -> the page that shows what is wrong
 
 
 SIGNALS: dict[str, Signal] = {}
 
 
-def register(key: str, label, counter) -> None:
-    SIGNALS[key] = Signal(key, label, counter)
+def register(key: str, label, counter, link=None) -> None:
+    SIGNALS[key] = Signal(key, label, counter, link)
 
 
 def signals_for(wg_ids: list[int], today: date) -> dict[int, list[tuple[Signal, int]]]:

@@ -26,7 +26,9 @@ blueprints = [bp]
 nav_items = [NavItem("charter.portfolio", _l("Portfolio"), section="/portfolio",
                      visible=lambda user: user.is_authenticated and (user.is_admin or user.is_dx_office))]
 wg_tabs = [WGTab("charter", _l("Charter"), "charter.show", order=10)]
-health.register("tickets_overdue", _l("Overdue tickets"), ticket_links.overdue_counts)
+health.register("tickets_overdue", _l("Overdue tickets"), ticket_links.overdue_counts,
+                lambda wg: url_for("tickets.project_index", identifier=wg.identifier)
+                + "?f[]=status_id&op[status_id]=o&f[]=due_date&op[due_date]=od")
 
 EMPTY_ROWS = 2
 

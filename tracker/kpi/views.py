@@ -20,7 +20,8 @@ from tracker.kpi.status import status
 bp = Blueprint("kpi", __name__)
 blueprints = [bp]
 nav_items = [NavItem("kpi.index", _l("KPIs"), section="/kpis")]
-health.register("kpis_behind", _l("KPIs behind"), queries.behind_counts)
+health.register("kpis_behind", _l("KPIs behind"), queries.behind_counts,
+                lambda wg: url_for("quarterly.wg_quarterly", identifier=wg.identifier))
 
 STATUS_LABELS = {"on_track": _l("On track"), "behind": _l("Behind"), "achieved": _l("Achieved"), "unknown": _l("No measurement")}
 

@@ -30,7 +30,8 @@ bp = Blueprint("quarterly", __name__)
 blueprints = [bp]
 nav_items = [NavItem("quarterly.report", _l("Quarterly report"), section="/quarterly")]
 wg_tabs = [WGTab("quarterly", _l("KPIs and quarterly"), "quarterly.wg_quarterly", order=30)]
-health.register("quarter_missing", _l("Quarter report missing"), queries.missing_counts)
+health.register("quarter_missing", _l("Quarter report missing"), queries.missing_counts,
+                lambda wg: url_for("quarterly.wg_quarterly", identifier=wg.identifier))
 
 
 def _year() -> int:

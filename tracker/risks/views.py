@@ -22,7 +22,8 @@ from tracker.wg.views import load_wg
 bp = Blueprint("risks", __name__)
 blueprints = [bp]
 wg_tabs = [WGTab("risks", _l("Risks"), "risks.index", order=40)]
-health.register("risks_overdue", _l("Risks past review"), queries.overdue_counts)
+health.register("risks_overdue", _l("Risks past review"), queries.overdue_counts,
+                lambda wg: url_for("risks.index", identifier=wg.identifier))
 
 
 def _form(wg, risk=None) -> RiskForm:
