@@ -6,7 +6,8 @@
   if (!board) return;
   var token = document.querySelector('meta[name="csrf-token"]').content;
   var base = board.getAttribute("data-move-url");
-  board.querySelectorAll(".move-fallback").forEach(function (el) { el.hidden = true; });
+  // Dragging replaces the per-note move form; it comes back when a note has keyboard focus.
+  board.classList.add("js-dnd");
 
   board.addEventListener("dragstart", function (event) {
     var note = event.target.closest(".sticky");

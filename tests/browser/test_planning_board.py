@@ -24,7 +24,10 @@ def test_drag_a_note_into_a_group_and_schedule_it(live_server, page):
     browser_login(page, live_server, "izumi", TEST_PASSWORD)
     page.goto(f"{live_server.url}/projects/mynumber-card/planning")
     note = page.locator(".sticky", has_text="出張申請の人員を確保する")
-    assert not page.locator(".move-fallback").first.is_visible()  # JavaScript hides the fallback form
+    assert not page.locator(".move-fallback").first.is_visible()  # dragging replaces the move form ...
+    note.focus()
+    assert page.locator(".move-fallback").first.is_visible()  # ... which keyboard users still get
+    page.evaluate("document.activeElement.blur()")
     lane = page.locator("section.lane", has=page.locator("h3", has_text="交付"))
     with page.expect_response(lambda r: r.url.endswith("/move")) as moved:
         note.drag_to(lane)
