@@ -95,3 +95,16 @@ def test_missing_actuals_are_listed_for_the_dx_office_and_leaders_are_told_once(
     login(make.user(org_roles=["dx_office"]))
     listed = client.get("/quarterly/missing").get_data(as_text=True).split('id="missing"')[1]
     assert "遅れているWG" in listed and "報告済みWG" not in listed and "立ち上げ中WG" not in listed
+
+
+def test_a_cells_edit_link_fills_the_form_to_report_the_actual(client, make, login):
+    leader = make.user()
+    wg = make.wg(members={leader: "WG責任者"})
+    save_entry(wg, initiative="森林クラウドシステム構築", fiscal_year=2026, quarter=1, target="仕様の検討、関係者への周知",
+               today=date(2026, 11, 22))
+    login(leader)
+    page = client.get(f"/projects/{wg.identifier}/quarterly?year=2026").get_data(as_text=True)
+    link = page.split("仕様の検討、関係者への周知")[1].split('href="')[1].split('"')[0].replace("&amp;", "&")
+    form = client.get(link).get_data(as_text=True).split('id="entry-form"')[1]
+    assert 'value="森林クラウドシステム構築"' in form and "仕様の検討、関係者への周知</textarea>" in form
+    assert '<option selected value="1">' in form or 'value="1" selected' in form

@@ -46,6 +46,13 @@ def wg_quarterly(identifier: str):
     year = _year()
     can_report = wg.allows(current_user, "report_quarterly") and phase_of(wg) not in ("closed", "stopped")
     form = EntryForm(fiscal_year=year)
+    if request.method == "GET" and request.args.get("quarter", "").isdigit():
+        # a cell's edit link: fill the form with that cell
+        existing = db.session.scalar(select(QuarterlyEntry).where(
+            QuarterlyEntry.wg_id == wg.id, QuarterlyEntry.initiative == request.args.get("initiative", ""),
+            QuarterlyEntry.fiscal_year == year, QuarterlyEntry.quarter == int(request.args["quarter"])))
+        form = EntryForm(obj=existing, fiscal_year=year, initiative=request.args.get("initiative", ""),
+                         quarter=int(request.args["quarter"]))
     if form.is_submitted():
         if not can_report:
             abort(403)
@@ -60,7 +67,7 @@ def wg_quarterly(identifier: str):
         "quarterly/wg.html", wg=wg, year=year, rows=queries.grid(year, QuarterlyEntry.wg_id == wg.id), form=form,
         can_report=can_report, kpis=kpis, kpi_status={k.id: kpi_status(k, today) for k in kpis}, kpi_labels=KPI_STATUS,
         all_kpis=db.session.scalars(select(Kpi).order_by(Kpi.number)).all(), can_link=wg.allows(current_user, "edit_charter"),
-        fy=fiscal_year_label, statuses=STATUS_LABELS,
+        fy=fiscal_year_label, statuses=STATUS_LABELS, edit_cells=can_report,
     )
 
 
