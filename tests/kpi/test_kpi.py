@@ -97,3 +97,23 @@ def test_leaders_link_their_wg_to_kpis(client, make, login):
     client.post(f"/projects/{wg.identifier}/kpis", data={"csrf_token": csrf_token(client, url), "kpi_ids": [str(kpi.id)]})
     assert db.session.query(WgKpi).filter_by(wg_id=wg.id, kpi_id=kpi.id).count() == 1
     assert kpi.name in client.get(url).get_data(as_text=True)
+
+
+def test_the_dx_office_adds_a_kpi_and_bad_numbers_keep_the_form(client, make, login):
+    from tracker.kpi.models import Kpi
+
+    login(make.user(org_roles=["dx_office"]))
+    data = {"name": "DX人材育成の好循環を促す仕組みを構築する", "plan_priority": "6 地域社会のDX推進", "unit": "%",
+            "target_value": "百", "target_fiscal_year": "2025", "baseline_value": "0", "baseline_date": "2021-04-01"}
+    page = client.post("/kpis/new", data={"csrf_token": csrf_token(client, "/kpis/new"), **data},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "目標値は数値で入力してください" in page and 'value="6 地域社会のDX推進"' in page
+    assert db.session.query(Kpi).count() == 0
+    page = client.post("/kpis/new", data={"csrf_token": csrf_token(client, "/kpis/new"), **data, "target_value": "100"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert db.session.query(Kpi).one().target_fiscal_year == 2025 and "R7年度" in page
+
+
+def test_other_staff_cannot_edit_the_register(client, make, login):
+    login(make.user())
+    assert client.get("/kpis/new").status_code == 403
