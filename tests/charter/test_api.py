@@ -80,3 +80,13 @@ def test_openapi_document_describes_the_lifecycle_endpoints(client):
                  "/wgs/{identifier}/quarterly", "/wgs/{identifier}/risks", "/wgs/{identifier}/meetings"):
         assert path in paths, path
     assert "post" in paths["/wgs/{identifier}/gate-decisions"]
+
+
+def test_portfolio_api_is_for_the_dx_office(client, make):
+    wg = make.wg(name="窓口WG")
+    make.charter(wg, phase="execution")
+    office = _key(make.user(org_roles=["dx_office"]))
+    board = client.get("/api/v1/portfolio", headers=office).json["portfolio"]
+    (row,) = [r for r in board["execution"] if r["identifier"] == wg.identifier]
+    assert row["signals"].get("quarter_missing") == 1
+    assert client.get("/api/v1/portfolio", headers=_key(make.user())).status_code == 403

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.api.helpers import api_blueprint, api_login_required, json_body
-from tracker.charter import apikit, rules, services
+from tracker.charter import apikit, health, rules, services
 from tracker.charter.models import GateDecision
 from tracker.extensions import db
 from tracker.wg.views import load_wg
@@ -46,6 +46,20 @@ def show_charter(identifier: str):
     return jsonify(charter=charter_json(charter))
 
 
+@bp.get("/portfolio")
+@api_login_required
+def portfolio():
+    """Every WG the caller may see, by phase, with its health signals (the DX office's board)."""
+    if not (current_user.is_admin or current_user.is_dx_office):
+        abort(403)
+    board = health.portfolio(current_user)
+    return jsonify(portfolio={
+        phase: [{"identifier": wg.identifier, "name": wg.name,
+                 "signals": {signal.key: count for signal, count in signals}} for wg, signals in rows]
+        for phase, rows in board.items()
+    })
+
+
 @bp.get("/wgs/<identifier>/gate-decisions")
 @api_login_required
 def list_gates(identifier: str):
@@ -79,6 +93,16 @@ OPENAPI_SCHEMAS = {
                                comment="string", decided_at={"type": "string", "format": "date-time"}, decided_by="object"),
 }
 OPENAPI_PATHS = {
+    "/portfolio": {"get": {
+        "summary": "DX office: every WG by phase with its health signals (kpis_behind, quarter_missing, risks_overdue, tickets_overdue)",
+        "responses": {
+            "200": {"description": "WGs by phase", "content": {"application/json": {"schema": apikit.obj(portfolio={
+                "type": "object", "additionalProperties": {"type": "array", "items": apikit.obj(
+                    identifier="string", name="string", signals={"type": "object", "additionalProperties": {"type": "integer"}})}})}}},
+            "401": {"$ref": "#/components/responses/Unauthorized"},
+            "403": {"$ref": "#/components/responses/Forbidden"},
+        },
+    }},
     "/wgs/{identifier}/charter": apikit.read("A WG's charter, phase and close-out", "charter", "Charter", many=False),
     "/wgs/{identifier}/gate-decisions": {
         **apikit.read("A WG's gate decisions", "gate_decisions", "GateDecision"),

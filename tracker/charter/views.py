@@ -14,7 +14,7 @@ from tracker.charter import health, rules, services
 from tracker.charter import tickets as ticket_links
 from tracker.charter.forms import CharterForm, CloseoutForm, GateForm
 from tracker.charter.labels import DECISION_LABELS, EVALUATION_LABELS, ITEM_LABELS, ORIGIN_LABELS, PHASE_LABELS
-from tracker.charter.models import LEADER, PHASES, RESPONSIBLE, GateDecision
+from tracker.charter.models import LEADER, NEXT_PHASE, PHASES, RESPONSIBLE, GateDecision
 from tracker.core.layout import NavItem, WGTab
 from tracker.core.services import commit_or_flash
 from tracker.extensions import db
@@ -109,7 +109,7 @@ def show(identifier: str):
         can_decide=services.may_decide(charter, current_user) and not charter.is_finished,
         gate_form=GateForm(), next_missing=rules.missing_for(charter, current_user) if not charter.is_finished else [],
         labels=ITEM_LABELS, phases=PHASE_LABELS, decisions=DECISION_LABELS, origins=ORIGIN_LABELS,
-        evaluations=EVALUATION_LABELS, RESPONSIBLE=RESPONSIBLE, LEADER=LEADER,
+        evaluations=EVALUATION_LABELS, RESPONSIBLE=RESPONSIBLE, LEADER=LEADER, next_phase=NEXT_PHASE.get(charter.phase),
     )
 
 
