@@ -239,3 +239,14 @@ def test_a_closed_wg_allows_comments_on_tickets_but_no_other_change(make):
     with pytest.raises(ServiceError):
         ticket_services.create_ticket(member, wg, {"subject": "新しいチケット"})
     assert ticket_services.add_note(ticket, member, "終了後の問い合わせに回答しました。") is not None
+
+
+def test_a_final_responsible_person_outside_the_wg_approves_launch(client, make, login):
+    chief = make.user(name="本間 課長")
+    wg = make.wg()
+    make.charter(wg, complete=True, responsible=chief)
+    login(chief)
+    page = client.get(f"/projects/{wg.identifier}/charter").get_data(as_text=True)
+    assert "判断を記録" in page
+    _post(client, f"/projects/{wg.identifier}/gate", {"decision": "go"}, f"/projects/{wg.identifier}/charter")
+    assert charter_for(wg).phase == "planning"

@@ -158,7 +158,10 @@ def _forget_permissions() -> None:
 
 
 def may_decide(charter: Charter, user) -> bool:
-    return user.is_admin or user.is_dx_office or charter.wg.allows(user, "edit_charter")
+    """The DX office, the final responsible people, and those who keep the charter record gate decisions."""
+    if user.is_admin or user.is_dx_office or charter.wg.allows(user, "edit_charter"):
+        return True
+    return charter.wg.visible_to(user) and any(p.user_id == user.id for p in charter.people_of(RESPONSIBLE))
 
 
 def decide_gate(charter: Charter, user, *, decision: str, conditions: str = "", comment: str = "",
