@@ -13,6 +13,7 @@ from tracker.tickets.models import Journal, Ticket
 from tracker.wg.models import WorkingGroup
 
 KINDS = ("ticket", "journal", "wg")
+COUNT_LIMIT = 1000
 
 
 @dataclass
@@ -63,12 +64,23 @@ def search(user, query: str, kinds=KINDS, wg: WorkingGroup | None = None, offset
                                   and_(SearchDocument.kind == "wg", SearchDocument.object_id == wg.id)))
         return stmt
 
-    total = db.session.scalar(statement(textsearch.matches(query, list(kinds), ranked=False),
-                                        func.count(SearchDocument.id)).select_from(SearchDocument))
-    stmt = statement(matched, SearchDocument, matched.c.rank, Journal.ticket_id)
-    rows = db.session.execute(
-        stmt.order_by(matched.c.rank.desc(), SearchDocument.updated_at.desc()).offset(offset).limit(limit)
-    ).all()
+    # Counted up to COUNT_LIMIT + 1 (shown as "1000+"): counting every match of a very common word costs
+    # more than the page itself.
+    counted = statement(textsearch.matches(query, list(kinds), ranked=False), SearchDocument.id).select_from(
+        SearchDocument).limit(COUNT_LIMIT + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(counted))
+
+    def page(matched):
+        stmt = statement(matched, SearchDocument, matched.c.rank, Journal.ticket_id)
+        return db.session.execute(
+            stmt.order_by(matched.c.rank.desc(), SearchDocument.updated_at.desc()).offset(offset).limit(limit)
+        ).all()
+
+    # First rank only the best few hundred matches (enough for the page even when some are not visible);
+    # rank them all only when that did not fill the page.
+    rows = page(textsearch.matches(query, list(kinds), best=max(4 * (offset + limit), 200)))
+    if len(rows) < limit and total > offset + len(rows):
+        rows = page(matched)
     wg_ids = {d.wg_id for d, _r, _t in rows if d.wg_id} | {d.object_id for d, _r, _t in rows if d.kind == "wg"}
     wgs = {w.id: w for w in db.session.scalars(select(WorkingGroup).where(WorkingGroup.id.in_(wg_ids)))} if wg_ids else {}
     hits = []
