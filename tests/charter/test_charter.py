@@ -250,3 +250,14 @@ def test_a_final_responsible_person_outside_the_wg_approves_launch(client, make,
     assert "判断を記録" in page
     _post(client, f"/projects/{wg.identifier}/gate", {"decision": "go"}, f"/projects/{wg.identifier}/charter")
     assert charter_for(wg).phase == "planning"
+
+
+def test_the_lifecycle_pages_work_in_english(client, make, login):
+    user = make.user(language="en")
+    wg = make.wg(members={user: "WG責任者"})
+    make.charter(wg, complete=True)
+    login(user)
+    page = client.get(f"/projects/{wg.identifier}/charter").get_data(as_text=True)
+    assert "Launch" in page and "Gate decisions" in page
+    for path in ("planning", "meetings", "quarterly", "risks"):
+        assert client.get(f"/projects/{wg.identifier}/{path}").status_code == 200, path

@@ -55,3 +55,20 @@ def test_observers_cannot_add_risks(client, make, login):
     login(observer)
     url = f"/projects/{wg.identifier}/risks"
     assert client.post(url, data={"csrf_token": csrf_token(client, url), **_data()}).status_code == 403
+
+
+def test_editing_a_risk_can_close_it_and_it_leaves_the_matrix(client, make, login):
+    member = make.user()
+    wg = make.wg(members={member: "メンバー"})
+    risk = Risk(wg_id=wg.id, title="サイバー攻撃", category="security", probability=3, impact=5, response="mitigate",
+                next_review=date(2026, 12, 1))
+    db.session.add(risk)
+    db.session.flush()
+    login(member)
+    url = f"/projects/{wg.identifier}/risks/{risk.id}"
+    client.post(url, data={"csrf_token": csrf_token(client, url), **_data(title="サイバー攻撃", category="security",
+                                                                            probability="3", impact="5", closed="y")})
+    db.session.refresh(risk)
+    assert risk.closed
+    page = client.get(f"/projects/{wg.identifier}/risks").get_data(as_text=True)
+    assert f"#{risk.id}" not in page.split('data-cell="3-5"')[1].split("</td>")[0]
