@@ -79,6 +79,45 @@ class Factories:
         member = Member(wg=wg, user=user, roles=[self.role(name) for name in names])
         return self._save(member)
 
+    # -- charter and lifecycle ------------------------------------------------------------------------
+
+    def kpi(self, **fields):
+        from datetime import date
+
+        from tracker.kpi.models import Kpi
+
+        n = next(_counter)
+        fields.setdefault("name", f"KPI {n}")
+        fields.setdefault("target_value", 90)
+        fields.setdefault("target_fiscal_year", 2026)
+        fields.setdefault("baseline_value", 0)
+        fields.setdefault("baseline_date", date(2025, 4, 1))
+        return self._save(Kpi(**fields))
+
+    def charter(self, wg, phase="launch", complete=False, responsible=None, **fields):
+        """The WG's charter; ``complete`` fills the 8 items (``responsible`` is the final responsible person)."""
+        from datetime import date
+
+        from tracker.charter.models import BudgetLine, CharterPerson, Milestone, SuccessCriterion
+        from tracker.charter.services import charter_for
+
+        charter = charter_for(wg)
+        charter.phase = phase
+        for key, value in fields.items():
+            setattr(charter, key, value)
+        if complete:
+            charter.purpose = charter.purpose or "市民の利便性を向上させる。"
+            charter.stakeholders = charter.stakeholders or "市民課、未来政策課"
+            charter.nature = charter.nature or "未知（正解がない）の取り組み"
+            leader, responsible = self.user(), responsible or self.user()
+            charter.people = [CharterPerson(user=responsible, user_id=responsible.id, kind="responsible"),
+                              CharterPerson(user=leader, user_id=leader.id, kind="leader", area="①普及促進")]
+            charter.criteria = [SuccessCriterion(description="市民の90%がカードを保有", target="90%")]
+            charter.milestones = [Milestone(title="交付円滑化計画の期限", due_date=date(2027, 3, 31))]
+            charter.budget_lines = [BudgetLine(source="個人番号カード交付事務費補助金", amount=1000000)]
+        self.db.session.flush()
+        return charter
+
     # -- tickets -----------------------------------------------------------------------------------
 
     def tracker(self, name: str = "タスク"):

@@ -11,7 +11,10 @@ from config import INSTANCE_DIR, PROJECT_ROOT, Config, load_config
 
 # Feature packages, in dependency order. Each has a ``views.py`` with ``blueprints`` to register and
 # may have an ``api.py`` (JSON endpoints, also with ``blueprints``), ``translations/`` and a ``demo.py``.
-FEATURES = ["core", "accounts", "wg", "api", "tickets", "ideas", "talent", "notify"]
+FEATURES = [
+    "core", "accounts", "wg", "api", "tickets", "kpi", "charter", "quarterly", "risks", "meetings", "planning",
+    "ideas", "talent", "notify",
+]
 
 
 def feature_modules(name: str) -> list:

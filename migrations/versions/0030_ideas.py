@@ -1,7 +1,7 @@
 """ideas
 
 Revision ID: 0030_ideas
-Revises: 0010_tickets
+Revises: 0020_charter
 Create Date: 2026-11-22 19:20:23.291511
 
 """
@@ -13,7 +13,7 @@ import tracker.core.db
 
 # revision identifiers, used by Alembic.
 revision = '0030_ideas'
-down_revision = '0010_tickets'
+down_revision = '0020_charter'
 branch_labels = None
 depends_on = None
 

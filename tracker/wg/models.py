@@ -96,6 +96,8 @@ class WorkingGroup(TimestampMixin, db.Model):
             granted.add("view_wg")
         if self.is_public or user.is_dx_office:
             granted |= perms.READ_ONLY
+        for narrow in perms.FILTERS:
+            granted = narrow(self, user, granted)
         if cache is not None:
             cache[key] = frozenset(granted)
         return granted

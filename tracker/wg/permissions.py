@@ -14,6 +14,15 @@ PERMISSIONS: dict[str, object] = {
 READ_ONLY: set[str] = {"view_wg"}
 
 
+# Functions (wg, user, granted) -> granted that narrow a non-admin's permissions, e.g. a closed WG is read-only.
+FILTERS: list = []
+
+
+def add_filter(narrow) -> None:
+    if narrow not in FILTERS:
+        FILTERS.append(narrow)
+
+
 def register(name: str, label, read_only: bool = False) -> None:
     """Declare a permission; ``read_only`` ones are granted to non-members of public WGs and the DX office."""
     PERMISSIONS[name] = label

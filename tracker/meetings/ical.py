@@ -1,0 +1,39 @@
+"""A WG's meetings and milestones as an iCalendar feed (the ``icalendar`` package writes RFC 5545)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+
+def calendar(wg, meetings, milestones, host: str, tz: str, now) -> bytes:
+    zone = ZoneInfo(tz)
+    cal = Calendar()
+    cal.add("prodid", "-//WG Tracker//ja")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", wg.name)
+    for m in meetings:
+        event = Event()
+        event.add("uid", f"meeting-{m.id}@{host}")
+        event.add("summary", f"{m.title}（{wg.name}）")
+        if m.starts_at:
+            start = datetime.combine(m.held_on, m.starts_at, zone)
+            event.add("dtstart", start)
+            event.add("dtend", datetime.combine(m.held_on, m.ends_at, zone) if m.ends_at else start + timedelta(hours=1))
+        else:
+            event.add("dtstart", m.held_on)
+        if m.location:
+            event.add("location", m.location)
+        if m.agenda:
+            event.add("description", m.agenda)
+        event.add("dtstamp", now)
+        cal.add_component(event)
+    for ms in milestones:
+        event = Event()
+        event.add("uid", f"milestone-{ms.id}@{host}")
+        event.add("summary", f"◆ {ms.title}（{wg.name}）")
+        event.add("dtstart", ms.due_date)
+        event.add("dtstamp", now)
+        cal.add_component(event)
+    return cal.to_ical()

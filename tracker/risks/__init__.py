@@ -1,0 +1,1 @@
+"""risks feature."""
