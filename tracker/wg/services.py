@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.accounts.models import User
+from tracker.core import textsearch
 from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.wg.models import IDENTIFIER_PATTERN, Member, Role, WorkingGroup
@@ -37,6 +38,7 @@ def create_wg(*, identifier: str, name: str, description: str = "", is_public: b
     wg = WorkingGroup(identifier=identifier, name=name.strip(), description=description or "", is_public=is_public)
     db.session.add(wg)
     db.session.flush()
+    index_wg(wg)
     if creator is not None and not creator.is_admin:
         leader = db.session.scalar(select(Role).order_by(Role.position))
         if leader is not None:
@@ -51,6 +53,12 @@ def update_wg(wg: WorkingGroup, *, name: str, description: str, is_public: bool)
     wg.name = name.strip()
     wg.description = description or ""
     wg.is_public = is_public
+    index_wg(wg)
+
+
+def index_wg(wg: WorkingGroup) -> None:
+    """Keep the WG findable by the search box (name, identifier, description)."""
+    textsearch.index_document("wg", wg.id, wg.name, f"{wg.identifier}\n{wg.description}", wg_id=wg.id)
 
 
 def add_member(wg: WorkingGroup, user: User, roles: list[Role]) -> Member:

@@ -1,0 +1,183 @@
+"""Journals: every change of a ticket as notes plus field-level details (old → new), and their display."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from tracker.core.db import utcnow
+from tracker.extensions import db
+from tracker.tickets.models import (
+    Attachment, CustomField, Enumeration, IssueCategory, IssueStatus, Journal, JournalDetail, Ticket, Tracker, Version,
+)
+
+# Ticket columns that are journaled, with their labels (Redmine's attr prop_keys).
+ATTRIBUTES = {
+    "wg_id": _l("WG"),
+    "tracker_id": _l("Tracker"),
+    "subject": _l("Subject"),
+    "description": _l("Description"),
+    "status_id": _l("Status"),
+    "priority_id": _l("Priority"),
+    "assigned_to_id": _l("Assignee"),
+    "assigned_section_id": _l("Assignee (section)"),
+    "category_id": _l("Category"),
+    "fixed_version_id": _l("Milestone"),
+    "start_date": _l("Start date"),
+    "due_date": _l("Due date"),
+    "estimated_hours": _l("Estimated time"),
+    "done_ratio": _l("% Done"),
+    "parent_id": _l("Parent ticket"),
+    "is_private": _l("Private"),
+}
+
+
+def serialize(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value.normalize())
+    return str(value)
+
+
+def snapshot(ticket: Ticket) -> dict[str, str | None]:
+    return {name: serialize(getattr(ticket, name)) for name in ATTRIBUTES}
+
+
+class JournalRecorder:
+    """Collects the details of one change and writes one journal (if anything changed or notes were given)."""
+
+    def __init__(self, ticket: Ticket, user):
+        self.ticket = ticket
+        self.user = user
+        self.before = snapshot(ticket) if ticket.id else {}
+        self.extra: list[JournalDetail] = []
+
+    def add(self, property: str, prop_key: str, old_value=None, value=None) -> None:
+        self.extra.append(JournalDetail(property=property, prop_key=str(prop_key), old_value=old_value, value=value))
+
+    def changed_attributes(self) -> dict[str, tuple[str | None, str | None]]:
+        after = snapshot(self.ticket)
+        return {k: (self.before.get(k), v) for k, v in after.items() if self.before.get(k) != v}
+
+    def write(self, notes: str = "", private_notes: bool = False) -> Journal | None:
+        details = [
+            JournalDetail(property="attr", prop_key=key, old_value=old, value=new)
+            for key, (old, new) in self.changed_attributes().items()
+        ] + self.extra
+        notes = (notes or "").strip()
+        if not details and not notes:
+            return None
+        journal = Journal(ticket=self.ticket, user_id=self.user.id, notes=notes, private_notes=bool(private_notes and notes))
+        journal.details = details
+        db.session.add(journal)
+        self.ticket.updated_at = utcnow()
+        return journal
+
+
+def visible_journals(ticket: Ticket, user) -> list[Journal]:
+    """The ticket's journals; private notes only for those who may see them (their own always)."""
+    can_private = ticket.wg.allows(user, "view_private_notes")
+    return [
+        j for j in ticket.journals
+        if not j.private_notes or can_private or j.user_id == user.id
+    ]
+
+
+class DetailFormatter:
+    """Turns details into "Status changed from 新規 to 進行中", loading every referenced name in a few
+    queries for a whole page of journals (no query per detail)."""
+
+    MODELS = {
+        "tracker_id": Tracker, "status_id": IssueStatus, "priority_id": Enumeration, "category_id": IssueCategory,
+        "fixed_version_id": Version,
+    }
+
+    def __init__(self, journals: list[Journal]):
+        from tracker.accounts.models import Section, User
+        from tracker.wg.models import WorkingGroup
+
+        wanted: dict[str, set[int]] = {}
+        cf_ids: set[int] = set()
+        for journal in journals:
+            for d in journal.details:
+                if d.property == "attr":
+                    for v in (d.old_value, d.value):
+                        if v and v.isdigit():
+                            wanted.setdefault(d.prop_key, set()).add(int(v))
+                elif d.property == "cf" and d.prop_key.isdigit():
+                    cf_ids.add(int(d.prop_key))
+        models = dict(self.MODELS, assigned_to_id=User, assigned_section_id=Section, wg_id=WorkingGroup)
+        self.names: dict[str, dict[int, str]] = {}
+        for key, ids in wanted.items():
+            model = models.get(key)
+            if model is not None:
+                self.names[key] = {o.id: str(o) for o in db.session.scalars(select(model).where(model.id.in_(ids)))}
+        self.fields = {f.id: f for f in db.session.scalars(select(CustomField).where(CustomField.id.in_(cf_ids)))} if cf_ids else {}
+
+    def _value(self, detail: JournalDetail, value: str | None) -> str:
+        if value is None or value == "":
+            return ""
+        key = detail.prop_key
+        if detail.property == "attr":
+            if key in self.names and value.isdigit():
+                return self.names[key].get(int(value), value)
+            if key == "parent_id":
+                return f"#{value}"
+            if key == "is_private":
+                return _("Yes") if value == "1" else _("No")
+            if key == "done_ratio":
+                return f"{value}%"
+        if detail.property == "cf":
+            from tracker.tickets.customfields import display
+
+            field = self.fields.get(int(key)) if key.isdigit() else None
+            return display(field, [value]) if field else value
+        return value
+
+    def label(self, detail: JournalDetail) -> str:
+        if detail.property == "attr":
+            return str(ATTRIBUTES.get(detail.prop_key, detail.prop_key))
+        if detail.property == "cf":
+            field = self.fields.get(int(detail.prop_key)) if detail.prop_key.isdigit() else None
+            return field.name if field else _("Custom field")
+        if detail.property == "attachment":
+            return _("File")
+        if detail.property == "relation":
+            from tracker.tickets.relations import RELATION_LABELS
+
+            return str(RELATION_LABELS.get(detail.prop_key, detail.prop_key))
+        return detail.prop_key
+
+    def render(self, detail: JournalDetail) -> Markup:
+        label = escape(self.label(detail))
+        if detail.property == "attr" and detail.prop_key == "description":
+            return Markup(_("%(field)s updated", field=label))
+        old, new = self._value(detail, detail.old_value), self._value(detail, detail.value)
+        if detail.property == "relation":
+            target = detail.value or detail.old_value
+            link = Markup('<a href="/issues/{0}">#{0}</a>').format(target)
+            if detail.value:
+                return Markup(_("%(field)s %(ticket)s added", field=label, ticket=link))
+            return Markup(_("%(field)s %(ticket)s removed", field=label, ticket=link))
+        if old and new:
+            return Markup(_("%(field)s changed from %(old)s to %(new)s", field=label,
+                            old=Markup("<i>%s</i>") % old, new=Markup("<i>%s</i>") % new))
+        if new:
+            return Markup(_("%(field)s set to %(new)s", field=label, new=Markup("<i>%s</i>") % new))
+        return Markup(_("%(field)s deleted (%(old)s)", field=label, old=Markup("<del>%s</del>") % old))
+
+
+def attachment_detail(attachment: Attachment, added: bool = True) -> JournalDetail:
+    return JournalDetail(
+        property="attachment", prop_key=str(attachment.id),
+        old_value=None if added else attachment.filename, value=attachment.filename if added else None,
+    )

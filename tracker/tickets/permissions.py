@@ -1,0 +1,38 @@
+"""Ticket permissions, declared in the WG permission registry and granted to roles (migration 0010)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from tracker.wg.permissions import register
+
+TICKET_PERMISSIONS = [
+    ("view_issues", _l("View tickets"), True),
+    ("add_issues", _l("Create tickets"), False),
+    ("edit_issues", _l("Edit tickets"), False),
+    ("add_issue_notes", _l("Add notes to tickets"), False),
+    ("delete_issues", _l("Delete tickets"), False),
+    ("view_private_issues", _l("View private tickets"), False),
+    ("view_private_notes", _l("View private notes"), False),
+    ("set_notes_private", _l("Write private notes"), False),
+    ("manage_issue_relations", _l("Manage subtasks and related tickets"), False),
+    ("add_issue_watchers", _l("Manage watchers"), False),
+    ("view_time_entries", _l("View spent time"), True),
+    ("log_time", _l("Log spent time"), False),
+    ("manage_categories", _l("Manage categories and milestones"), False),
+    ("save_queries", _l("Save ticket queries"), False),
+    ("manage_public_queries", _l("Save ticket queries public to the WG"), False),
+]
+
+for _name, _label, _read_only in TICKET_PERMISSIONS:
+    register(_name, _label, read_only=_read_only)
+
+ALL = [name for name, _label, _ro in TICKET_PERMISSIONS]
+DEFAULT_GRANTS = {
+    "WG責任者": ALL,
+    "メンバー": [
+        "view_issues", "add_issues", "edit_issues", "add_issue_notes", "view_private_issues", "view_private_notes",
+        "set_notes_private", "manage_issue_relations", "add_issue_watchers", "view_time_entries", "log_time",
+        "save_queries",
+    ],
+    "オブザーバー": ["view_issues", "add_issue_notes", "view_time_entries", "save_queries"],
+}

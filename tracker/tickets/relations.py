@@ -1,0 +1,209 @@
+"""Structure between tickets: subtasks (with roll-up of dates, estimates and done ratio) and relations
+(relates, duplicates, blocks, precedes/follows with a delay, copied_to)."""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from tracker.core.services import ServiceError
+from tracker.extensions import db
+from tracker.tickets.models import Ticket, TicketRelation
+
+RELATION_LABELS = {
+    "relates": _l("Related to"),
+    "duplicates": _l("Duplicates"),
+    "duplicated": _l("Duplicated by"),
+    "blocks": _l("Blocks"),
+    "blocked": _l("Blocked by"),
+    "precedes": _l("Precedes"),
+    "follows": _l("Follows"),
+    "copied_to": _l("Copied to"),
+    "copied_from": _l("Copied from"),
+}
+# Stored one way round, as Redmine does: "B follows A" is kept as "A precedes B".
+REVERSE = {"duplicated": "duplicates", "blocked": "blocks", "follows": "precedes", "copied_from": "copied_to"}
+INVERSE = {"duplicates": "duplicated", "blocks": "blocked", "precedes": "follows", "copied_to": "copied_from", "relates": "relates"}
+ORDERED = {"precedes", "blocks", "duplicates"}  # these must not form a cycle
+
+
+# -- subtasks ------------------------------------------------------------------------------------
+
+def ancestors(ticket: Ticket) -> list[Ticket]:
+    found, node, seen = [], ticket.parent, set()
+    while node is not None and node.id not in seen:
+        seen.add(node.id)
+        found.append(node)
+        node = node.parent
+    return found
+
+
+def descendant_ids(ticket_id: int) -> set[int]:
+    found: set[int] = set()
+    frontier = {ticket_id}
+    while frontier:
+        children = set(db.session.scalars(select(Ticket.id).where(Ticket.parent_id.in_(frontier))))
+        children -= found
+        found |= children
+        frontier = children
+    return found
+
+
+def check_parent(ticket: Ticket, parent_id: int | None, user) -> list[str]:
+    if parent_id is None:
+        return []
+    parent = db.session.get(Ticket, parent_id)
+    if parent is None or not parent.visible_to(user):
+        return [_("Parent ticket #%(id)s does not exist or you may not see it.", id=parent_id)]
+    if parent.wg_id != ticket.wg_id:
+        return [_("The parent ticket must be in the same WG.")]
+    if ticket.id and (parent.id == ticket.id or parent.id in descendant_ids(ticket.id)):
+        return [_("A ticket cannot be its own parent or the parent of its parent (circular subtasks).")]
+    return []
+
+
+def rollup(ticket: Ticket, user) -> None:
+    """Recompute a parent's dates, estimate and done ratio from its children, then its parent's ..."""
+    from tracker.tickets.journals import JournalRecorder
+
+    node, seen = ticket, set()
+    while node is not None and node.id not in seen:
+        seen.add(node.id)
+        children = list(db.session.scalars(select(Ticket).where(Ticket.parent_id == node.id)))
+        if children:
+            recorder = JournalRecorder(node, user)
+            starts = [c.start_date for c in children if c.start_date]
+            dues = [c.due_date for c in children if c.due_date]
+            estimates = [c.estimated_hours for c in children if c.estimated_hours is not None]
+            node.start_date = min(starts) if starts else None
+            node.due_date = max(dues) if dues else None
+            node.estimated_hours = sum(estimates, Decimal(0)) if estimates else None
+            average = (sum(estimates, Decimal(0)) / len(estimates)) if estimates else Decimal(1)
+            weights = [(c.estimated_hours if c.estimated_hours is not None else average) or Decimal(1) for c in children]
+            progress = [100 if c.is_closed else (c.done_ratio or 0) for c in children]
+            total = sum(weights)
+            node.done_ratio = int(round(sum(w * p for w, p in zip(weights, progress)) / total)) if total else 0
+            recorder.write()
+        node = node.parent
+
+
+# -- relations -----------------------------------------------------------------------------------
+
+def relations_of(ticket: Ticket) -> list[tuple[str, Ticket, TicketRelation]]:
+    """(label key from this ticket's point of view, other ticket, relation)."""
+    rows = db.session.scalars(
+        select(TicketRelation).where(or_(TicketRelation.issue_from_id == ticket.id, TicketRelation.issue_to_id == ticket.id))
+    )
+    result = []
+    for relation in rows:
+        if relation.issue_from_id == ticket.id:
+            result.append((relation.relation_type, relation.issue_to, relation))
+        else:
+            result.append((INVERSE.get(relation.relation_type, relation.relation_type), relation.issue_from, relation))
+    return result
+
+
+def _reaches(start_id: int, goal_id: int) -> bool:
+    """Whether an ordered relation path leads from ``start_id`` to ``goal_id``."""
+    frontier, seen = {start_id}, set()
+    while frontier:
+        if goal_id in frontier:
+            return True
+        seen |= frontier
+        frontier = set(
+            db.session.scalars(
+                select(TicketRelation.issue_to_id).where(
+                    TicketRelation.issue_from_id.in_(frontier), TicketRelation.relation_type.in_(ORDERED)
+                )
+            )
+        ) - seen
+    return False
+
+
+def add_relation(ticket: Ticket, user, relation_type: str, other_id, delay=None) -> TicketRelation:
+    from tracker.tickets.journals import JournalRecorder
+
+    if relation_type not in RELATION_LABELS:
+        raise ServiceError(_("Choose a kind of relation."))
+    try:
+        other_id = int(str(other_id).lstrip("#"))
+    except (TypeError, ValueError):
+        raise ServiceError(_("Give the number of the related ticket.")) from None
+    other = db.session.get(Ticket, other_id)
+    if other is None or not other.visible_to(user):
+        raise ServiceError(_("Ticket #%(id)s does not exist or you may not see it.", id=other_id))
+    if other.id == ticket.id:
+        raise ServiceError(_("A ticket cannot be related to itself."))
+    if delay not in (None, ""):
+        try:
+            delay = int(delay)
+        except (TypeError, ValueError):
+            raise ServiceError(_("The delay must be a whole number of days.")) from None
+    else:
+        delay = None
+    source, target, kind = ticket, other, relation_type
+    if kind in REVERSE:
+        source, target, kind = other, ticket, REVERSE[kind]
+    if kind != "precedes":
+        delay = None
+    existing = db.session.scalar(
+        select(TicketRelation).where(or_(
+            (TicketRelation.issue_from_id == source.id) & (TicketRelation.issue_to_id == target.id),
+            (TicketRelation.issue_from_id == target.id) & (TicketRelation.issue_to_id == source.id),
+        ))
+    )
+    if existing is not None:
+        raise ServiceError(_("These tickets are already related."))
+    if kind in ORDERED and _reaches(target.id, source.id):
+        raise ServiceError(_("This relation would make a circle of related tickets."))
+    relation = TicketRelation(issue_from_id=source.id, issue_to_id=target.id, relation_type=kind, delay=delay)
+    db.session.add(relation)
+    db.session.flush()
+    for a, b, k in ((source, target, kind), (target, source, INVERSE[kind])):
+        recorder = JournalRecorder(a, user)
+        recorder.add("relation", k, None, str(b.id))
+        recorder.write()
+    if kind == "precedes":
+        reschedule_followers(source, user)
+    return relation
+
+
+def remove_relation(relation: TicketRelation, user) -> None:
+    from tracker.tickets.journals import JournalRecorder
+
+    for a, b, k in (
+        (relation.issue_from, relation.issue_to, relation.relation_type),
+        (relation.issue_to, relation.issue_from, INVERSE[relation.relation_type]),
+    ):
+        recorder = JournalRecorder(a, user)
+        recorder.add("relation", k, str(b.id), None)
+        recorder.write()
+    db.session.delete(relation)
+
+
+def reschedule_followers(ticket: Ticket, user, seen: set[int] | None = None) -> None:
+    """A following ticket starts at the earliest the day after its predecessor's due date plus the delay."""
+    from tracker.tickets.journals import JournalRecorder
+
+    seen = seen or set()
+    if ticket.id in seen or ticket.due_date is None:
+        return
+    seen.add(ticket.id)
+    rows = db.session.scalars(
+        select(TicketRelation).where(TicketRelation.issue_from_id == ticket.id, TicketRelation.relation_type == "precedes")
+    )
+    for relation in rows:
+        follower = relation.issue_to
+        earliest = ticket.due_date + timedelta(days=(relation.delay or 0) + 1)
+        if follower.start_date is None or follower.start_date < earliest:
+            recorder = JournalRecorder(follower, user)
+            if follower.start_date and follower.due_date:
+                follower.due_date = follower.due_date + (earliest - follower.start_date)
+            elif follower.due_date and follower.due_date < earliest:
+                follower.due_date = earliest
+            follower.start_date = earliest
+            recorder.write()
+            reschedule_followers(follower, user, seen)

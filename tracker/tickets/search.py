@@ -1,0 +1,93 @@
+"""Search over tickets, journals' notes and WGs through the shared index (tracker.core.textsearch),
+with the same visibility rule as every list."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, or_, select
+
+from tracker.core import textsearch
+from tracker.core.models import SearchDocument
+from tracker.extensions import db
+from tracker.tickets.models import Journal, Ticket
+from tracker.wg.models import WorkingGroup
+
+KINDS = ("ticket", "journal", "wg")
+
+
+@dataclass
+class Hit:
+    kind: str
+    title: str
+    url: str
+    excerpt: object
+    wg: WorkingGroup | None
+    rank: float
+
+
+def visible_documents(user):
+    """SQL condition on SearchDocument (outer-joined with Journal) for what ``user`` may find."""
+    if user.is_admin:
+        return SearchDocument.kind.in_(KINDS)
+    viewable = select(WorkingGroup.id).where(WorkingGroup.with_permission(user, "view_issues"))
+    private_notes_ok = select(WorkingGroup.id).where(WorkingGroup.with_permission(user, "view_private_notes"))
+    hidden = select(Ticket.id).where(Ticket.is_private.is_(True), ~Ticket.visible(user))
+    ticket_id = case((SearchDocument.kind == "journal", Journal.ticket_id), else_=SearchDocument.object_id)
+    return or_(
+        and_(SearchDocument.kind == "wg", SearchDocument.object_id.in_(select(WorkingGroup.id).where(WorkingGroup.visible(user)))),
+        and_(
+            SearchDocument.kind.in_(("ticket", "journal")),
+            SearchDocument.wg_id.in_(viewable),
+            ticket_id.not_in(hidden),
+            or_(SearchDocument.kind == "ticket", Journal.private_notes.is_(False), Journal.user_id == user.id,
+                SearchDocument.wg_id.in_(private_notes_ok)),
+        ),
+    )
+
+
+def search(user, query: str, kinds=KINDS, wg: WorkingGroup | None = None, offset: int = 0, limit: int = 25):
+    """(hits, total) for ``query``, best first."""
+    matched = textsearch.matches(query, list(kinds))
+    if matched is None:
+        return [], 0
+    stmt = (
+        select(SearchDocument, matched.c.rank, Journal.ticket_id)
+        .join(matched, matched.c.id == SearchDocument.id)
+        .outerjoin(Journal, and_(SearchDocument.kind == "journal", Journal.id == SearchDocument.object_id))
+        .where(visible_documents(user))
+    )
+    if wg is not None:
+        stmt = stmt.where(or_(SearchDocument.wg_id == wg.id, and_(SearchDocument.kind == "wg", SearchDocument.object_id == wg.id)))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.execute(
+        stmt.order_by(matched.c.rank.desc(), SearchDocument.updated_at.desc()).offset(offset).limit(limit)
+    ).all()
+    wg_ids = {d.wg_id for d, _r, _t in rows if d.wg_id} | {d.object_id for d, _r, _t in rows if d.kind == "wg"}
+    wgs = {w.id: w for w in db.session.scalars(select(WorkingGroup).where(WorkingGroup.id.in_(wg_ids)))} if wg_ids else {}
+    hits = []
+    for document, rank, ticket_id in rows:
+        if document.kind == "wg":
+            group = wgs.get(document.object_id)
+            url = f"/projects/{group.identifier}" if group else "/projects"
+        elif document.kind == "journal":
+            group = wgs.get(document.wg_id)
+            url = f"/issues/{ticket_id}#note-{document.object_id}"
+        else:
+            group = wgs.get(document.wg_id)
+            url = f"/issues/{document.object_id}"
+        excerpt = textsearch.highlight(document.body or document.title, query)
+        hits.append(Hit(document.kind, textsearch.highlight(document.title, query, width=200), url, excerpt, group, rank))
+    return hits, total
+
+
+def reindex_all() -> None:
+    """Rebuild the index of every WG, ticket and journal (after an import)."""
+    from tracker.tickets.services import index_journal, reindex
+    from tracker.wg.services import index_wg
+
+    for wg in db.session.scalars(select(WorkingGroup)):
+        index_wg(wg)
+    for ticket in db.session.scalars(select(Ticket)):
+        reindex(ticket)
+    for journal in db.session.scalars(select(Journal).where(Journal.notes != "")):
+        index_journal(journal)

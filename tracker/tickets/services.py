@@ -1,0 +1,576 @@
+"""Operations that change tickets: create, update (journaled, optimistic locking), copy, bulk update,
+delete, watchers. They take plain values (ids, ISO dates, strings), so the web forms and the REST API
+call the same code; they refuse bad input with ``ServiceError`` and change nothing then."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.accounts.models import Section, User
+from tracker.core import events, textsearch
+from tracker.core.db import utcnow
+from tracker.core.services import ServiceError
+from tracker.extensions import db
+from tracker.tickets import attachments as files
+from tracker.tickets import customfields, relations, workflow
+from tracker.tickets.journals import JournalRecorder, attachment_detail
+from tracker.tickets.models import (
+    Attachment, IssueCategory, IssuePriority, IssueStatus, Journal, Ticket, TicketRelation, Tracker, Version, Watcher,
+)
+from tracker.wg.models import Member, WorkingGroup
+
+# Plain-value keys a service accepts (besides ``custom_fields``: {field id: value or list of values}).
+FIELDS = (
+    "tracker_id", "subject", "description", "status_id", "priority_id", "assigned_to_id", "assigned_section_id",
+    "category_id", "fixed_version_id", "start_date", "due_date", "estimated_hours", "done_ratio", "parent_id",
+    "is_private",
+)
+DERIVED = ("start_date", "due_date", "estimated_hours", "done_ratio")  # computed from subtasks on a parent
+
+
+class StaleTicketError(ServiceError):
+    """Someone else saved the ticket after the form was opened; nothing was saved."""
+
+    def __init__(self, ticket: Ticket):
+        super().__init__(_("Someone else changed this ticket while you were editing it. Your input is kept below; "
+                           "check their change and save again."))
+        self.ticket = ticket
+
+
+# -- reading plain values --------------------------------------------------------------------------
+
+def _int_or_none(value, label, problems) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        problems.append(_("%(field)s is not valid.", field=label))
+        return None
+
+
+def _date_or_none(value, label, problems) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        problems.append(_("%(field)s must be a date (YYYY-MM-DD).", field=label))
+        return None
+
+
+def _bool(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on", "y"}
+    return bool(value)
+
+
+def split_assignee(key: str | None) -> tuple[int | None, int | None]:
+    """"user:3" -> (3, None), "section:5" -> (None, 5), "" -> (None, None); for form selects."""
+    kind, _sep, number = (key or "").partition(":")
+    if not number.isdigit():
+        return None, None
+    return (int(number), None) if kind == "user" else (None, int(number)) if kind == "section" else (None, None)
+
+
+def assignable_users(wg: WorkingGroup) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).join(Member, Member.user_id == User.id)
+            .where(Member.wg_id == wg.id, User.active.is_(True)).order_by(User.name_kana, User.name)
+        )
+    )
+
+
+def _apply(ticket: Ticket, user, values: dict, creating: bool) -> list[str]:
+    """Set the given fields on ``ticket``; returns the problems (the caller discards everything then)."""
+    problems: list[str] = []
+    wg = ticket.wg or db.session.get(WorkingGroup, ticket.wg_id)
+    has_children = bool(ticket.id) and db.session.scalar(select(Ticket.id).where(Ticket.parent_id == ticket.id).limit(1))
+    v = dict(values)
+    if "assigned_to" in v:  # the combined form value
+        v["assigned_to_id"], v["assigned_section_id"] = split_assignee(v.pop("assigned_to"))
+
+    if "tracker_id" in v or creating:
+        tracker = db.session.get(Tracker, _int_or_none(v.get("tracker_id"), _("Tracker"), problems) or 0)
+        if tracker is None:
+            problems.append(_("Choose a tracker."))
+        else:
+            ticket.tracker_id = tracker.id
+    if "subject" in v or creating:
+        subject = (v.get("subject") or "").strip()
+        if not subject:
+            problems.append(_("The subject is required."))
+        elif len(subject) > 255:
+            problems.append(_("The subject is too long (up to 255 characters)."))
+        ticket.subject = subject
+    if "description" in v:
+        ticket.description = v.get("description") or ""
+    if "priority_id" in v or creating:
+        priority_id = _int_or_none(v.get("priority_id"), _("Priority"), problems)
+        priority = db.session.get(IssuePriority, priority_id) if priority_id else None
+        if priority is None and creating and not v.get("priority_id"):
+            priority = db.session.scalar(select(IssuePriority).where(IssuePriority.is_default.is_(True)))
+        if priority is None or priority.type != "IssuePriority":
+            problems.append(_("Choose a priority."))
+        else:
+            ticket.priority_id = priority.id
+    if "status_id" in v or creating:
+        status_id = _int_or_none(v.get("status_id"), _("Status"), problems)
+        tracker = db.session.get(Tracker, ticket.tracker_id) if ticket.tracker_id else None
+        if status_id is None and creating and tracker is not None:
+            status_id = tracker.default_status_id
+        if status_id is not None and status_id != ticket.status_id:
+            allowed = {s.id for s in workflow.allowed_statuses(
+                user, ticket.wg_id, ticket.tracker_id, None if creating else ticket.status_id
+            )} if ticket.tracker_id else set()
+            if status_id not in allowed:
+                problems.append(_("You may not change the status to this one."))
+            else:
+                ticket.status_id = status_id
+        if ticket.status_id is None:
+            problems.append(_("Choose a status."))
+    if "assigned_to_id" in v or "assigned_section_id" in v:
+        user_id = _int_or_none(v.get("assigned_to_id"), _("Assignee"), problems)
+        section_id = _int_or_none(v.get("assigned_section_id"), _("Assignee (section)"), problems)
+        if user_id and section_id:
+            problems.append(_("Assign the ticket to a user or to a section, not both."))
+        if user_id:
+            assignee = db.session.get(User, user_id)
+            is_member = assignee is not None and db.session.scalar(
+                select(Member.id).where(Member.wg_id == ticket.wg_id, Member.user_id == assignee.id)
+            )
+            if assignee is None or not assignee.active or not is_member:
+                problems.append(_("The assignee must be an active member of the WG."))
+        if section_id and db.session.get(Section, section_id) is None:
+            problems.append(_("Choose an existing section."))
+        ticket.assigned_to_id, ticket.assigned_section_id = user_id, section_id
+    if "category_id" in v:
+        category_id = _int_or_none(v.get("category_id"), _("Category"), problems)
+        if category_id:
+            category = db.session.get(IssueCategory, category_id)
+            if category is None or category.wg_id != ticket.wg_id:
+                problems.append(_("Choose a category of this WG."))
+        ticket.category_id = category_id
+    if "fixed_version_id" in v:
+        version_id = _int_or_none(v.get("fixed_version_id"), _("Milestone"), problems)
+        if version_id and version_id != ticket.fixed_version_id:
+            version = db.session.get(Version, version_id)
+            if version is None or version.wg_id != ticket.wg_id:
+                problems.append(_("Choose a milestone of this WG."))
+            elif version.status != "open":
+                problems.append(_("The milestone %(name)s is closed or locked.", name=version.name))
+        ticket.fixed_version_id = version_id
+    if not has_children:
+        if "start_date" in v:
+            ticket.start_date = _date_or_none(v.get("start_date"), _("Start date"), problems)
+        if "due_date" in v:
+            ticket.due_date = _date_or_none(v.get("due_date"), _("Due date"), problems)
+        if "estimated_hours" in v:
+            raw = v.get("estimated_hours")
+            if raw in (None, ""):
+                ticket.estimated_hours = None
+            else:
+                try:
+                    hours = Decimal(str(raw).strip())
+                    if hours < 0 or hours > Decimal("99999999"):
+                        raise InvalidOperation
+                    ticket.estimated_hours = hours.quantize(Decimal("0.01"))
+                except InvalidOperation:
+                    problems.append(_("The estimated time must be a number of hours of 0 or more."))
+        if "done_ratio" in v:
+            done = _int_or_none(v.get("done_ratio"), _("% Done"), problems) or 0
+            if not 0 <= done <= 100:
+                problems.append(_("%% Done must be between 0 and 100."))
+            ticket.done_ratio = done
+    if ticket.start_date and ticket.due_date and ticket.due_date < ticket.start_date:
+        problems.append(_("The due date must not be before the start date."))
+    if "parent_id" in v:
+        parent_id = _int_or_none(str(v.get("parent_id") or "").lstrip("#"), _("Parent ticket"), problems)
+        if parent_id != ticket.parent_id:
+            problems += relations.check_parent(ticket, parent_id, user)
+            ticket.parent_id = parent_id
+    if "is_private" in v:
+        ticket.is_private = _bool(v.get("is_private"))
+    if creating or "custom_fields" in v or "tracker_id" in v:
+        problems += _apply_custom_fields(ticket, v.get("custom_fields") or {}, creating)
+    if wg is not None and not wg.allows(user, "add_issues" if creating else "edit_issues"):
+        problems.insert(0, _("You may not change tickets in this WG."))
+    return problems
+
+
+def _apply_custom_fields(ticket: Ticket, given: dict, creating: bool, recorder: JournalRecorder | None = None) -> list[str]:
+    problems = []
+    given = {str(k): val for k, val in (given or {}).items()}
+    ticket._cf_changes = getattr(ticket, "_cf_changes", [])
+    for field in customfields.fields_for(ticket.wg_id, ticket.tracker_id):
+        key = str(field.id)
+        if key not in given:
+            if creating and field.default_value:
+                given[key] = field.default_value
+            elif creating and field.is_required:
+                problems.append(_("%(field)s is required.", field=field.name))
+                continue
+            else:
+                continue
+        values, problem = customfields.normalize(field, given[key])
+        if problem:
+            problems.append(problem)
+            continue
+        removed, added = customfields.assign(ticket, field, values)
+        if field.multiple:
+            ticket._cf_changes += [(field.id, v, None) for v in removed] + [(field.id, None, v) for v in added]
+        elif removed or added:
+            ticket._cf_changes.append((field.id, removed[0] if removed else None, added[0] if added else None))
+    return problems
+
+
+# -- recipients, mentions, search ------------------------------------------------------------------
+
+MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9_][A-Za-z0-9_.\-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
+
+
+def mentioned_users(text: str) -> list[User]:
+    logins = {m.lower() for m in MENTION.findall(text or "")}
+    if not logins:
+        return []
+    from sqlalchemy import func
+
+    return list(db.session.scalars(select(User).where(func.lower(User.login).in_(logins), User.active.is_(True))))
+
+
+def recipients(ticket: Ticket) -> list[User]:
+    """Who hears of a change: author, assignee (or the staff of the assigned section), watchers — those who
+    may see the ticket."""
+    people: dict[int, User] = {}
+    for candidate in [ticket.author, ticket.assigned_to]:
+        if candidate is not None:
+            people[candidate.id] = candidate
+    if ticket.assigned_section_id:
+        for member in db.session.scalars(select(User).where(User.section_id == ticket.assigned_section_id)):
+            people[member.id] = member
+    for watcher in ticket.watchers:
+        people[watcher.user_id] = watcher.user
+    return [u for u in people.values() if u.active and ticket.visible_to(u)]
+
+
+def reindex(ticket: Ticket) -> None:
+    textsearch.index_document("ticket", ticket.id, f"#{ticket.id} {ticket.subject}", ticket.description, wg_id=ticket.wg_id)
+
+
+def index_journal(journal: Journal) -> None:
+    if journal.notes and not journal.private_notes:
+        ticket = journal.ticket
+        textsearch.index_document("journal", journal.id, f"#{ticket.id} {ticket.subject}", journal.notes, wg_id=ticket.wg_id)
+
+
+def _emit_mentions(ticket: Ticket, user, text: str, already: set[int], body: str) -> None:
+    mentioned = [u for u in mentioned_users(text) if u.id not in already and u.id != user.id and ticket.visible_to(u)]
+    if mentioned:
+        events.emit(events.Event(
+            kind="ticket.mentioned",
+            title=_l("%(user)s mentioned you in #%(id)s %(subject)s", user=user.name, id=ticket.id, subject=ticket.subject),
+            url=ticket.url, actor=user, recipients=mentioned, wg=ticket.wg, body=body,
+            data={"ticket_id": ticket.id},
+        ))
+
+
+# -- create / update ---------------------------------------------------------------------------------
+
+def _save_uploads(ticket: Ticket, user, uploads, recorder: JournalRecorder | None = None) -> list[Attachment]:
+    saved = []
+    for upload in uploads or []:
+        attachment = files.store(upload, user.id)
+        attachment.ticket = ticket
+        db.session.add(attachment)
+        saved.append(attachment)
+    if saved:
+        db.session.flush()
+        if recorder is not None:
+            recorder.extra += [attachment_detail(a) for a in saved]
+    return saved
+
+
+def create_ticket(user, wg: WorkingGroup, values: dict, uploads=(), watcher_ids=()) -> Ticket:
+    """A new ticket in ``wg`` by ``user`` from plain values (see FIELDS)."""
+    if wg is None or not wg.allows(user, "add_issues"):
+        raise ServiceError(_("You may not create tickets in this WG."))
+    ticket = Ticket(wg=wg, wg_id=wg.id, author_id=user.id, author=user, lock_version=0, done_ratio=0, description="")
+    problems = _apply(ticket, user, values, creating=True)
+    problems += files.check(list(uploads or []))
+    if problems:
+        db.session.expunge(ticket) if ticket in db.session else None
+        raise ServiceError(problems)
+    status = db.session.get(IssueStatus, ticket.status_id)
+    if status and status.is_closed:
+        ticket.closed_on = utcnow()
+    db.session.add(ticket)
+    db.session.flush()
+    _save_uploads(ticket, user, uploads)
+    for watcher_id in set(watcher_ids or []):
+        watched = db.session.get(User, int(watcher_id))
+        if watched is not None and ticket.visible_to(watched):
+            db.session.add(Watcher(ticket_id=ticket.id, user_id=watched.id))
+    db.session.flush()
+    db.session.refresh(ticket)
+    if ticket.parent_id:
+        relations.rollup(ticket.parent, user)
+    reindex(ticket)
+    events.emit(events.Event(
+        kind="ticket.created",
+        title=_l("#%(id)s %(subject)s was created by %(user)s", id=ticket.id, subject=ticket.subject, user=user.name),
+        url=ticket.url, actor=user, recipients=recipients(ticket), wg=wg, body=ticket.description,
+        data={"ticket_id": ticket.id},
+    ))
+    if ticket.assigned_to_id or ticket.assigned_section_id:
+        _emit_assigned(ticket, user)
+    _emit_mentions(ticket, user, ticket.description, set(), ticket.description)
+    return ticket
+
+
+def _emit_assigned(ticket: Ticket, user) -> None:
+    people = [ticket.assigned_to] if ticket.assigned_to else [
+        u for u in db.session.scalars(select(User).where(User.section_id == ticket.assigned_section_id, User.active.is_(True)))
+    ]
+    events.emit(events.Event(
+        kind="ticket.assigned",
+        title=_l("#%(id)s %(subject)s was assigned to %(assignee)s", id=ticket.id, subject=ticket.subject,
+                 assignee=str(ticket.assignee)),
+        url=ticket.url, actor=user, recipients=[p for p in people if ticket.visible_to(p)], wg=ticket.wg,
+        data={"ticket_id": ticket.id},
+    ))
+
+
+def update_ticket(ticket: Ticket, user, values: dict | None = None, notes: str = "", private_notes: bool = False,
+                  lock_version=None, uploads=()) -> Journal | None:
+    """Change ``ticket``; one journal records the notes and every field's old → new value.
+
+    ``lock_version`` is the version the user's form was made from: when the ticket changed since,
+    StaleTicketError is raised and nothing is saved (optimistic locking, as Redmine)."""
+    values = dict(values or {})
+    notes = (notes or "").strip()
+    if lock_version not in (None, "") and int(lock_version) != ticket.lock_version:
+        raise StaleTicketError(ticket)
+    if not ticket.visible_to(user):
+        raise ServiceError(_("You may not change this ticket."))
+    wg = ticket.wg
+    problems: list[str] = []
+    field_changes = {k: v for k, v in values.items() if k in FIELDS or k in ("assigned_to", "custom_fields")}
+    can_edit = wg.allows(user, "edit_issues")
+    if not can_edit:
+        # Without edit permission: notes, and a status change the workflow allows.
+        status_only = {k: v for k, v in field_changes.items() if k == "status_id"}
+        if set(field_changes) - {"status_id"}:
+            problems.append(_("You may not change the fields of this ticket."))
+        field_changes = status_only
+    if notes and not (can_edit or wg.allows(user, "add_issue_notes")):
+        problems.append(_("You may not add notes to this ticket."))
+    if private_notes and notes and not wg.allows(user, "set_notes_private"):
+        problems.append(_("You may not write private notes."))
+    if uploads and not can_edit:
+        problems.append(_("You may not add files to this ticket."))
+    problems += files.check(list(uploads or []))
+    if problems:
+        raise ServiceError(problems)
+
+    recorder = JournalRecorder(ticket, user)
+    old_parent_id = ticket.parent_id
+    old_status_closed = ticket.is_closed
+    old_assignee = ticket.assignee_key
+    old_description = ticket.description
+    old_due = ticket.due_date
+    ticket._cf_changes = []
+    if field_changes:
+        if can_edit:
+            problems += _apply(ticket, user, field_changes, creating=False)
+        else:
+            problems += _apply_status_only(ticket, user, field_changes.get("status_id"))
+    if problems:
+        raise ServiceError(problems)
+    for field_id, old, new in ticket._cf_changes:
+        recorder.add("cf", str(field_id), old, new)
+    db.session.flush()  # makes the new status visible through the relationship
+    db.session.expire(ticket, ["status"])
+    if ticket.is_closed and not old_status_closed:
+        ticket.closed_on = utcnow()
+        if ticket.status.default_done_ratio is not None:
+            ticket.done_ratio = ticket.status.default_done_ratio
+    _save_uploads(ticket, user, uploads, recorder)
+    has_changes = bool(recorder.changed_attributes()) or bool(recorder.extra)
+    if private_notes and notes and has_changes:
+        recorder.write()  # the field changes stay visible to everyone; the private notes get their own journal
+        journal = Journal(ticket=ticket, user_id=user.id, notes=notes, private_notes=True)
+        db.session.add(journal)
+    else:
+        journal = recorder.write(notes, private_notes)
+    if journal is None:
+        return None
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise StaleTicketError(ticket) from None
+    changed = {d.prop_key for d in journal.details if d.property == "attr"} if journal.details else set()
+    changed |= set(recorder.changed_attributes())
+    if old_parent_id != ticket.parent_id or changed & {"start_date", "due_date", "estimated_hours", "done_ratio", "status_id"}:
+        for parent_id in {old_parent_id, ticket.parent_id} - {None}:
+            parent = db.session.get(Ticket, parent_id)
+            if parent is not None:
+                relations.rollup(parent, user)
+    if ticket.due_date != old_due:
+        relations.reschedule_followers(ticket, user)
+    reindex(ticket)
+    index_journal(journal)
+    db.session.flush()
+
+    body = notes or None
+    events.emit(events.Event(
+        kind="ticket.updated",
+        title=_l("#%(id)s %(subject)s was updated by %(user)s", id=ticket.id, subject=ticket.subject, user=user.name),
+        url=f"{ticket.url}#note-{journal.id}", actor=user,
+        recipients=[u for u in recipients(ticket) if not journal.private_notes or ticket.wg.allows(u, "view_private_notes")],
+        wg=wg, body=body, data={"ticket_id": ticket.id, "journal_id": journal.id},
+    ))
+    if ticket.assignee_key != old_assignee and ticket.assignee_key:
+        _emit_assigned(ticket, user)
+    already = {u.id for u in mentioned_users(old_description)}
+    if ticket.description != old_description:
+        _emit_mentions(ticket, user, ticket.description, already, ticket.description)
+    if notes and not journal.private_notes:
+        _emit_mentions(ticket, user, notes, set(), notes)
+    return journal
+
+
+def _apply_status_only(ticket: Ticket, user, status_id) -> list[str]:
+    if status_id in (None, ""):
+        return []
+    problems: list[str] = []
+    status_id = _int_or_none(status_id, _("Status"), problems)
+    if status_id is not None and status_id != ticket.status_id:
+        if status_id not in {s.id for s in workflow.allowed_for(user, ticket)}:
+            problems.append(_("You may not change the status to this one."))
+        else:
+            ticket.status_id = status_id
+    return problems
+
+
+def add_note(ticket: Ticket, user, notes: str, private_notes: bool = False) -> Journal | None:
+    return update_ticket(ticket, user, {}, notes=notes, private_notes=private_notes)
+
+
+# -- copy, bulk, delete ------------------------------------------------------------------------------
+
+def values_of(ticket: Ticket) -> dict:
+    """The plain values of a ticket, as create_ticket takes them (for copies and forms)."""
+    values = {name: getattr(ticket, name) for name in FIELDS}
+    values["custom_fields"] = {str(k): v for k, v in customfields.values_of(ticket).items()}
+    return values
+
+
+def copy_ticket(source: Ticket, user, wg: WorkingGroup | None = None, overrides: dict | None = None,
+                copy_attachments: bool = True, copy_subtasks: bool = False, link: bool = True, notes: str = "") -> Ticket:
+    """A new ticket with the source's values (overridden by ``overrides``), linked "copied to"."""
+    if not source.visible_to(user):
+        raise ServiceError(_("You may not see this ticket."))
+    wg = wg or source.wg
+    values = values_of(source)
+    values.pop("status_id")  # a copy starts in the tracker's default status unless told otherwise
+    if wg.id != source.wg_id:
+        for key in ("category_id", "fixed_version_id", "parent_id", "assigned_to_id"):
+            values.pop(key)
+    values.update(overrides or {})
+    uploads = []
+    if copy_attachments:
+        uploads = [files.Upload(a.filename, files.disk_path(a).read_bytes() if files.disk_path(a).exists() else b"",
+                                a.content_type, a.description) for a in source.attachments]
+    copy = create_ticket(user, wg, values, uploads=uploads, watcher_ids=[w.user_id for w in source.watchers])
+    if link:
+        relations.add_relation(source, user, "copied_to", copy.id)
+    if copy_subtasks:
+        for child in list(source.children):
+            copy_ticket(child, user, wg, {"parent_id": copy.id}, copy_attachments, True, link=False)
+    if notes:
+        update_ticket(copy, user, {}, notes=notes)
+    return copy
+
+
+def bulk_update(tickets: list[Ticket], user, values: dict, notes: str = "") -> list[Journal]:
+    """The same change on several tickets; all or nothing: one refused ticket refuses the lot."""
+    values = {k: v for k, v in values.items() if v not in (None, "") or k in ("custom_fields",)}
+    if "assigned_to" in values and values["assigned_to"] == "none":
+        values["assigned_to"] = ""
+    problems, journals = [], []
+    for ticket in tickets:
+        try:
+            journal = update_ticket(ticket, user, values, notes=notes)
+        except ServiceError as error:
+            problems += [f"#{ticket.id}: {m}" for m in error.messages]
+            continue
+        if journal is not None:
+            journals.append(journal)
+    if problems:
+        raise ServiceError(problems)
+    return journals
+
+
+def delete_ticket(ticket: Ticket, user) -> None:
+    """Delete a ticket with its subtasks, journals, relations, files and time entries."""
+    if not ticket.visible_to(user) or not ticket.wg.allows(user, "delete_issues"):
+        raise ServiceError(_("You may not delete this ticket."))
+    parent = ticket.parent
+    ids = [ticket.id, *sorted(relations.descendant_ids(ticket.id), reverse=True)]
+    for ticket_id in reversed(ids):  # deepest first
+        doomed = db.session.get(Ticket, ticket_id)
+        for journal in doomed.journals:
+            textsearch.remove_document("journal", journal.id)
+        textsearch.remove_document("ticket", doomed.id)
+        for attachment in doomed.attachments:
+            files.remove_after_commit(attachment)
+        db.session.execute(TicketRelation.__table__.delete().where(
+            (TicketRelation.issue_from_id == doomed.id) | (TicketRelation.issue_to_id == doomed.id)
+        ))
+        db.session.delete(doomed)
+        db.session.flush()
+    if parent is not None and parent.id not in ids:
+        db.session.expire(parent)
+        relations.rollup(parent, user)
+
+
+# -- watchers ----------------------------------------------------------------------------------------
+
+def set_watching(ticket: Ticket, actor, watcher: User, watching: bool) -> None:
+    if not ticket.visible_to(actor):
+        raise ServiceError(_("You may not see this ticket."))
+    if watcher.id != actor.id and not ticket.wg.allows(actor, "add_issue_watchers"):
+        raise ServiceError(_("You may not change the watchers of this ticket."))
+    if watching and not ticket.visible_to(watcher):
+        raise ServiceError(_("%(name)s may not see this ticket.", name=watcher.name))
+    existing = db.session.scalar(select(Watcher).where(Watcher.ticket_id == ticket.id, Watcher.user_id == watcher.id))
+    if watching and existing is None:
+        db.session.add(Watcher(ticket_id=ticket.id, user_id=watcher.id))
+    elif not watching and existing is not None:
+        db.session.delete(existing)
+    db.session.flush()
+    db.session.expire(ticket, ["watchers"])
+
+
+def is_watching(ticket: Ticket, user) -> bool:
+    return any(w.user_id == user.id for w in ticket.watchers)
+
+
+def delete_attachment(attachment: Attachment, user) -> None:
+    ticket = attachment.ticket
+    if ticket is None or not ticket.editable_by(user):
+        raise ServiceError(_("You may not delete this file."))
+    recorder = JournalRecorder(ticket, user)
+    recorder.extra.append(attachment_detail(attachment, added=False))
+    recorder.write()
+    files.remove_after_commit(attachment)
+    db.session.delete(attachment)

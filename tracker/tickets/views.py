@@ -1,0 +1,35 @@
+"""Ticket pages: the routes live in the *_views modules on one blueprint; here is what the layout shows."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from tracker.core.layout import AdminTab, NavItem, WGTab
+from tracker.tickets import links  # noqa: F401  (#123 and @login in Markdown)
+from tracker.tickets import activity_views, admin_views, issue_views, list_views, search_views, time_views  # noqa: F401
+from tracker.tickets.blueprint import bp
+
+blueprints = [bp]
+nav_items = [
+    NavItem("tickets.my_page", _l("My page"), section="/my/page"),
+    NavItem("tickets.index", _l("Tickets"), section="/issues"),
+    NavItem("tickets.activity", _l("Activity"), section="/activity"),
+    NavItem("tickets.time_entries", _l("Spent time"), section="/time_entries"),
+    NavItem("tickets.search", _l("Search"), section="/search"),
+]
+wg_tabs = [
+    WGTab("issues", _l("Tickets"), "tickets.project_index", order=20,
+          visible=lambda wg, user: wg.allows(user, "view_issues")),
+    WGTab("new_issue", _l("New ticket"), "tickets.new", order=21, visible=lambda wg, user: wg.allows(user, "add_issues")),
+    WGTab("activity", _l("Activity"), "tickets.project_activity", order=25, visible=lambda wg, user: wg.allows(user, "view_issues")),
+    WGTab("time_entries", _l("Spent time"), "tickets.project_time_entries", order=30,
+          visible=lambda wg, user: wg.allows(user, "view_time_entries")),
+    WGTab("issue_settings", _l("Ticket settings"), "tickets.wg_settings", order=92,
+          visible=lambda wg, user: wg.allows(user, "manage_categories")),
+]
+admin_tabs = [
+    AdminTab("trackers", _l("Trackers"), "tickets.admin_trackers", order=30),
+    AdminTab("statuses", _l("Ticket statuses"), "tickets.admin_statuses", order=31),
+    AdminTab("workflow", _l("Workflow"), "tickets.admin_workflow", order=32),
+    AdminTab("enumerations", _l("Priorities and activities"), "tickets.admin_enumerations", order=33),
+    AdminTab("custom_fields", _l("Custom fields"), "tickets.admin_custom_fields", order=34),
+]
