@@ -11,7 +11,7 @@ from config import INSTANCE_DIR, PROJECT_ROOT, Config, load_config
 
 # Feature packages, in dependency order. Each has a ``views.py`` with ``blueprints`` to register and
 # may have an ``api.py`` (JSON endpoints, also with ``blueprints``), ``translations/`` and a ``demo.py``.
-FEATURES = ["core", "accounts", "wg", "api", "tickets"]
+FEATURES = ["core", "accounts", "wg", "api", "tickets", "redmine"]
 
 
 def feature_modules(name: str) -> list:
