@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
+from urllib.parse import quote
+
 from flask import current_app
 
 from tracker.redmine.naming import split_name
@@ -135,7 +137,7 @@ def attachment(item) -> dict:
         "filesize": item.filesize,
         "content_type": item.content_type,
         "description": item.description or "",
-        "content_url": f"{base}/attachments/download/{item.id}/{item.filename}",
+        "content_url": f"{base}/attachments/download/{item.id}/{quote(item.filename)}",
         "author": user_ref(item.author),
         "created_on": when(item.created_at),
     }
