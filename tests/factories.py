@@ -78,3 +78,56 @@ class Factories:
         names = [roles] if isinstance(roles, str) else list(roles)
         member = Member(wg=wg, user=user, roles=[self.role(name) for name in names])
         return self._save(member)
+
+    # -- tickets -----------------------------------------------------------------------------------
+
+    def tracker(self, name: str = "タスク"):
+        from sqlalchemy import select
+
+        from tracker.tickets.models import Tracker
+
+        return self.db.session.scalar(select(Tracker).where(Tracker.name == name))
+
+    def status(self, name: str = "新規"):
+        from sqlalchemy import select
+
+        from tracker.tickets.models import IssueStatus
+
+        return self.db.session.scalar(select(IssueStatus).where(IssueStatus.name == name))
+
+    def priority(self, name: str = "通常"):
+        from sqlalchemy import select
+
+        from tracker.tickets.models import IssuePriority
+
+        return self.db.session.scalar(select(IssuePriority).where(IssuePriority.name == name))
+
+    def ticket(self, wg: WorkingGroup | None = None, author: User | None = None, **fields):
+        """A ticket written straight to the database (services are tested on their own)."""
+        from tracker.tickets.models import Ticket
+
+        n = next(_counter)
+        author = author or self.user()
+        wg = wg or self.wg(members={author: "メンバー"})
+        fields.setdefault("subject", f"チケット {n}")
+        tracker = fields.pop("tracker", None) or self.tracker()
+        status = fields.pop("status", None) or self.status()
+        priority = fields.pop("priority", None) or self.priority()
+        fields.setdefault("description", "")
+        ticket = Ticket(wg=wg, author=author, tracker=tracker, status=status, priority=priority, **fields)
+        ticket = self._save(ticket)
+        from tracker.tickets.services import reindex
+
+        reindex(ticket)
+        return ticket
+
+    def custom_field(self, name: str | None = None, field_format: str = "list", trackers=None, **fields):
+        from sqlalchemy import select
+
+        from tracker.tickets.models import CustomField, Tracker
+
+        n = next(_counter)
+        fields.setdefault("is_for_all", True)
+        field = CustomField(name=name or f"項目{n}", field_format=field_format, **fields)
+        field.trackers = list(trackers) if trackers is not None else list(self.db.session.scalars(select(Tracker)))
+        return self._save(field)

@@ -62,7 +62,7 @@ def save_status(status: IssueStatus | None, name: str, is_closed=False, position
     status.name, status.is_closed, status.position = name, bool(is_closed), _position(position)
     ratio = str(default_done_ratio or "").strip()
     if ratio and (not ratio.isdigit() or int(ratio) > 100):
-        raise ServiceError(_("%% Done must be between 0 and 100."))
+        raise ServiceError(_("Progress must be between 0 and 100."))
     status.default_done_ratio = int(ratio) if ratio else None
     db.session.add(status)
     return status

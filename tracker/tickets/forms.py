@@ -23,7 +23,7 @@ class TicketForm(FlaskForm):
     start_date = StringField(_l("Start date"), render_kw={"type": "date"})
     due_date = StringField(_l("Due date"), render_kw={"type": "date"})
     estimated_hours = StringField(_l("Estimated time (hours)"), render_kw={"inputmode": "decimal"})
-    done_ratio = SelectField(_l("% Done"), choices=DONE_RATIO_CHOICES, validate_choice=False)
+    done_ratio = SelectField(_l("Progress"), choices=DONE_RATIO_CHOICES, validate_choice=False)
     is_private = BooleanField(_l("Private (only WG members who may see private tickets, the author and the assignee)"))
     notes = TextAreaField(_l("Notes"), validators=[Optional()])
     private_notes = BooleanField(_l("Private notes"))

@@ -30,7 +30,7 @@ ATTRIBUTES = {
     "start_date": _l("Start date"),
     "due_date": _l("Due date"),
     "estimated_hours": _l("Estimated time"),
-    "done_ratio": _l("% Done"),
+    "done_ratio": _l("Progress"),
     "parent_id": _l("Parent ticket"),
     "is_private": _l("Private"),
 }

@@ -74,7 +74,7 @@ COLUMNS = {
     "due_date": Column("due_date", _l("Due date")),
     "estimated_hours": Column("estimated_hours", _l("Estimated time"), total=True),
     "spent_hours": Column("spent_hours", _l("Spent time"), total=True),
-    "done_ratio": Column("done_ratio", _l("% Done")),
+    "done_ratio": Column("done_ratio", _l("Progress")),
     "is_private": Column("is_private", _l("Private")),
     "created_on": Column("created_on", _l("Created")),
     "updated_on": Column("updated_on", _l("Updated")),
@@ -134,7 +134,7 @@ class TicketQuery:
             FilterDef("updated_on", _l("Updated"), "date", [o for o in DATE_OPS if o not in ("<t+", "od", "!*")], Ticket.updated_at),
             FilterDef("closed_on", _l("Closed"), "date", [o for o in DATE_OPS if o not in ("<t+", "od")], Ticket.closed_on),
             FilterDef("estimated_hours", _l("Estimated time"), "number", NUMBER_OPS, Ticket.estimated_hours),
-            FilterDef("done_ratio", _l("% Done"), "number", NUMBER_OPS[:4], Ticket.done_ratio),
+            FilterDef("done_ratio", _l("Progress"), "number", NUMBER_OPS[:4], Ticket.done_ratio),
             FilterDef("parent_id", _l("Parent ticket"), "number", ["=", "*", "!*"], Ticket.parent_id),
             FilterDef("is_private", _l("Private"), "bool", ["="], Ticket.is_private),
         ]

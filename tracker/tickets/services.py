@@ -187,9 +187,9 @@ def _apply(ticket: Ticket, user, values: dict, creating: bool) -> list[str]:
                 except InvalidOperation:
                     problems.append(_("The estimated time must be a number of hours of 0 or more."))
         if "done_ratio" in v:
-            done = _int_or_none(v.get("done_ratio"), _("% Done"), problems) or 0
+            done = _int_or_none(v.get("done_ratio"), _("Progress"), problems) or 0
             if not 0 <= done <= 100:
-                problems.append(_("%% Done must be between 0 and 100."))
+                problems.append(_("Progress must be between 0 and 100."))
             ticket.done_ratio = done
     if ticket.start_date and ticket.due_date and ticket.due_date < ticket.start_date:
         problems.append(_("The due date must not be before the start date."))
