@@ -16,6 +16,7 @@ from tracker.redmine import serialize
 from tracker.redmine.common import (
     body, bp, find_wg, forbidden, invalid, not_found, page, paging, user, wg_or_404,
 )
+from tracker.redmine.loading import ApplicableFields, load_tickets
 from tracker.redmine.uploads import uploads_from
 from tracker.tickets import customfields, relations, services, timelog, workflow
 from tracker.tickets.journals import visible_journals
@@ -71,19 +72,6 @@ def _ids_filter():
     return Ticket.id.in_(ids)
 
 
-class FieldCache:
-    """The custom fields of each (WG, tracker), read once per request."""
-
-    def __init__(self):
-        self.cache: dict[tuple[int, int], list] = {}
-
-    def __call__(self, ticket) -> list:
-        key = (ticket.wg_id, ticket.tracker_id)
-        if key not in self.cache:
-            self.cache[key] = customfields.fields_for(*key)
-        return self.cache[key]
-
-
 def _custom_values(ids: list[int]) -> dict[int, dict[int, list[str]]]:
     values: dict[int, dict[int, list[str]]] = {}
     if not ids:
@@ -106,15 +94,15 @@ def list_issues(wg=None):
     offset, limit = paging()
     extra = _ids_filter()
     condition = query.condition() if extra is None else query.condition() & extra
-    total = db.session.scalar(select(func.count(Ticket.id)).where(condition))
+    total = db.session.scalar(select(func.count()).select_from(Ticket).where(condition))  # count(*): covering index
     ids_stmt = query.ids_statement()
     if extra is not None:
         ids_stmt = ids_stmt.where(extra)
     ids = list(db.session.scalars(ids_stmt.offset(offset).limit(limit)))
-    tickets = query.load(ids)
+    tickets = load_tickets(ids)
     spent = timelog.spent_hours(ids)
     values = _custom_values(ids)
-    fields = FieldCache()
+    fields = ApplicableFields()
     includes = set(request.args.get("include", "").split(","))
     items = []
     for ticket in tickets:
@@ -157,6 +145,7 @@ def _relations(ticket, me) -> list[dict]:
 
 def issue_json(ticket: Ticket, includes=()) -> dict:
     me = user()
+    ticket = load_tickets([ticket.id])[0]
     ids = [ticket.id, *relations.descendant_ids(ticket.id)]
     spent = timelog.spent_hours(ids)
     fields = customfields.fields_for(ticket.wg_id, ticket.tracker_id)
