@@ -6,6 +6,7 @@ add script, event handlers or ``javascript:`` URLs.
 """
 from __future__ import annotations
 
+import threading
 from typing import Callable
 
 import markdown as _markdown
@@ -46,10 +47,21 @@ def sanitize(html: str) -> str:
     )
 
 
+_local = threading.local()
+
+
+def _converter() -> _markdown.Markdown:
+    """One converter per thread, reset between texts: building one costs more than converting a note."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = _markdown.Markdown(extensions=["extra", "sane_lists", "nl2br"], output_format="html")
+    return converter.reset()
+
+
 def render(text: str | None) -> Markup:
     if not text:
         return Markup("")
-    html = _markdown.markdown(text, extensions=["extra", "sane_lists", "nl2br"], output_format="html")
+    html = _converter().convert(text)
     for linker in LINKERS:
         html = linker(html)
     return Markup(sanitize(html))

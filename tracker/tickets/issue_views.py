@@ -234,8 +234,7 @@ def _show_context(ticket: Ticket) -> dict:
 def show(ticket_id: int):
     ticket = load_ticket(ticket_id)
     context = _show_context(ticket)
-    form = _form_for(ticket.wg, ticket)
-    context.update(form=form, custom_inputs=_custom_field_inputs(ticket.wg_id, ticket.tracker_id, ticket))
+    context.update(form=TicketForm(formdata=None))  # the notes form at the bottom
     return render_template("tickets/show.html", **context)
 
 

@@ -85,11 +85,14 @@ class JournalRecorder:
 
 def visible_journals(ticket: Ticket, user) -> list[Journal]:
     """The ticket's journals; private notes only for those who may see them (their own always)."""
+    from sqlalchemy.orm import joinedload, selectinload
+
     can_private = ticket.wg.allows(user, "view_private_notes")
-    return [
-        j for j in ticket.journals
-        if not j.private_notes or can_private or j.user_id == user.id
-    ]
+    stmt = (select(Journal).where(Journal.ticket_id == ticket.id).order_by(Journal.id)
+            .options(joinedload(Journal.user), selectinload(Journal.details)))
+    if not can_private:
+        stmt = stmt.where((Journal.private_notes.is_(False)) | (Journal.user_id == user.id))
+    return list(db.session.scalars(stmt).unique())
 
 
 class DetailFormatter:

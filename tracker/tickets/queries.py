@@ -50,6 +50,9 @@ class FilterDef:
     column: object = None
     custom_field: CustomField | None = None
 
+    def operator_choices(self) -> list[tuple[str, object]]:
+        return [(op, OPERATORS[op]) for op in self.operators]
+
 
 @dataclass
 class Column:
@@ -330,6 +333,11 @@ class TicketQuery:
 
     def condition(self):
         """The WHERE clause: visibility first, then the WG and every filter."""
+        if getattr(self, "_condition", None) is None:
+            self._condition = self._build_condition()
+        return self._condition
+
+    def _build_condition(self):
         conditions = [Ticket.visible(self.user)]
         if self.wg is not None:
             conditions.append(Ticket.wg_id == self.wg.id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false, or_, select, true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tracker.core.db import TimestampMixin
 from tracker.extensions import db
@@ -84,6 +85,10 @@ class WorkingGroup(TimestampMixin, db.Model):
             return set()
         if user.is_admin:
             return perms.all_permissions()
+        cache = _request_cache()
+        key = ("wg", self.id, user.id)
+        if cache is not None and key in cache:
+            return set(cache[key])
         granted: set[str] = set()
         member = self.member_for(user)
         if member is not None:
@@ -91,6 +96,8 @@ class WorkingGroup(TimestampMixin, db.Model):
             granted.add("view_wg")
         if self.is_public or user.is_dx_office:
             granted |= perms.READ_ONLY
+        if cache is not None:
+            cache[key] = frozenset(granted)
         return granted
 
     def allows(self, user, permission: str) -> bool:
@@ -119,7 +126,14 @@ class WorkingGroup(TimestampMixin, db.Model):
             return false()
         if user.is_admin:
             return true()
-        role_ids = [r.id for r in db.session.scalars(select(Role)) if r.has_permission(permission)]
+        cache = _request_cache()
+        key = ("roles", permission)
+        if cache is not None and key in cache:
+            role_ids = cache[key]
+        else:
+            role_ids = [r.id for r in db.session.scalars(select(Role)) if r.has_permission(permission)]
+            if cache is not None:
+                cache[key] = role_ids
         conditions = []
         if role_ids:
             conditions.append(
@@ -132,3 +146,28 @@ class WorkingGroup(TimestampMixin, db.Model):
         if permission in perms.READ_ONLY:
             conditions.append(cls.visible(user))
         return or_(*conditions) if conditions else false()
+
+
+# -- a per-request memo of permission answers ------------------------------------------------------
+# A page asks "may this user do X in this WG?" many times (tabs, buttons, filters); the answers are kept
+# for the request and forgotten as soon as a flush touches membership, roles, WGs or users.
+
+def _request_cache() -> dict | None:
+    from flask import g, has_app_context
+
+    if not has_app_context():
+        return None
+    return g.setdefault("_wg_permission_cache", {})
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_permissions(session, flush_context) -> None:
+    from flask import g, has_app_context
+
+    if not has_app_context() or "_wg_permission_cache" not in g:
+        return
+    from tracker.accounts.models import User, UserOrgRole
+
+    watched = (Member, MemberRole, Role, WorkingGroup, User, UserOrgRole)
+    if any(isinstance(obj, watched) for obj in (*session.new, *session.dirty, *session.deleted)):
+        g.pop("_wg_permission_cache", None)
