@@ -147,6 +147,31 @@ def bench_create(base: str, key: str, project: str, total: int, threads: int) ->
         print("  first error:", errors[0])
 
 
+def bench_in_process(db_path: Path, workdir: Path, key: str, project: str, count: int) -> None:
+    """The same requests through the Flask test client, timed in CPU seconds of this process: a figure that
+    does not depend on what else the machine is doing (HTTP and gunicorn excluded)."""
+    from tracker import create_app
+
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}", RATELIMIT_ENABLED=False,
+                     UPLOAD_DIR=str(workdir / "uploads"))
+    client = app.test_client()
+    headers = {"X-Redmine-API-Key": key}
+    for _ in range(3):
+        client.get("/issues.json?limit=100", headers=headers)
+    times = []
+    for _ in range(count):
+        started = time.process_time()
+        assert client.get("/issues.json?limit=100", headers=headers).status_code == 200
+        times.append((time.process_time() - started) * 1000)
+    print(f"in process, CPU time: GET /issues.json?limit=100 median {statistics.median(times):.1f} ms")
+    started = time.process_time()
+    for i in range(count):
+        response = client.post("/issues.json", headers=headers, json={"issue": {"project_id": project, "subject": f"CPU {i}"}})
+        assert response.status_code == 201
+    per = (time.process_time() - started) * 1000 / count
+    print(f"in process, CPU time: POST /issues.json {per:.1f} ms each = {1000 / per:.0f} creations/s per CPU")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tickets", type=int, default=100_000)
@@ -169,6 +194,8 @@ def main() -> None:
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=10)
+        bench_in_process(db_path, workdir, key, project, min(args.requests, 100))
+        print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":
