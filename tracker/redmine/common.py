@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from tracker.api.helpers import api_blueprint, json_errors, paging  # noqa: F401  (re-exported)
+from tracker.api.helpers import api_blueprint, api_login_required, json_errors, paging  # noqa: F401  (re-exported)
 from tracker.extensions import db
 from tracker.wg.models import WorkingGroup
 
@@ -84,13 +84,8 @@ def get_or_404(model, object_id):
     return obj
 
 
-def _require_login():
-    if not current_user.is_authenticated:
-        response = jsonify(errors=[_("Authentication is required: send an API key or log in.")])
-        response.status_code = 401
-        response.headers["WWW-Authenticate"] = 'Basic realm="WG Tracker API"'
-        return response
-    return None
+# 401 unless authenticated (the shared API rule), on every endpoint of the blueprint.
+_require_login = api_login_required(lambda: None)
 
 
 # Before the CSRF check, so that a write without credentials is 401 (as in Redmine), not a CSRF error.

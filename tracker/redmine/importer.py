@@ -32,7 +32,7 @@ from tracker.tickets.models import (
     TimeEntry, TimeEntryActivity, Tracker, Version, Watcher,
 )
 from tracker.tickets.services import index_journal, reindex
-from tracker.wg.models import Member, Role, WorkingGroup
+from tracker.wg.models import Role, WorkingGroup
 from tracker.wg.services import add_member, index_wg
 
 # Redmine's default role names (English and Japanese) -> our default roles.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from flask import jsonify, request
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -14,7 +13,7 @@ from tracker.api.helpers import created, no_content
 from tracker.extensions import db
 from tracker.redmine import serialize
 from tracker.redmine.common import (
-    body, bp, forbidden, get_or_404, invalid, not_found, page, paging, user, wg_or_404,
+    body, bp, forbidden, get_or_404, not_found, page, paging, user, wg_or_404,
 )
 from tracker.redmine.issues import commit
 from tracker.tickets import admin_services
