@@ -172,3 +172,44 @@ def test_enumerations_and_projects(client, team):
     assert set(project) == set(json.loads((FIXTURES / "project.json").read_text())["project"])
     members = call(client, "get", f"/projects/{team['wg'].id}/memberships.json", key).get_json()
     assert members["total_count"] == 2 and members["memberships"][0]["roles"][0]["name"] == "WG責任者"
+
+
+def test_custom_fields_on_create_and_show(client, team, db):
+    from tracker.tickets import admin_services
+
+    trackers = [t.id for t in db.session.query(Tracker).all()]
+    field = admin_services.save_custom_field(None, name="担当課", field_format="list", possible_values=["市民課", "情報政策課"],
+                                             is_for_all=True, tracker_ids=trackers)
+    db.session.commit()
+    key = team["keys"]["leader"]
+    body = {"issue": {"project_id": team["wg"].id, "subject": "担当課つき", "custom_fields": [{"id": field.id, "value": "市民課"}]}}
+    response = call(client, "post", "/issues.json", key, json=body)
+    assert response.status_code == 201
+    assert response.get_json()["issue"]["custom_fields"] == [{"id": field.id, "name": "担当課", "value": "市民課"}]
+    body["issue"]["custom_fields"] = [{"id": field.id, "value": "存在しない課"}]
+    assert call(client, "post", "/issues.json", key, json=body).status_code == 422
+    listed = call(client, "get", f"/issues.json?cf_{field.id}=市民課", key).get_json()
+    assert [i["subject"] for i in listed["issues"]] == ["担当課つき"]
+    admin = call(client, "get", "/custom_fields.json", key)
+    assert admin.status_code == 403  # definitions are for administrators, as in Redmine
+
+
+def test_upload_tokens_belong_to_their_uploader(client, team):
+    upload = call(client, "post", "/uploads.json?filename=memo.txt", team["keys"]["leader"], data=b"memo",
+                  content_type="application/octet-stream")
+    assert upload.status_code == 201
+    token = upload.get_json()["upload"]["token"]
+    ticket = new_ticket(team)
+    stolen = call(client, "put", f"/issues/{ticket.id}.json", team["keys"]["observer"],
+                  json={"issue": {"notes": "x", "uploads": [{"token": token}]}})
+    assert stolen.status_code in (403, 422)
+    wrong = call(client, "put", f"/issues/{ticket.id}.json", team["keys"]["leader"],
+                 json={"issue": {"uploads": [{"token": token.split(".")[0] + ".bad"}]}})
+    assert wrong.status_code == 422
+    used = call(client, "put", f"/issues/{ticket.id}.json", team["keys"]["leader"], json={"issue": {"uploads": [{"token": token}]}})
+    assert used.status_code == 204
+    again = call(client, "put", f"/issues/{ticket.id}.json", team["keys"]["leader"], json={"issue": {"uploads": [{"token": token}]}})
+    assert again.status_code == 422
+    shown = call(client, "get", f"/issues/{ticket.id}.json?include=attachments,journals", team["keys"]["leader"]).get_json()["issue"]
+    assert [a["filename"] for a in shown["attachments"]] == ["memo.txt"]
+    assert shown["journals"][-1]["details"][0]["property"] == "attachment"

@@ -143,11 +143,11 @@ def _relations(ticket, me) -> list[dict]:
     return [serialize.relation(r) for _kind, other, r in relations.relations_of(ticket) if other.visible_to(me)]
 
 
-def issue_json(ticket: Ticket, includes=()) -> dict:
+def issue_json(ticket: Ticket, includes=(), new: bool = False) -> dict:
+    """``new``: just created, so without subtasks or spent time yet (saves two queries per creation)."""
     me = user()
     ticket = load_tickets([ticket.id])[0]
-    ids = [ticket.id, *relations.descendant_ids(ticket.id)]
-    spent = timelog.spent_hours(ids)
+    spent = {} if new else timelog.spent_hours([ticket.id, *relations.descendant_ids(ticket.id)])
     fields = customfields.fields_for(ticket.wg_id, ticket.tracker_id)
     data = serialize.issue(
         ticket, spent.get(ticket.id, Decimal(0)), sum(spent.values(), Decimal(0)), fields=fields,
@@ -225,7 +225,7 @@ def create_issue(wg_key):
         return ticket
 
     ticket = commit(action)
-    return created({"issue": issue_json(ticket)}, f"/issues/{ticket.id}.json")
+    return created({"issue": issue_json(ticket, new=True)}, f"/issues/{ticket.id}.json")
 
 
 @bp.post("/issues.json")

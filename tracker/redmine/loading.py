@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from tracker.accounts.models import Section, User
 from tracker.extensions import db
@@ -32,15 +33,26 @@ def load_tickets(ids: list[int]) -> list[Ticket]:
     wanted: dict[type, set[int]] = {}
     for name, (column, model) in REFERENCES.items():
         wanted.setdefault(model, set()).update(v for t in tickets if (v := getattr(t, column)) is not None)
-    objects = {
-        model: {o.id: o for o in db.session.scalars(select(model).where(model.id.in_(keys)))} if keys else {}
-        for model, keys in wanted.items()
-    }
+    objects = {model: _by_id(model, keys) for model, keys in wanted.items()}
     for ticket in tickets:
         for name, (column, model) in REFERENCES.items():
             key = getattr(ticket, column)
             set_committed_value(ticket, name, objects[model].get(key) if key is not None else None)
     return tickets
+
+
+def _by_id(model, keys: set[int]) -> dict:
+    """Objects already in the session are taken from it; the others are read in one query."""
+    found, missing = {}, set()
+    for key in keys:
+        obj = db.session.identity_map.get(identity_key(model, key))
+        if obj is not None:
+            found[key] = obj
+        else:
+            missing.add(key)
+    if missing:
+        found.update({o.id: o for o in db.session.scalars(select(model).where(model.id.in_(missing)))})
+    return found
 
 
 class ApplicableFields:
