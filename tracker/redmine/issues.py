@@ -222,10 +222,12 @@ def create_issue(wg_key):
     def action():
         ticket = services.create_ticket(me, wg, values, uploads=uploads, watcher_ids=watcher_ids)
         used.discard()
-        return ticket
+        db.session.flush()
+        # The answer is made before the commit, while everything is loaded (a commit expires the session).
+        return ticket.id, issue_json(ticket, new=True)
 
-    ticket = commit(action)
-    return created({"issue": issue_json(ticket, new=True)}, f"/issues/{ticket.id}.json")
+    ticket_id, data = commit(action)
+    return created({"issue": data}, f"/issues/{ticket_id}.json")
 
 
 @bp.post("/issues.json")
