@@ -9,8 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 import tracker.core.db
-from tracker.tickets.migration_data import insert_defaults
-from tracker.tickets.permissions import DEFAULT_GRANTS
+from tracker.tickets.migration_data import DEFAULT_GRANTS, insert_defaults
 from tracker.wg.migration_helpers import grant
 
 
@@ -205,7 +204,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_tickets_tracker_id'), ['tracker_id'], unique=False)
         batch_op.create_index('ix_tickets_updated_at', ['updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_tickets_wg_id'), ['wg_id'], unique=False)
-        batch_op.create_index('ix_tickets_wg_status_updated', ['wg_id', 'status_id', 'updated_at'], unique=False)
+        batch_op.create_index('ix_tickets_list', ['wg_id', 'status_id', 'tracker_id', 'is_private', 'priority_id', 'updated_at', 'assigned_to_id', 'author_id', 'estimated_hours'], unique=False)
 
     op.create_table('attachments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -364,7 +363,7 @@ def downgrade():
 
     op.drop_table('attachments')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.drop_index('ix_tickets_wg_status_updated')
+        batch_op.drop_index('ix_tickets_list')
         batch_op.drop_index(batch_op.f('ix_tickets_wg_id'))
         batch_op.drop_index('ix_tickets_updated_at')
         batch_op.drop_index(batch_op.f('ix_tickets_tracker_id'))

@@ -99,3 +99,15 @@ def test_saved_query_private_and_public(client, db, make, login, team):
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     login(team.observer)
     assert "高優先度" in client.get(f"/projects/{team.wg.identifier}/issues").get_data(as_text=True)
+
+
+def test_spent_time_total_when_the_column_is_shown(client, db, make, login, team):
+    from tracker.tickets import timelog
+
+    ticket = make.ticket(team.wg, team.member, estimated_hours=5)
+    timelog.log_time(team.member, {"spent_on": "2026-11-01", "hours": "2.5"}, ticket=ticket)
+    login(team.member)
+    plain = client.get(f"/projects/{team.wg.identifier}/issues").get_data(as_text=True)
+    assert 'class="total-estimated">5' in plain and "total-spent" not in plain
+    shown = client.get(f"/projects/{team.wg.identifier}/issues?c[]=subject&c[]=spent_hours").get_data(as_text=True)
+    assert 'class="total-spent">2.5' in shown

@@ -184,3 +184,23 @@ def test_oversized_attachment_is_refused(app, db, make, team):
         services.create_ticket(team.member, team.wg, {"tracker_id": make.tracker().id, "subject": "x"},
                                uploads=[Upload("big.pdf", b"x" * (limit + 1))])
     assert "big.pdf" in error.value.messages[0]
+
+
+def test_delete_takes_subtasks_deepest_first(db, make, team):
+    top = make.ticket(team.wg, team.member)
+    grandchild = make.ticket(team.wg, team.member)
+    child = make.ticket(team.wg, team.member, parent=top)
+    grandchild.parent = child  # made before its parent: ids do not tell the depth
+    db.session.flush()
+    services.delete_ticket(top, team.leader)
+    assert all(db.session.get(Ticket, t) is None for t in (top.id, child.id, grandchild.id))
+
+
+def test_bulk_update_can_clear_a_field(db, make, team):
+    from tracker.tickets import admin_services
+
+    category = admin_services.save_category(team.wg, None, "交付")
+    db.session.flush()
+    a = make.ticket(team.wg, team.member, category_id=category.id)
+    services.bulk_update([a], team.member, {"category_id": None, "priority_id": ""})
+    assert a.category_id is None and a.priority.name == "通常"

@@ -71,9 +71,11 @@ def _fts5_query(terms: list[str]) -> str:
     return " AND ".join(phrases)
 
 
-def matches(query: str, kinds: list[str] | None = None) -> Subquery | None:
+def matches(query: str, kinds: list[str] | None = None, ranked: bool = True, best: int | None = None) -> Subquery | None:
     """Subquery (id, rank) of the documents matching every term of ``query``, rank higher = better;
-    ``None`` when the query has no searchable term."""
+    ``None`` when the query has no searchable term. ``ranked=False`` leaves the rank at 0 (cheaper, for
+    counting the matches); ``best=N`` keeps only the N best-ranked matches, which the database finds without
+    ranking-and-sorting every match (for a first page of results when a word is very common)."""
     terms = query_terms(query)
     if not terms:
         return None
@@ -83,11 +85,14 @@ def matches(query: str, kinds: list[str] | None = None) -> Subquery | None:
     doc = SearchDocument
     if dialect == "sqlite" and long_terms:
         fts = (
-            select(literal_column("rowid").label("id"), (-func.bm25(literal_column("search_fts"))).label("rank"))
+            select(literal_column("rowid").label("id"),
+                   (-func.bm25(literal_column("search_fts")) if ranked else literal_column("0")).label("rank"))
             .select_from(text("search_fts"))
             .where(text("search_fts MATCH :fts_query").bindparams(fts_query=_fts5_query(long_terms)))
-            .subquery()
         )
+        if best:  # FTS5's own "rank" (bm25) ordering with a limit keeps only the best in a small heap
+            fts = fts.order_by(literal_column("search_fts.rank")).limit(best)
+        fts = fts.subquery()
         stmt = select(doc.id.label("id"), fts.c.rank.label("rank")).join(fts, fts.c.id == doc.id)
     elif long_terms:
         vector = func.to_tsvector(literal_column("'simple'"), doc.grams)
@@ -97,7 +102,11 @@ def matches(query: str, kinds: list[str] | None = None) -> Subquery | None:
         rank = func.ts_rank(vector, func.to_tsquery(literal_column("'simple'"), " | ".join(
             "(" + " <-> ".join(bigrams(t)) + ")" for t in long_terms
         )))
-        stmt = select(doc.id.label("id"), rank.label("rank")).where(tsquery)
+        stmt = select(doc.id.label("id"), (rank if ranked else literal_column("0")).label("rank")).where(tsquery)
+        if best:
+            if kinds:
+                stmt = stmt.where(doc.kind.in_(kinds))
+            stmt = stmt.order_by(rank.desc()).limit(best)
     else:
         stmt = select(doc.id.label("id"), literal_column("0").label("rank"))
     for term in short_terms:

@@ -36,23 +36,34 @@ def _posted() -> bool:
 
 # -- trackers -----------------------------------------------------------------------------------------
 
+def _load_item(model, item_id: int | None):
+    item = db.session.get(model, item_id) if item_id else None
+    if item_id and item is None:
+        abort(404)
+    return item
+
+
+def _save_or_delete(item, save, endpoint: str, **redirect_args):
+    """The POST half of a small vocabulary page: delete the item, or save it; a redirect when it worked."""
+    if not _posted():
+        return None
+    if request.form.get("action") == "delete" and item is not None:
+        done = commit_or_flash(lambda: admin.delete_vocabulary(item), _("Deleted."))
+    else:
+        done = commit_or_flash(save, _("Saved."))
+    return redirect(url_for(endpoint, **redirect_args)) if done else None
+
+
 @bp.route("/trackers", methods=["GET", "POST"])
 @bp.route("/trackers/<int:item_id>", methods=["GET", "POST"])
 @admin_required
 def admin_trackers(item_id: int | None = None):
-    item = db.session.get(Tracker, item_id) if item_id else None
-    if item_id and item is None:
-        abort(404)
-    if _posted():
-        f = request.form
-        if f.get("action") == "delete" and item is not None:
-            if commit_or_flash(lambda: admin.delete_vocabulary(item), _("Deleted.")):
-                return redirect(url_for(".admin_trackers"))
-        elif commit_or_flash(lambda: admin.save_tracker(item, f.get("name"), f.get("position"), f.get("default_status_id")),
-                             _("Saved.")):
-            return redirect(url_for(".admin_trackers"))
-    return render_template("tickets/admin/trackers.html", items=_trackers(), item=item, statuses=workflow.all_statuses(),
-                           active="trackers")
+    item = _load_item(Tracker, item_id)
+    f = request.form
+    done = _save_or_delete(item, lambda: admin.save_tracker(item, f.get("name"), f.get("position"), f.get("default_status_id")),
+                           ".admin_trackers")
+    return done or render_template("tickets/admin/trackers.html", items=_trackers(), item=item,
+                                   statuses=workflow.all_statuses(), active="trackers")
 
 
 # -- statuses -----------------------------------------------------------------------------------------
@@ -61,18 +72,11 @@ def admin_trackers(item_id: int | None = None):
 @bp.route("/issue_statuses/<int:item_id>", methods=["GET", "POST"])
 @admin_required
 def admin_statuses(item_id: int | None = None):
-    item = db.session.get(IssueStatus, item_id) if item_id else None
-    if item_id and item is None:
-        abort(404)
-    if _posted():
-        f = request.form
-        if f.get("action") == "delete" and item is not None:
-            if commit_or_flash(lambda: admin.delete_vocabulary(item), _("Deleted.")):
-                return redirect(url_for(".admin_statuses"))
-        elif commit_or_flash(lambda: admin.save_status(item, f.get("name"), f.get("is_closed") == "1", f.get("position"),
-                                                       f.get("default_done_ratio")), _("Saved.")):
-            return redirect(url_for(".admin_statuses"))
-    return render_template("tickets/admin/statuses.html", items=workflow.all_statuses(), item=item, active="statuses")
+    item = _load_item(IssueStatus, item_id)
+    f = request.form
+    done = _save_or_delete(item, lambda: admin.save_status(item, f.get("name"), f.get("is_closed") == "1", f.get("position"),
+                                                           f.get("default_done_ratio")), ".admin_statuses")
+    return done or render_template("tickets/admin/statuses.html", items=workflow.all_statuses(), item=item, active="statuses")
 
 
 # -- workflow -----------------------------------------------------------------------------------------
@@ -109,21 +113,15 @@ def admin_workflow():
 @bp.route("/enumerations/<int:item_id>", methods=["GET", "POST"])
 @admin_required
 def admin_enumerations(item_id: int | None = None):
-    item = db.session.get(Enumeration, item_id) if item_id else None
-    if item_id and item is None:
-        abort(404)
+    item = _load_item(Enumeration, item_id)
     kind = item.type if item else request.values.get("type", "IssuePriority")
     if kind not in ("IssuePriority", "TimeEntryActivity"):
         abort(404)
-    if _posted():
-        f = request.form
-        if f.get("action") == "delete" and item is not None:
-            if commit_or_flash(lambda: admin.delete_vocabulary(item), _("Deleted.")):
-                return redirect(url_for(".admin_enumerations"))
-        elif commit_or_flash(lambda: admin.save_enumeration(kind, item, f.get("name"), f.get("position"),
-                                                            f.get("is_default") == "1", f.get("active") == "1"), _("Saved.")):
-            return redirect(url_for(".admin_enumerations"))
-    return render_template(
+    f = request.form
+    done = _save_or_delete(item, lambda: admin.save_enumeration(kind, item, f.get("name"), f.get("position"),
+                                                                f.get("is_default") == "1", f.get("active") == "1"),
+                           ".admin_enumerations")
+    return done or render_template(
         "tickets/admin/enumerations.html", item=item, kind=kind, active="enumerations",
         priorities=list(db.session.scalars(select(IssuePriority).order_by(IssuePriority.position))),
         activities=list(db.session.scalars(select(TimeEntryActivity).order_by(TimeEntryActivity.position))),

@@ -199,7 +199,8 @@ def _show_context(ticket: Ticket) -> dict:
     fields = customfields.fields_for(ticket.wg_id, ticket.tracker_id)
     cf_users = _users_by_id([v for f in fields if f.field_format == "user" for v in cf_values.get(f.id, [])])
     spent = timelog.spent_hours([ticket.id]).get(ticket.id)
-    children = list(db.session.scalars(select(Ticket).where(Ticket.parent_id == ticket.id, Ticket.visible(user)).order_by(Ticket.id)))
+    children = [c for c in db.session.scalars(select(Ticket).where(Ticket.parent_id == ticket.id).order_by(Ticket.id))
+                if c.visible_to(user)]
     relation_form = RelationForm(formdata=None)
     relation_form.relation_type.choices = [(k, str(v)) for k, v in relations.RELATION_LABELS.items()]
     time_form = TimeEntryForm(formdata=None)

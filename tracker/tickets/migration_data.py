@@ -8,6 +8,15 @@ TRACKERS = ["タスク", "課題", "問い合わせ", "進捗報告"]
 # name, is_closed, default done ratio
 STATUSES = [("新規", False, None), ("進行中", False, None), ("フィードバック", False, None),
             ("解決", False, None), ("終了", True, 100), ("却下", True, None)]
+# The ticket permissions (tracker.tickets.permissions) granted to the default roles, as of this migration.
+_ALL = ["view_issues", "add_issues", "edit_issues", "add_issue_notes", "delete_issues", "view_private_issues",
+        "view_private_notes", "set_notes_private", "manage_issue_relations", "add_issue_watchers", "view_time_entries",
+        "log_time", "manage_categories", "save_queries", "manage_public_queries"]
+DEFAULT_GRANTS = {
+    "WG責任者": _ALL,
+    "メンバー": [p for p in _ALL if p not in ("delete_issues", "manage_categories", "manage_public_queries")],
+    "オブザーバー": ["view_issues", "add_issue_notes", "view_time_entries", "save_queries"],
+}
 PRIORITIES = ["低", "通常", "高", "急いで", "今すぐ"]
 ACTIVITIES = ["会議・打合せ", "調査・検討", "資料作成", "調整・連絡", "実施"]
 

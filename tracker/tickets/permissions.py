@@ -25,14 +25,3 @@ TICKET_PERMISSIONS = [
 
 for _name, _label, _read_only in TICKET_PERMISSIONS:
     register(_name, _label, read_only=_read_only)
-
-ALL = [name for name, _label, _ro in TICKET_PERMISSIONS]
-DEFAULT_GRANTS = {
-    "WG責任者": ALL,
-    "メンバー": [
-        "view_issues", "add_issues", "edit_issues", "add_issue_notes", "view_private_issues", "view_private_notes",
-        "set_notes_private", "manage_issue_relations", "add_issue_watchers", "view_time_entries", "log_time",
-        "save_queries",
-    ],
-    "オブザーバー": ["view_issues", "add_issue_notes", "view_time_entries", "save_queries"],
-}

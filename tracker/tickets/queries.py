@@ -463,15 +463,14 @@ class TicketQuery:
     def _joins(self, stmt: Select, keys: set[str]) -> tuple[Select, dict]:
         """Add the joins that sorting or grouping by ``keys`` needs; returns (statement, sort expressions)."""
         exprs = {}
-        if "status" in keys:
-            stmt = stmt.join(IssueStatus, IssueStatus.id == Ticket.status_id)
-            exprs["status"] = [IssueStatus.position]
-        if "priority" in keys:
-            stmt = stmt.join(Enumeration, Enumeration.id == Ticket.priority_id)
-            exprs["priority"] = [Enumeration.position]
-        if "tracker" in keys:
-            stmt = stmt.join(Tracker, Tracker.id == Ticket.tracker_id)
-            exprs["tracker"] = [Tracker.position]
+        # Statuses, priorities and trackers are few: their order becomes a CASE over the ticket's own column,
+        # so the database sorts without a join per row.
+        for key, model, column in (("status", IssueStatus, Ticket.status_id), ("priority", Enumeration, Ticket.priority_id),
+                                   ("tracker", Tracker, Ticket.tracker_id)):
+            if key in keys:
+                rows = db.session.execute(select(model.id, model.position)).all()
+                order = {row.id: index for index, row in enumerate(sorted(rows, key=lambda r: (r.position, r.id)))}
+                exprs[key] = [case(order, value=column, else_=len(order)) if order else column]
         if "project" in keys:
             stmt = stmt.join(WorkingGroup, WorkingGroup.id == Ticket.wg_id)
             exprs["project"] = [WorkingGroup.name]
@@ -514,9 +513,7 @@ class TicketQuery:
         return stmt.order_by(*order)
 
     def count(self) -> int:
-        if not hasattr(self, "_count"):
-            self._count = db.session.scalar(select(func.count(Ticket.id)).where(self.condition()))
-        return self._count
+        return self._count_and_estimate()[0]
 
     def ids_statement(self) -> Select:
         return self._ordered(select(Ticket.id).where(self.condition()))
@@ -548,13 +545,24 @@ class TicketQuery:
                 ticket.spent_hours = spent.get(ticket.id, Decimal(0))
         return ordered
 
+    def _count_and_estimate(self) -> tuple[int, Decimal]:
+        if not hasattr(self, "_counted"):
+            count, estimated = db.session.execute(
+                select(func.count(Ticket.id), func.sum(Ticket.estimated_hours)).where(self.condition())
+            ).one()
+            self._counted = (count or 0, Decimal(str(estimated or 0)))
+        return self._counted
+
     def totals(self) -> dict[str, Decimal]:
-        """Sum of estimated and spent hours over every matching ticket (not only the page)."""
-        estimated = db.session.scalar(select(func.sum(Ticket.estimated_hours)).where(self.condition()))
+        """Sum of estimated hours, and of spent hours when that column is shown (as Redmine's opt-in totals),
+        over every matching ticket (not only the page)."""
+        if "spent_hours" not in self.columns:
+            return {"estimated_hours": self._count_and_estimate()[1]}
         spent = db.session.scalar(
-            select(func.sum(TimeEntry.hours)).where(TimeEntry.ticket_id.in_(select(Ticket.id).where(self.condition())))
+            select(func.sum(TimeEntry.hours)).select_from(TimeEntry).join(Ticket, Ticket.id == TimeEntry.ticket_id)
+            .where(self.condition())
         )
-        return {"estimated_hours": Decimal(str(estimated or 0)), "spent_hours": Decimal(str(spent or 0))}
+        return {"estimated_hours": self._count_and_estimate()[1], "spent_hours": Decimal(str(spent or 0))}
 
     def group_key(self, ticket: Ticket):
         return {
@@ -639,7 +647,7 @@ def _date_range(column, start: date | None, end: date | None, is_datetime: bool)
 
 
 NOT_NULL_SORTS = {"id", "subject", "created_on", "updated_on", "done_ratio", "is_private", "status", "priority",
-                  "tracker", "project", "spent_hours"}
+                  "tracker", "project", "spent_hours"}  # noqa: E501
 
 
 def _ordering(expression, desc: bool, key: str) -> list:

@@ -13,6 +13,7 @@ from tracker.tickets.models import Journal, Ticket
 from tracker.wg.models import WorkingGroup
 
 KINDS = ("ticket", "journal", "wg")
+COUNT_LIMIT = 1000
 
 
 @dataclass
@@ -50,18 +51,36 @@ def search(user, query: str, kinds=KINDS, wg: WorkingGroup | None = None, offset
     matched = textsearch.matches(query, list(kinds))
     if matched is None:
         return [], 0
-    stmt = (
-        select(SearchDocument, matched.c.rank, Journal.ticket_id)
-        .join(matched, matched.c.id == SearchDocument.id)
-        .outerjoin(Journal, and_(SearchDocument.kind == "journal", Journal.id == SearchDocument.object_id))
-        .where(visible_documents(user))
-    )
-    if wg is not None:
-        stmt = stmt.where(or_(SearchDocument.wg_id == wg.id, and_(SearchDocument.kind == "wg", SearchDocument.object_id == wg.id)))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(
-        stmt.order_by(matched.c.rank.desc(), SearchDocument.updated_at.desc()).offset(offset).limit(limit)
-    ).all()
+
+    def statement(matched, *columns):
+        stmt = (
+            select(*columns)
+            .join(matched, matched.c.id == SearchDocument.id)
+            .outerjoin(Journal, and_(SearchDocument.kind == "journal", Journal.id == SearchDocument.object_id))
+            .where(visible_documents(user))
+        )
+        if wg is not None:
+            stmt = stmt.where(or_(SearchDocument.wg_id == wg.id,
+                                  and_(SearchDocument.kind == "wg", SearchDocument.object_id == wg.id)))
+        return stmt
+
+    # Counted up to COUNT_LIMIT + 1 (shown as "1000+"): counting every match of a very common word costs
+    # more than the page itself.
+    counted = statement(textsearch.matches(query, list(kinds), ranked=False), SearchDocument.id).select_from(
+        SearchDocument).limit(COUNT_LIMIT + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(counted))
+
+    def page(matched):
+        stmt = statement(matched, SearchDocument, matched.c.rank, Journal.ticket_id)
+        return db.session.execute(
+            stmt.order_by(matched.c.rank.desc(), SearchDocument.updated_at.desc()).offset(offset).limit(limit)
+        ).all()
+
+    # First rank only the best few hundred matches (enough for the page even when some are not visible);
+    # rank them all only when that did not fill the page.
+    rows = page(textsearch.matches(query, list(kinds), best=max(4 * (offset + limit), 200)))
+    if len(rows) < limit and total > offset + len(rows):
+        rows = page(matched)
     wg_ids = {d.wg_id for d, _r, _t in rows if d.wg_id} | {d.object_id for d, _r, _t in rows if d.kind == "wg"}
     wgs = {w.id: w for w in db.session.scalars(select(WorkingGroup).where(WorkingGroup.id.in_(wg_ids)))} if wg_ids else {}
     hits = []

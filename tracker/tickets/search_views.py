@@ -5,7 +5,7 @@ from flask import render_template, request
 from flask_login import current_user, login_required
 
 from tracker.tickets.blueprint import bp
-from tracker.tickets.search import KINDS, search as run_search
+from tracker.tickets.search import COUNT_LIMIT, KINDS, search as run_search
 from tracker.wg.views import load_wg
 
 PER_PAGE = 25
@@ -25,5 +25,6 @@ def search(identifier: str | None = None):
 
         return redirect(url_for(".show", ticket_id=int(q[1:])))
     hits, total = run_search(current_user, q, kinds, wg=wg, offset=(page - 1) * PER_PAGE, limit=PER_PAGE) if q else ([], 0)
-    return render_template("tickets/search.html", q=q, hits=hits, total=total, kinds=kinds, all_kinds=KINDS, wg=wg,
-                           page=page, pages=max(1, -(-total // PER_PAGE)))
+    shown_total = f"{COUNT_LIMIT}+" if total > COUNT_LIMIT else str(total)
+    return render_template("tickets/search.html", q=q, hits=hits, total=shown_total, kinds=kinds, all_kinds=KINDS, wg=wg,
+                           page=page, pages=max(1, -(-min(total, COUNT_LIMIT) // PER_PAGE)))

@@ -503,7 +503,7 @@ def copy_ticket(source: Ticket, user, wg: WorkingGroup | None = None, overrides:
 
 def bulk_update(tickets: list[Ticket], user, values: dict, notes: str = "") -> list[Journal]:
     """The same change on several tickets; all or nothing: one refused ticket refuses the lot."""
-    values = {k: v for k, v in values.items() if v not in (None, "") or k in ("custom_fields",)}
+    values = {k: v for k, v in values.items() if v != ""}  # "" = no change; None = clear the field
     if "assigned_to" in values and values["assigned_to"] == "none":
         values["assigned_to"] = ""
     problems, journals = [], []
@@ -525,8 +525,13 @@ def delete_ticket(ticket: Ticket, user) -> None:
     if not ticket.visible_to(user) or not ticket.wg.allows(user, "delete_issues"):
         raise ServiceError(_("You may not delete this ticket."))
     parent = ticket.parent
-    ids = [ticket.id, *sorted(relations.descendant_ids(ticket.id), reverse=True)]
-    for ticket_id in reversed(ids):  # deepest first
+    levels, frontier = [[ticket.id]], [ticket.id]
+    while frontier:
+        frontier = list(db.session.scalars(select(Ticket.id).where(Ticket.parent_id.in_(frontier))))
+        if frontier:
+            levels.append(frontier)
+    ids = [ticket_id for level in levels for ticket_id in level]
+    for ticket_id in [i for level in reversed(levels) for i in level]:  # the deepest subtasks first
         doomed = db.session.get(Ticket, ticket_id)
         for journal in doomed.journals:
             textsearch.remove_document("journal", journal.id)

@@ -34,23 +34,15 @@ def _page(wg=None):
     user_id = request.args.get("user_id", type=int)
     if request.args.get("user_id") == "me":
         user_id = current_user.id
-    stmt = select(TimeEntry).where(TimeEntry.visible(current_user))
-    if wg is not None:
-        stmt = stmt.where(TimeEntry.wg_id == wg.id)
-    if date_from:
-        stmt = stmt.where(TimeEntry.spent_on >= date_from)
-    if date_to:
-        stmt = stmt.where(TimeEntry.spent_on <= date_to)
-    if user_id:
-        stmt = stmt.where(TimeEntry.user_id == user_id)
-    total = db.session.scalar(select(func.sum(TimeEntry.hours)).where(stmt.whereclause)) if stmt.whereclause is not None else 0
-    count = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    kwargs = dict(wg=wg, date_from=date_from, date_to=date_to, user_id=user_id)
+    condition = timelog.entries_condition(current_user, **kwargs)
+    stmt = select(TimeEntry).where(condition)
+    total, count = db.session.execute(select(func.sum(TimeEntry.hours), func.count(TimeEntry.id)).where(condition)).one()
     page = max(1, request.args.get("page", 1, type=int) or 1)
     entries = list(db.session.scalars(
         stmt.options(joinedload(TimeEntry.user), joinedload(TimeEntry.activity), joinedload(TimeEntry.wg), joinedload(TimeEntry.ticket))
         .order_by(TimeEntry.spent_on.desc(), TimeEntry.id.desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
     ))
-    kwargs = dict(wg=wg, date_from=date_from, date_to=date_to, user_id=user_id)
     return render_template(
         "tickets/time_entries.html", entries=entries, total=total or 0, wg=wg, count=count, page=page,
         pages=max(1, -(-count // PER_PAGE)), date_from=date_from, date_to=date_to, user_id=user_id,

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from tracker.accounts.models import User
 from tracker.core.services import ServiceError
@@ -91,19 +91,25 @@ def spent_hours(ticket_ids: list[int]) -> dict[int, Decimal]:
     return {ticket_id: Decimal(str(total or 0)) for ticket_id, total in rows}
 
 
-def totals(user, by: str, wg: WorkingGroup | None = None, date_from: date | None = None, date_to: date | None = None,
-           user_id: int | None = None):
-    """(label, hours) per WG or per person, over the entries ``user`` may see."""
-    column = {"wg": TimeEntry.wg_id, "user": TimeEntry.user_id, "activity": TimeEntry.activity_id}[by]
-    stmt = select(column, func.sum(TimeEntry.hours)).where(TimeEntry.visible(user)).group_by(column)
+def entries_condition(user, wg: WorkingGroup | None = None, date_from: date | None = None, date_to: date | None = None,
+                      user_id: int | None = None):
+    """The time entries ``user`` may see, narrowed to a WG, a period and a person."""
+    conditions = [TimeEntry.visible(user)]
     if wg is not None:
-        stmt = stmt.where(TimeEntry.wg_id == wg.id)
+        conditions.append(TimeEntry.wg_id == wg.id)
     if date_from:
-        stmt = stmt.where(TimeEntry.spent_on >= date_from)
+        conditions.append(TimeEntry.spent_on >= date_from)
     if date_to:
-        stmt = stmt.where(TimeEntry.spent_on <= date_to)
+        conditions.append(TimeEntry.spent_on <= date_to)
     if user_id:
-        stmt = stmt.where(TimeEntry.user_id == user_id)
+        conditions.append(TimeEntry.user_id == user_id)
+    return and_(*conditions)
+
+
+def totals(user, by: str, **narrowing):
+    """(label, hours) per WG, person or activity, over the entries ``user`` may see (see entries_condition)."""
+    column = {"wg": TimeEntry.wg_id, "user": TimeEntry.user_id, "activity": TimeEntry.activity_id}[by]
+    stmt = select(column, func.sum(TimeEntry.hours)).where(entries_condition(user, **narrowing)).group_by(column)
     rows = db.session.execute(stmt).all()
     model = {"wg": WorkingGroup, "user": User, "activity": TimeEntryActivity}[by]
     names = {o.id: str(o) for o in db.session.scalars(select(model).where(model.id.in_([r[0] for r in rows])))}
