@@ -213,3 +213,22 @@ def test_upload_tokens_belong_to_their_uploader(client, team):
     shown = call(client, "get", f"/issues/{ticket.id}.json?include=attachments,journals", team["keys"]["leader"]).get_json()["issue"]
     assert [a["filename"] for a in shown["attachments"]] == ["memo.txt"]
     assert shown["journals"][-1]["details"][0]["property"] == "attachment"
+
+
+def test_uploads_never_attached_are_removed_after_a_day(client, team, db):
+    from datetime import timedelta
+
+    from tracker.core.db import utcnow
+    from tracker.tickets import attachments as files
+    from tracker.tickets.models import Attachment
+
+    key = team["keys"]["leader"]
+    old = call(client, "post", "/uploads.json?filename=old.txt", key, data=b"old", content_type="application/octet-stream")
+    old_id = old.get_json()["upload"]["id"]
+    attachment = db.session.get(Attachment, old_id)
+    path = files.disk_path(attachment)
+    attachment.created_at = utcnow() - timedelta(days=2)
+    db.session.commit()
+    call(client, "post", "/uploads.json?filename=new.txt", key, data=b"new", content_type="application/octet-stream")
+    db.session.expire_all()
+    assert db.session.get(Attachment, old_id) is None and not path.exists()

@@ -3,10 +3,15 @@ no ticket yet and answers a token ("<id>.<sha256>"); creating or updating an iss
 ``"uploads": [{"token": ...}]`` attaches it through the tickets service (which journals it)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
 from tracker.api.helpers import created, no_content
+from sqlalchemy import select
+
+from tracker.core.db import utcnow
 from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.redmine import serialize
@@ -60,9 +65,23 @@ def uploads_from(given, me) -> tuple[list[files.Upload], UsedUploads]:
     return uploads, used
 
 
+PENDING_FOR = timedelta(days=1)  # as Redmine: uploads not attached within a day are removed
+
+
+def prune_pending() -> None:
+    """Remove uploads that were never attached to a ticket (rows now, files after the commit)."""
+    stale = db.session.scalars(
+        select(Attachment).where(Attachment.ticket_id.is_(None), Attachment.created_at < utcnow() - PENDING_FOR)
+    )
+    for attachment in stale:
+        files.remove_after_commit(attachment)
+        db.session.delete(attachment)
+
+
 @bp.post("/uploads.json")
 def upload():
     me = user()
+    prune_pending()
     limit = current_app.config["MAX_ATTACHMENT_BYTES"]
     data = request.stream.read(limit + 1)
     filename = request.args.get("filename") or "upload"
