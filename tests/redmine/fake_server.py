@@ -48,6 +48,7 @@ class FakeRedmine:
         self.requests: list[str] = []
         self._server = None
         self.url = ""
+        self.admin_key = True  # False: /users.json and /custom_fields.json answer 403, as for a non-admin key
 
     def add_attachment(self, issue_id: int, attachment_id: int, filename: str, data: bytes) -> None:
         """An attachment on an issue, downloadable at its content_url (set once the server has started)."""
@@ -74,6 +75,8 @@ class FakeRedmine:
         return {key: items[offset : offset + limit], "total_count": len(items), "offset": offset, "limit": limit}
 
     def answer(self, path: str, query: dict) -> tuple[int, dict | None]:
+        if not self.admin_key and path in ("/users.json", "/custom_fields.json"):
+            return 403, None
         if path == "/users/current.json":
             return 200, load("users-current.json")
         if path == "/projects.json":

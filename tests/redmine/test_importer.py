@@ -123,3 +123,12 @@ def test_command_line(app, db, fake):
     assert "Import finished." in result.output
     bad = app.test_cli_runner().invoke(main, ["import", "redmine", "--url", fake.url, "--key", "wrong"])
     assert bad.exit_code == 1 and "401" in bad.output
+
+
+def test_without_an_administrators_key_people_come_from_the_names_seen(app, db, fake):
+    fake.admin_key = False
+    summary, _messages = run(fake, db)
+    honma = db.session.get(User, ticket_for(db, "出張申請").assigned_to_id)
+    assert honma.name == "本間 一郎" and not honma.active and honma.password_hash is None
+    assert any("administrator" in note for note in summary.notes)
+    assert summary.created["issue"] == 5

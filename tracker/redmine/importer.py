@@ -411,18 +411,21 @@ class Importer:
         if not (tracker_id and status_id and priority_id):
             self.summary.skipped.append(("issue", rid, "its tracker, status or priority could not be imported"))
             return False
+        # People first: making a placeholder user flushes, which must not happen with a half-made ticket.
+        author_id = self.user_id(issue.get("author")) or self._anonymous()
+        assigned = issue.get("assigned_to")
+        assigned_id = self.user_id(assigned) if assigned else None
         ticket = db.session.get(Ticket, self.local("issue", rid) or 0)
         existed = ticket is not None
         if ticket is None:
             ticket = Ticket(wg_id=wg.id, lock_version=0)
             db.session.add(ticket)
-        assigned = issue.get("assigned_to")
         ticket.wg_id = wg.id
         ticket.tracker_id, ticket.status_id, ticket.priority_id = tracker_id, status_id, priority_id
         ticket.subject = (issue.get("subject") or "")[:255] or f"#{rid}"
         ticket.description = issue.get("description") or ""
-        ticket.author_id = self.user_id(issue.get("author")) or self._anonymous()
-        ticket.assigned_to_id = self.user_id(assigned) if assigned else None
+        ticket.author_id = author_id
+        ticket.assigned_to_id = assigned_id
         if assigned and ticket.assigned_to_id is None:
             self.summary.skipped.append(("assignee", rid, f"assigned to the group {assigned.get('name')}: left unassigned"))
         ticket.category_id = self.local("category", (issue.get("category") or {}).get("id"))
