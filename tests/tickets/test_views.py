@@ -200,3 +200,37 @@ def test_bulk_edit_page(client, make, login, team):
                                                       "ids": [a.id, b.id], "priority_id": str(make.priority("高").id)})
     assert response.status_code == 302
     assert a.priority.name == "高" and b.priority.name == "高"
+
+
+def test_oversized_file_is_refused_with_the_input_kept(app, client, make, login, team):
+    from tracker.tickets.models import Ticket
+
+    login(team.member)
+    path = f"/projects/{team.wg.identifier}/issues/new"
+    limit = app.config["MAX_ATTACHMENT_BYTES"]
+    before = Ticket.query.count() if hasattr(Ticket, "query") else None
+    response = client.post(path, content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(client, path), "tracker_id": str(make.tracker().id), "subject": "周知・PR強化",
+        "priority_id": str(make.priority().id), "done_ratio": "0",
+        "attachments": (io.BytesIO(b"x" * (limit + 10)), "チラシ.pdf")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "チラシ.pdf" in page and "大きすぎます" in page and 'value="周知・PR強化"' in page
+    if before is not None:
+        assert Ticket.query.count() == before
+
+
+def test_private_notes_hidden_from_observers_without_the_permission(client, db, make, login, team):
+    from tracker.tickets import services
+    from tracker.wg.models import Role
+
+    observer_role = db.session.query(Role).filter_by(name="オブザーバー").one()
+    assert "view_private_notes" not in observer_role.permissions
+    ticket = make.ticket(team.wg, team.member)
+    services.update_ticket(ticket, team.leader, {}, notes="人事に関わる内部メモ", private_notes=True)
+    db.session.commit()
+    login(team.observer)
+    assert "人事に関わる内部メモ" not in client.get(f"/issues/{ticket.id}").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(team.member)
+    assert "人事に関わる内部メモ" in client.get(f"/issues/{ticket.id}").get_data(as_text=True)
