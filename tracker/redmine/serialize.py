@@ -104,8 +104,12 @@ def issue(ticket, spent: Decimal | None = None, total_spent: Decimal | None = No
     return data
 
 
+REDMINE_ATTRS = {"wg_id": "project_id"}  # our journal attribute names that Redmine names otherwise
+
+
 def journal_detail(detail) -> dict:
-    return {"property": detail.property, "name": detail.prop_key, "old_value": detail.old_value, "new_value": detail.value}
+    name = REDMINE_ATTRS.get(detail.prop_key, detail.prop_key) if detail.property == "attr" else detail.prop_key
+    return {"property": detail.property, "name": name, "old_value": detail.old_value, "new_value": detail.value}
 
 
 def journal(item) -> dict:
