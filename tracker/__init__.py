@@ -13,7 +13,7 @@ from config import INSTANCE_DIR, PROJECT_ROOT, Config, load_config
 # may have an ``api.py`` (JSON endpoints, also with ``blueprints``), ``translations/`` and a ``demo.py``.
 FEATURES = [
     "core", "accounts", "wg", "api", "tickets", "kpi", "charter", "quarterly", "risks", "meetings", "planning",
-    "ideas", "talent", "notify",
+    "ideas", "talent", "notify", "redmine",
 ]
 
 

@@ -82,3 +82,30 @@ def demo():
     for login, description in logins:
         click.echo(f"  {login:<14} {description}")
     click.echo(f"Password for every demo user: {current_app.config['DEMO_PASSWORD']}")
+
+
+@main.group("import")
+def import_group():
+    """Import data from other systems."""
+
+
+@import_group.command("redmine")
+@click.option("--url", required=True, help="The Redmine server, e.g. https://redmine.example.lg.jp")
+@click.option("--key", required=True, help="An API key of a Redmine administrator (My account → API access key).")
+@click.option("--project", "projects", multiple=True, help="Only this project (identifier); repeat for several.")
+@click.option("--dry-run", is_flag=True, help="Read everything and report, but save nothing.")
+@with_appcontext
+def import_redmine(url, key, projects, dry_run):
+    """Import users, projects (as WGs), issues and their history from a Redmine server; run again to update."""
+    from tracker.redmine.client import RedmineClient, RedmineError
+    from tracker.redmine.importer import Importer
+
+    importer = Importer(RedmineClient(url, key), projects=projects, dry_run=dry_run,
+                        progress=lambda message: click.echo(message, err=True))
+    try:
+        summary = importer.run()
+    except RedmineError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    for line in summary.lines(dry_run):
+        click.echo(line)

@@ -10,7 +10,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "redmine-5.0.4"
 API_KEY = "fake-redmine-key"
@@ -35,8 +35,29 @@ class FakeRedmine:
         listed = {issue["id"]: issue for issue in load("issues-page.json")["issues"]}
         listed[full["id"]] = full
         self.issues = listed  # id -> issue as /issues/N.json?include=... answers
+        self.custom_fields = [{
+            "id": 1, "name": "担当課", "customized_type": "issue", "field_format": "list", "regexp": "",
+            "is_required": False, "is_filter": True, "searchable": True, "multiple": False, "default_value": "",
+            "visible": True, "possible_values": [{"value": "市民課", "label": "市民課"}, {"value": "情報政策課", "label": "情報政策課"}],
+            "trackers": [{"id": 1, "name": "Bug"}, {"id": 2, "name": "Feature"}], "roles": [],
+        }, {"id": 2, "name": "社員番号", "customized_type": "user", "field_format": "string"}]
+        self.activities = [{"id": 8, "name": "Design", "is_default": False, "active": True},
+                           {"id": 9, "name": "Development", "is_default": False, "active": True}]
+        self.categories = [{"id": 1, "project": {"id": 1, "name": "マイナンバーカード普及・活用WG"}, "name": "普及促進"}]
+        self.files: dict[int, bytes] = {}
         self.requests: list[str] = []
         self._server = None
+        self.url = ""
+        self.admin_key = True  # False: /users.json and /custom_fields.json answer 403, as for a non-admin key
+
+    def add_attachment(self, issue_id: int, attachment_id: int, filename: str, data: bytes) -> None:
+        """An attachment on an issue, downloadable at its content_url (set once the server has started)."""
+        self.files[attachment_id] = data
+        self.issues[issue_id].setdefault("attachments", []).append({
+            "id": attachment_id, "filename": filename, "filesize": len(data), "content_type": "text/plain",
+            "description": "様式", "content_url": f"{self.url}/attachments/download/{attachment_id}/{quote(filename)}",
+            "author": {"id": 5, "name": "一郎 本間"}, "created_on": "2026-11-22T18:31:02Z",
+        })
 
     def add_issues(self, count: int, start_id: int = 1000) -> None:
         template = self.issues[min(self.issues)]
@@ -54,6 +75,8 @@ class FakeRedmine:
         return {key: items[offset : offset + limit], "total_count": len(items), "offset": offset, "limit": limit}
 
     def answer(self, path: str, query: dict) -> tuple[int, dict | None]:
+        if not self.admin_key and path in ("/users.json", "/custom_fields.json"):
+            return 403, None
         if path == "/users/current.json":
             return 200, load("users-current.json")
         if path == "/projects.json":
@@ -63,7 +86,11 @@ class FakeRedmine:
         if path.startswith("/projects/") and path.endswith("/versions.json"):
             return 200, {"versions": self.versions, "total_count": len(self.versions)}
         if path.startswith("/projects/") and path.endswith("/issue_categories.json"):
-            return 200, {"issue_categories": [], "total_count": 0}
+            return 200, {"issue_categories": self.categories, "total_count": len(self.categories)}
+        if path.startswith("/projects/") and path.endswith("/time_entries.json"):
+            return 200, self._page(self.time_entries, "time_entries", query)
+        if path == "/enumerations/time_entry_activities.json":
+            return 200, {"time_entry_activities": self.activities}
         if path == "/users.json":
             return 200, self._page(self.users, "users", query)
         if path == "/trackers.json":
@@ -75,7 +102,7 @@ class FakeRedmine:
         if path == "/roles.json":
             return 200, {"roles": self.roles}
         if path == "/custom_fields.json":
-            return 200, {"custom_fields": []}
+            return 200, {"custom_fields": self.custom_fields}
         if path == "/time_entries.json":
             return 200, self._page(self.time_entries, "time_entries", query)
         if path == "/issues.json":
@@ -106,6 +133,13 @@ class FakeRedmine:
                     self.send_response(401)
                     self.end_headers()
                     return
+                if parts.path.startswith("/attachments/download/"):
+                    data = fake.files.get(int(parts.path.split("/")[3]))
+                    self.send_response(200 if data is not None else 404)
+                    self.send_header("Content-Length", str(len(data or b"")))
+                    self.end_headers()
+                    self.wfile.write(data or b"")
+                    return
                 status, body = fake.answer(parts.path, query)
                 payload = json.dumps(body or {}, ensure_ascii=False).encode()
                 self.send_response(status)
@@ -119,7 +153,8 @@ class FakeRedmine:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self._server.server_port}"
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        return self.url
 
     def stop(self) -> None:
         if self._server:

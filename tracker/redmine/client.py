@@ -49,6 +49,20 @@ class RedmineClient:
             time.sleep(min(2**attempt * 0.5, 5))
         raise RedmineError(url)  # not reached
 
+    def download(self, url: str, max_bytes: int) -> bytes | None:
+        """The bytes at ``url`` (an attachment's content_url), or None when larger than ``max_bytes``."""
+        if url.startswith("/"):
+            url = self.base + url
+        url = urllib.parse.quote(url, safe=":/?&=%#+")  # Redmine escapes file names; be safe if it did not
+        request = urllib.request.Request(url, headers={"X-Redmine-API-Key": self.key})
+        try:
+            self.requests += 1
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                data = response.read(max_bytes + 1)
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+            raise RedmineError(f"{url}: {getattr(error, 'reason', error)}") from None
+        return None if len(data) > max_bytes else data
+
     def get_optional(self, path: str, **params) -> dict | None:
         """Like ``get`` but None for a 403/404: some lists need admin rights or a module the project lacks."""
         try:

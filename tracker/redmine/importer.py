@@ -1,0 +1,604 @@
+"""Import a Redmine server's data through its REST API: users (without passwords), projects as WGs with
+members and roles, trackers, statuses, priorities, activities, categories, versions, custom fields, issues
+with parents, journals (details, authors, times), relations, watchers, attachments and time entries.
+
+Every imported object is remembered in ``redmine_id_map`` (per source URL), so running again updates what
+was imported before and adds what is new, never duplicating. History is copied as it was (authors and
+times of issues, notes and changes): that is why tickets and journals are written here as rows rather than
+through the tickets services, which stamp the current user and time and notify people; the vocabularies,
+WGs and members go through the services. Nothing is sent to anybody during an import.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from tracker.accounts.models import User
+from tracker.core.services import ServiceError
+from tracker.extensions import db
+from tracker.redmine.client import RedmineClient, RedmineError
+from tracker.redmine.models import RedmineIdMap
+from tracker.redmine.naming import join_name
+from tracker.tickets import admin_services, workflow
+from tracker.tickets import attachments as files
+from tracker.tickets.models import (
+    CustomField, CustomValue, IssueCategory, IssuePriority, IssueStatus, Journal, JournalDetail, Ticket, TicketRelation,
+    TimeEntry, TimeEntryActivity, Tracker, Version, Watcher,
+)
+from tracker.tickets.services import index_journal, reindex
+from tracker.wg.models import Role, WorkingGroup
+from tracker.wg.services import add_member, index_wg
+
+# Redmine's default role names (English and Japanese) -> our default roles.
+ROLE_NAMES = {
+    "manager": "WG責任者", "管理者": "WG責任者", "developer": "メンバー", "開発者": "メンバー",
+    "reporter": "オブザーバー", "報告者": "オブザーバー",
+}
+FORMATS = {"string": "string", "text": "text", "int": "int", "float": "float", "date": "date", "bool": "bool",
+           "list": "list", "user": "user", "link": "string", "enumeration": "list"}
+# journal detail attributes whose values are ids of something imported
+ID_ATTRS = {"status_id": "status", "tracker_id": "tracker", "priority_id": "priority", "assigned_to_id": "user",
+            "category_id": "category", "fixed_version_id": "version", "parent_id": "issue", "project_id": "project"}
+RENAMED_ATTRS = {"project_id": "wg_id"}
+
+
+def parse_time(value) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def parse_day(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class Summary:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    skipped: list[tuple[str, object, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self, dry_run: bool) -> list[str]:
+        kinds = sorted(set(self.created) | set(self.updated))
+        out = ["Dry run: nothing was saved." if dry_run else "Import finished."]
+        out.append(f"{'kind':<16}{'created':>9}{'updated':>9}")
+        out += [f"{kind:<16}{self.created[kind]:>9}{self.updated[kind]:>9}" for kind in kinds]
+        if self.skipped:
+            out.append(f"Skipped ({len(self.skipped)}):")
+            out += [f"  {kind} {rid}: {reason}" for kind, rid, reason in self.skipped]
+        out += [f"Note: {note}" for note in self.notes]
+        return out
+
+
+class Importer:
+    def __init__(self, client: RedmineClient, projects=(), dry_run: bool = False,
+                 progress: Callable[[str], None] | None = None):
+        self.client = client
+        self.source = client.base
+        self.only = {p for p in projects if p}
+        self.dry_run = dry_run
+        self.progress = progress or (lambda message: None)
+        self.summary = Summary()
+        self.ids: dict[tuple[str, int], int] = {
+            (row.kind, row.redmine_id): row.local_id
+            for row in db.session.scalars(select(RedmineIdMap).where(RedmineIdMap.source == self.source))
+        }
+        self.rows: dict[tuple[str, int], RedmineIdMap] = {}
+        self.touched: set[int] = set()
+        self.new_trackers: list[Tracker] = []
+        self.new_statuses: list[IssueStatus] = []
+
+    # -- the id map ------------------------------------------------------------------------------
+
+    def local(self, kind: str, rid) -> int | None:
+        try:
+            return self.ids.get((kind, int(rid)))
+        except (TypeError, ValueError):
+            return None
+
+    def remember(self, kind: str, rid: int, local_id: int, existed: bool) -> None:
+        if (kind, rid) not in self.ids:
+            db.session.add(RedmineIdMap(source=self.source, kind=kind, redmine_id=rid, local_id=local_id))
+        self.ids[(kind, rid)] = local_id
+        (self.summary.updated if existed else self.summary.created)[kind] += 1
+
+    # -- run ---------------------------------------------------------------------------------------
+
+    def run(self) -> Summary:
+        try:
+            self.progress("Reading users, roles and vocabularies ...")
+            self.import_users()
+            self.import_vocabularies()
+            self.import_custom_fields()
+            projects = [p for p in self.client.paged("/projects.json", "projects")
+                        if not self.only or p["identifier"] in self.only]
+            missing = self.only - {p["identifier"] for p in projects}
+            for identifier in sorted(missing):
+                self.summary.skipped.append(("project", identifier, "not found on the Redmine server (or not visible)"))
+            for project in projects:
+                self.import_project(project)
+                self._save()
+            self._reindex()
+            self._save()
+        except BaseException:
+            db.session.rollback()
+            raise
+        if self.dry_run:
+            db.session.rollback()
+        return self.summary
+
+    def _save(self) -> None:
+        if self.dry_run:
+            db.session.flush()
+        else:
+            db.session.commit()
+
+    # -- users -------------------------------------------------------------------------------------
+
+    def import_users(self) -> None:
+        try:
+            people = list(self.client.paged("/users.json", "users", status=""))
+        except RedmineError as error:
+            if "HTTP 403" not in str(error):
+                raise
+            self.summary.notes.append("The key is not an administrator's: users are made from the names seen "
+                                      "(locked, without e-mail); give an administrator's key to import their details.")
+            return
+        for person in people:
+            self._upsert_user(person)
+
+    def _upsert_user(self, person: dict) -> User:
+        rid = int(person["id"])
+        login = (person.get("login") or f"redmine{rid}").strip()[:60]
+        email = (person.get("mail") or f"{login}@redmine.invalid").strip()
+        name = join_name(person.get("firstname"), person.get("lastname"))
+        user_id = self.local("user", rid)
+        user = db.session.get(User, user_id) if user_id else None
+        if user is not None:  # imported before: follow the changes in Redmine
+            existed = True
+            user.name = name
+            user.active = person.get("status", 1) == 1 and user.email != f"{login}@redmine.invalid"
+        else:  # the same person may exist already (same login or e-mail): use them as they are
+            user = db.session.scalar(select(User).where(
+                (func.lower(User.login) == login.lower()) | (func.lower(User.email) == email.lower())
+            ))
+            existed = user is not None
+        if user is None:
+            # No password hash: imported people set a password with "forgot password" (Redmine's are not kept).
+            # People without a known e-mail address (placeholders) are locked; an administrator can fix them.
+            user = User(login=login, email=email, name=name, password_hash=None, language="ja",
+                        active=person.get("status", 1) == 1 and not email.endswith("@redmine.invalid"))
+            db.session.add(user)
+        db.session.flush()
+        self.remember("user", rid, user.id, existed)
+        return user
+
+    def user_id(self, ref: dict | None) -> int | None:
+        """Our id for a user reference ``{"id", "name"}``; an unknown one becomes a locked placeholder."""
+        if not ref or ref.get("id") is None:
+            return None
+        found = self.local("user", ref["id"])
+        if found:
+            return found
+        if self.local("group", ref["id"]) or ref.get("type") == "group":
+            return None
+        parts = (ref.get("name") or "").split(" ", 1)
+        return self._upsert_user({"id": ref["id"], "firstname": parts[0], "lastname": parts[1] if len(parts) > 1 else "",
+                                  "status": 3}).id
+
+    # -- vocabularies --------------------------------------------------------------------------------
+
+    def import_vocabularies(self) -> None:
+        statuses = self.client.get("/issue_statuses.json").get("issue_statuses", [])
+        for position, item in enumerate(statuses, 1):
+            self._vocabulary("status", IssueStatus, item, lambda: admin_services.save_status(
+                None, item["name"], item.get("is_closed", False), position))
+        first_status = db.session.scalar(select(IssueStatus.id).order_by(IssueStatus.position, IssueStatus.id))
+        for position, item in enumerate(self.client.get("/trackers.json").get("trackers", []), 1):
+            default = self.local("status", (item.get("default_status") or {}).get("id")) or first_status
+            self._vocabulary("tracker", Tracker, item, lambda: admin_services.save_tracker(None, item["name"], position, default))
+        for kind, path, key, model in (
+            ("priority", "/enumerations/issue_priorities.json", "issue_priorities", IssuePriority),
+            ("activity", "/enumerations/time_entry_activities.json", "time_entry_activities", TimeEntryActivity),
+        ):
+            answer = self.client.get_optional(path) or {}
+            for position, item in enumerate(answer.get(key, []), 1):
+                self._vocabulary(kind, model, item, lambda: admin_services.save_enumeration(
+                    model.__name__, None, item["name"], position, False, item.get("active", True)))
+        roles = self.client.get_optional("/roles.json") or {}
+        default_role = db.session.scalar(select(Role).where(Role.name == "メンバー"))
+        for item in roles.get("roles", []):
+            role = db.session.scalar(select(Role).where(Role.name == item["name"]))
+            if role is None:
+                role = db.session.scalar(select(Role).where(Role.name == ROLE_NAMES.get(item["name"].lower(), "")))
+            if role is None:
+                role = default_role
+                self.summary.notes.append(f"Redmine role {item['name']} was mapped to {role.name}; adjust its members' roles if needed.")
+            self.remember("role", int(item["id"]), role.id, True)
+        self._extend_workflows()
+
+    def _vocabulary(self, kind: str, model, item: dict, create) -> None:
+        rid = int(item["id"])
+        if self.local(kind, rid):
+            self.summary.updated[kind] += 1
+            return
+        found = db.session.scalar(select(model).where(model.name == item["name"]))
+        if found is None:
+            try:
+                found = create()
+            except ServiceError as error:
+                self.summary.skipped.append((kind, rid, "; ".join(error.messages)))
+                return
+            db.session.flush()
+            if kind == "tracker":
+                self.new_trackers.append(found)
+            if kind == "status":
+                self.new_statuses.append(found)
+        self.remember(kind, rid, found.id, found not in self.new_trackers + self.new_statuses)
+
+    def _extend_workflows(self) -> None:
+        """New trackers get the workflow of the first existing tracker; new statuses are reachable from and
+        lead to every status for the roles that may change statuses."""
+        trackers = list(db.session.scalars(select(Tracker).order_by(Tracker.position, Tracker.id)))
+        model = next((t for t in trackers if t not in self.new_trackers), None)
+        roles = list(db.session.scalars(select(Role)))
+        statuses = [s.id for s in workflow.all_statuses()]
+        for role in roles:
+            base = workflow.matrix(role.id, model.id) if model else set()
+            for tracker in self.new_trackers:
+                workflow.save_matrix(role.id, tracker.id, base)
+            if not self.new_statuses:
+                continue
+            for tracker in trackers:
+                transitions = workflow.matrix(role.id, tracker.id)
+                if not transitions:
+                    continue
+                for new in self.new_statuses:
+                    transitions |= {(s, new.id) for s in statuses if s != new.id} | {(new.id, s) for s in statuses if s != new.id}
+                workflow.save_matrix(role.id, tracker.id, transitions)
+
+    def import_custom_fields(self) -> None:
+        answer = self.client.get_optional("/custom_fields.json")
+        if answer is None:
+            self.summary.notes.append("Custom field definitions need an administrator's key; custom values were not imported.")
+            return
+        all_trackers = [t.id for t in db.session.scalars(select(Tracker))]
+        for item in answer.get("custom_fields", []):
+            rid = int(item["id"])
+            if item.get("customized_type") != "issue":
+                self.summary.skipped.append(("custom_field", rid, f"{item['name']}: fields of {item.get('customized_type')} are not imported"))
+                continue
+            fmt = FORMATS.get(item.get("field_format"))
+            if fmt is None:
+                self.summary.skipped.append(("custom_field", rid, f"{item['name']}: format {item.get('field_format')} is not supported"))
+                continue
+            existing = db.session.get(CustomField, self.local("custom_field", rid) or 0) or db.session.scalar(
+                select(CustomField).where(CustomField.name == item["name"][:60]))
+            trackers = [self.local("tracker", t["id"]) for t in item.get("trackers", [])]
+            values = [v.get("value") if isinstance(v, dict) else v for v in item.get("possible_values") or []]
+            try:
+                saved = admin_services.save_custom_field(
+                    existing, name=item["name"], field_format=fmt, possible_values=[str(v) for v in values if v is not None],
+                    multiple=item.get("multiple", False), is_required=False, is_for_all=True,
+                    is_filter=item.get("is_filter", True), searchable=item.get("searchable", False),
+                    default_value=item.get("default_value") or "", description=item.get("description") or "",
+                    tracker_ids=[t for t in trackers if t] or all_trackers,
+                    wg_ids=[w.id for w in existing.wgs] if existing else [],
+                )
+            except ServiceError as error:
+                self.summary.skipped.append(("custom_field", rid, "; ".join(error.messages)))
+                continue
+            db.session.flush()
+            self.remember("custom_field", rid, saved.id, existing is not None)
+
+    # -- projects ------------------------------------------------------------------------------------
+
+    def import_project(self, project: dict) -> None:
+        rid = int(project["id"])
+        identifier = project["identifier"]
+        self.progress(f"Project {identifier}: {project['name']}")
+        wg = db.session.get(WorkingGroup, self.local("project", rid) or 0) or db.session.scalar(
+            select(WorkingGroup).where(WorkingGroup.identifier == identifier))
+        existed = wg is not None
+        if wg is None:
+            wg = WorkingGroup(identifier=identifier)
+            db.session.add(wg)
+        wg.name = project["name"][:200]
+        wg.description = project.get("description") or ""
+        wg.is_public = bool(project.get("is_public", True))
+        db.session.flush()
+        index_wg(wg)
+        self.remember("project", rid, wg.id, existed)
+        self._members(wg, rid)
+        self._categories(wg, rid)
+        self._versions(wg, rid)
+        self._issues(wg, rid, identifier)
+        self._time_entries(wg, rid, identifier)
+
+    def _members(self, wg: WorkingGroup, rid: int) -> None:
+        for membership in self.client.paged(f"/projects/{rid}/memberships.json", "memberships"):
+            if "group" in membership:
+                self.summary.skipped.append(("membership", membership["id"], f"group {membership['group'].get('name')}: "
+                                             "groups are not imported; add their people to the WG"))
+                continue
+            user = db.session.get(User, self.user_id(membership.get("user")) or 0)
+            roles = [db.session.get(Role, self.local("role", r["id"]) or 0) for r in membership.get("roles", [])]
+            roles = [r for r in roles if r is not None] or [db.session.scalar(select(Role).where(Role.name == "メンバー"))]
+            if user is None:
+                continue
+            existed = self.local("membership", membership["id"]) is not None
+            member = add_member(wg, user, roles)
+            self.remember("membership", int(membership["id"]), member.id, existed)
+
+    def _categories(self, wg: WorkingGroup, rid: int) -> None:
+        answer = self.client.get_optional(f"/projects/{rid}/issue_categories.json") or {}
+        for item in answer.get("issue_categories", []):
+            category = db.session.get(IssueCategory, self.local("category", item["id"]) or 0) or db.session.scalar(
+                select(IssueCategory).where(IssueCategory.wg_id == wg.id, IssueCategory.name == item["name"][:60]))
+            existed = category is not None
+            if category is None:
+                category = IssueCategory(wg_id=wg.id, name=item["name"][:60])
+                db.session.add(category)
+                db.session.flush()
+            self.remember("category", int(item["id"]), category.id, existed)
+
+    def _versions(self, wg: WorkingGroup, rid: int) -> None:
+        answer = self.client.get_optional(f"/projects/{rid}/versions.json") or {}
+        for item in answer.get("versions", []):
+            if int((item.get("project") or {}).get("id", rid)) != rid:
+                if not self.local("version", item["id"]):
+                    self.summary.skipped.append(("version", item["id"], f"{item['name']}: shared from another project"))
+                continue
+            version = db.session.get(Version, self.local("version", item["id"]) or 0) or db.session.scalar(
+                select(Version).where(Version.wg_id == wg.id, Version.name == item["name"][:60]))
+            existed = version is not None
+            if version is None:
+                version = Version(wg_id=wg.id, name=item["name"][:60])
+                db.session.add(version)
+            version.description = (item.get("description") or "")[:255]
+            version.status = item.get("status") if item.get("status") in ("open", "locked", "closed") else "open"
+            version.effective_date = parse_day(item.get("due_date"))
+            db.session.flush()
+            self.remember("version", int(item["id"]), version.id, existed)
+
+    # -- issues ------------------------------------------------------------------------------------
+
+    def _issues(self, wg: WorkingGroup, rid: int, identifier: str) -> None:
+        listed = list(self.client.paged(
+            "/issues.json", "issues", project_id=rid, subproject_id="!*", status_id="*", sort="id",
+            progress=lambda done, total: self.progress(f"  issues listed {done}/{total}"),
+        ))
+        full = []
+        for n, item in enumerate(listed, 1):
+            issue = self.client.get(f"/issues/{item['id']}.json", include="journals,watchers,relations,attachments")["issue"]
+            if self._issue(wg, issue):
+                full.append(issue)
+            if n % 50 == 0 or n == len(listed):
+                self.progress(f"  issues read {n}/{len(listed)}")
+        db.session.flush()
+        for issue in full:  # second pass: everything that refers to other issues or needs the ticket id
+            ticket = db.session.get(Ticket, self.local("issue", issue["id"]))
+            parent = (issue.get("parent") or {}).get("id")
+            parent_id = self.local("issue", parent) if parent else None
+            if parent and parent_id is None:
+                self.summary.skipped.append(("parent", issue["id"], f"parent #{parent} is not in the imported projects"))
+            if parent_id != ticket.parent_id:  # keeps Redmine's updated_on (an ORM update would stamp now)
+                db.session.execute(update(Ticket).where(Ticket.id == ticket.id).values(
+                    parent_id=parent_id, updated_at=ticket.updated_at))
+                db.session.expire(ticket, ["parent_id", "parent"])
+            self._attachments(ticket, issue)
+            self._journals(ticket, issue)
+            self._watchers(ticket, issue)
+            self._relations(issue)
+        db.session.flush()
+
+    def _issue(self, wg: WorkingGroup, issue: dict) -> bool:
+        rid = int(issue["id"])
+        tracker_id = self.local("tracker", issue["tracker"]["id"])
+        status_id = self.local("status", issue["status"]["id"])
+        priority_id = self.local("priority", issue["priority"]["id"]) or db.session.scalar(
+            select(IssuePriority.id).where(IssuePriority.is_default.is_(True)))
+        if not (tracker_id and status_id and priority_id):
+            self.summary.skipped.append(("issue", rid, "its tracker, status or priority could not be imported"))
+            return False
+        # People first: making a placeholder user flushes, which must not happen with a half-made ticket.
+        author_id = self.user_id(issue.get("author")) or self._anonymous()
+        assigned = issue.get("assigned_to")
+        assigned_id = self.user_id(assigned) if assigned else None
+        ticket = db.session.get(Ticket, self.local("issue", rid) or 0)
+        existed = ticket is not None
+        if ticket is None:
+            ticket = Ticket(wg_id=wg.id, lock_version=0)
+            db.session.add(ticket)
+        ticket.wg_id = wg.id
+        ticket.tracker_id, ticket.status_id, ticket.priority_id = tracker_id, status_id, priority_id
+        ticket.subject = (issue.get("subject") or "")[:255] or f"#{rid}"
+        ticket.description = issue.get("description") or ""
+        ticket.author_id = author_id
+        ticket.assigned_to_id = assigned_id
+        if assigned and ticket.assigned_to_id is None:
+            self.summary.skipped.append(("assignee", rid, f"assigned to the group {assigned.get('name')}: left unassigned"))
+        ticket.category_id = self.local("category", (issue.get("category") or {}).get("id"))
+        ticket.fixed_version_id = self.local("version", (issue.get("fixed_version") or {}).get("id"))
+        ticket.start_date = parse_day(issue.get("start_date"))
+        ticket.due_date = parse_day(issue.get("due_date"))
+        hours = issue.get("estimated_hours")
+        ticket.estimated_hours = Decimal(str(hours)).quantize(Decimal("0.01")) if hours is not None else None
+        ticket.done_ratio = int(issue.get("done_ratio") or 0)
+        ticket.is_private = bool(issue.get("is_private"))
+        ticket.created_at = parse_time(issue.get("created_on")) or ticket.created_at
+        ticket.updated_at = parse_time(issue.get("updated_on")) or ticket.updated_at
+        ticket.closed_on = parse_time(issue.get("closed_on"))
+        db.session.flush()
+        self._custom_values(ticket, issue.get("custom_fields") or [])
+        self.remember("issue", rid, ticket.id, existed)
+        self.touched.add(ticket.id)
+        return True
+
+    def _anonymous(self) -> int:
+        return self.user_id({"id": 2, "name": "Anonymous"})
+
+    def _custom_values(self, ticket: Ticket, given: list[dict]) -> None:
+        for item in given:
+            field_id = self.local("custom_field", item.get("id"))
+            if not field_id:
+                continue
+            raw = item.get("value")
+            values = raw if isinstance(raw, list) else [raw]
+            values = [str(v) for v in values if v not in (None, "")]
+            db.session.execute(CustomValue.__table__.delete().where(
+                CustomValue.ticket_id == ticket.id, CustomValue.custom_field_id == field_id))
+            for value in values:
+                db.session.add(CustomValue(ticket_id=ticket.id, custom_field_id=field_id, value=value[:1000]))
+
+    def _attachments(self, ticket: Ticket, issue: dict) -> None:
+        limit = current_app.config["MAX_ATTACHMENT_BYTES"]
+        for item in issue.get("attachments") or []:
+            rid = int(item["id"])
+            if self.local("attachment", rid):
+                self.summary.updated["attachment"] += 1
+                continue
+            if int(item.get("filesize") or 0) > limit:
+                self.summary.skipped.append(("attachment", rid, f"{item['filename']} is larger than the limit"))
+                continue
+            if self.dry_run:
+                self.summary.created["attachment"] += 1
+                continue
+            try:
+                data = self.client.download(item["content_url"], limit)
+            except RedmineError as error:
+                self.summary.skipped.append(("attachment", rid, f"{item['filename']}: {error}"))
+                continue
+            if data is None:
+                self.summary.skipped.append(("attachment", rid, f"{item['filename']} is larger than the limit"))
+                continue
+            attachment = files.store(files.Upload(item["filename"], data, item.get("content_type") or "",
+                                                  item.get("description") or ""), self.user_id(item.get("author")) or ticket.author_id)
+            attachment.ticket_id = ticket.id
+            attachment.created_at = parse_time(item.get("created_on")) or attachment.created_at
+            db.session.add(attachment)
+            db.session.flush()
+            self.remember("attachment", rid, attachment.id, False)
+
+    def _detail(self, detail: dict) -> JournalDetail | None:
+        prop, name = detail.get("property"), str(detail.get("name"))
+        old, new = detail.get("old_value"), detail.get("new_value")
+        if prop == "attr" and name in ID_ATTRS:
+            kind = ID_ATTRS[name]
+
+            def mapped(value):
+                local = self.local(kind, value) if value not in (None, "") else None
+                return str(local) if local else value
+
+            old, new, name = mapped(old), mapped(new), RENAMED_ATTRS.get(name, name)
+        elif prop == "cf":
+            field_id = self.local("custom_field", name)
+            if not field_id:
+                return None
+            name = str(field_id)
+        elif prop == "attachment":
+            name = str(self.local("attachment", name) or name)
+        elif prop == "relation":
+            old = str(self.local("issue", old) or old) if old else old
+            new = str(self.local("issue", new) or new) if new else new
+        return JournalDetail(property=prop or "attr", prop_key=name[:30], old_value=old, value=new)
+
+    def _journals(self, ticket: Ticket, issue: dict) -> None:
+        for item in issue.get("journals") or []:
+            rid = int(item["id"])
+            journal = db.session.get(Journal, self.local("journal", rid) or 0)
+            existed = journal is not None
+            if journal is None:
+                journal = Journal(ticket_id=ticket.id, user_id=self.user_id(item.get("user")) or self._anonymous())
+                journal.details = [d for d in (self._detail(x) for x in item.get("details") or []) if d is not None]
+                db.session.add(journal)
+            journal.notes = item.get("notes") or ""
+            journal.private_notes = bool(item.get("private_notes"))
+            journal.created_at = parse_time(item.get("created_on")) or journal.created_at
+            db.session.flush()
+            self.remember("journal", rid, journal.id, existed)
+
+    def _watchers(self, ticket: Ticket, issue: dict) -> None:
+        have = set(db.session.scalars(select(Watcher.user_id).where(Watcher.ticket_id == ticket.id)))
+        for ref in issue.get("watchers") or []:
+            user_id = self.user_id(ref)
+            if user_id and user_id not in have:
+                db.session.add(Watcher(ticket_id=ticket.id, user_id=user_id))
+                have.add(user_id)
+                self.summary.created["watcher"] += 1
+
+    def _relations(self, issue: dict) -> None:
+        for item in issue.get("relations") or []:
+            rid = int(item["id"])
+            if self.local("relation", rid):
+                continue
+            source, target = self.local("issue", item["issue_id"]), self.local("issue", item["issue_to_id"])
+            if not (source and target):
+                other = item["issue_to_id"] if source else item["issue_id"]
+                if other in (issue["id"],) or self.local("issue", other):
+                    continue
+                if not any(s[0] == "relation" and s[1] == rid for s in self.summary.skipped):
+                    self.summary.skipped.append(("relation", rid, f"#{other} is not in the imported projects (yet)"))
+                continue
+            relation = TicketRelation(issue_from_id=source, issue_to_id=target, relation_type=item["relation_type"],
+                                      delay=item.get("delay"))
+            db.session.add(relation)
+            db.session.flush()
+            self.remember("relation", rid, relation.id, False)
+
+    # -- time entries ------------------------------------------------------------------------------
+
+    def _time_entries(self, wg: WorkingGroup, rid: int, identifier: str) -> None:
+        try:
+            entries = list(self.client.paged(f"/projects/{rid}/time_entries.json", "time_entries",
+                                             progress=lambda d, t: self.progress(f"  time entries {d}/{t}")))
+        except RedmineError as error:
+            if "HTTP 403" in str(error) or "HTTP 404" in str(error):
+                self.summary.notes.append(f"{identifier}: time tracking is not enabled or not visible; no time entries.")
+                return
+            raise
+        default_activity = db.session.scalar(select(TimeEntryActivity.id).where(TimeEntryActivity.is_default.is_(True)))
+        for item in entries:
+            if int((item.get("project") or {}).get("id", rid)) != rid:
+                continue
+            erid = int(item["id"])
+            entry = db.session.get(TimeEntry, self.local("time_entry", erid) or 0)
+            existed = entry is not None
+            try:
+                hours = Decimal(str(item.get("hours"))).quantize(Decimal("0.01"))
+            except InvalidOperation:
+                self.summary.skipped.append(("time_entry", erid, "hours are not a number"))
+                continue
+            user_id = self.user_id(item.get("user")) or self._anonymous()
+            if entry is None:
+                entry = TimeEntry(author_id=user_id)
+                db.session.add(entry)
+            entry.wg_id = wg.id
+            entry.ticket_id = self.local("issue", (item.get("issue") or {}).get("id"))
+            entry.user_id = user_id
+            entry.activity_id = self.local("activity", (item.get("activity") or {}).get("id")) or default_activity
+            entry.hours = hours
+            entry.comments = (item.get("comments") or "")[:1024]
+            entry.spent_on = parse_day(item.get("spent_on")) or date.today()
+            entry.created_at = parse_time(item.get("created_on")) or entry.created_at
+            entry.updated_at = parse_time(item.get("updated_on")) or entry.updated_at
+            db.session.flush()
+            self.remember("time_entry", erid, entry.id, existed)
+
+    def _reindex(self) -> None:
+        self.progress(f"Updating the search index for {len(self.touched)} tickets ...")
+        for ticket_id in sorted(self.touched):
+            ticket = db.session.get(Ticket, ticket_id)
+            reindex(ticket)
+            for journal in ticket.journals:
+                index_journal(journal)

@@ -1,0 +1,78 @@
+"""Loading a page of tickets for the JSON answers in a fixed, small number of queries: the tickets alone,
+then each kind of referenced object once (trackers, statuses, WGs, people ...), attached to the tickets as
+loaded relationships, and the custom fields that apply, read once."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
+
+from tracker.accounts.models import Section, User
+from tracker.extensions import db
+from tracker.tickets.models import (
+    CustomField, Enumeration, IssueCategory, IssueStatus, Ticket, Tracker, Version,
+)
+from tracker.wg.models import WorkingGroup
+
+# relationship -> (foreign key attribute, model)
+REFERENCES = {
+    "tracker": ("tracker_id", Tracker), "status": ("status_id", IssueStatus), "priority": ("priority_id", Enumeration),
+    "wg": ("wg_id", WorkingGroup), "author": ("author_id", User), "assigned_to": ("assigned_to_id", User),
+    "assigned_section": ("assigned_section_id", Section), "category": ("category_id", IssueCategory),
+    "fixed_version": ("fixed_version_id", Version),
+}
+
+
+def load_tickets(ids: list[int]) -> list[Ticket]:
+    """The tickets with these ids, in this order, with their references loaded."""
+    if not ids:
+        return []
+    found = {t.id: t for t in db.session.scalars(select(Ticket).where(Ticket.id.in_(ids)))}
+    tickets = [found[i] for i in ids if i in found]
+    wanted: dict[type, set[int]] = {}
+    for name, (column, model) in REFERENCES.items():
+        wanted.setdefault(model, set()).update(v for t in tickets if (v := getattr(t, column)) is not None)
+    objects = {model: _by_id(model, keys) for model, keys in wanted.items()}
+    for ticket in tickets:
+        for name, (column, model) in REFERENCES.items():
+            key = getattr(ticket, column)
+            set_committed_value(ticket, name, objects[model].get(key) if key is not None else None)
+    return tickets
+
+
+def _by_id(model, keys: set[int]) -> dict:
+    """Objects already in the session are taken from it; the others are read in one query."""
+    found, missing = {}, set()
+    for key in keys:
+        obj = db.session.identity_map.get(identity_key(model, key))
+        if obj is not None:
+            found[key] = obj
+        else:
+            missing.add(key)
+    if missing:
+        found.update({o.id: o for o in db.session.scalars(select(model).where(model.id.in_(missing)))})
+    return found
+
+
+class ApplicableFields:
+    """The custom fields of each (WG, tracker) — the same rule as tracker.tickets.customfields.fields_for,
+    answered from one query for a whole page."""
+
+    def __init__(self):
+        self._fields: list[CustomField] | None = None
+        self._cache: dict[tuple[int, int], list[CustomField]] = {}
+
+    def __call__(self, ticket) -> list[CustomField]:
+        key = (ticket.wg_id, ticket.tracker_id)
+        if key not in self._cache:
+            if self._fields is None:
+                self._fields = list(db.session.scalars(
+                    select(CustomField).options(selectinload(CustomField.trackers), selectinload(CustomField.wgs))
+                    .order_by(CustomField.position, CustomField.id)
+                ))
+            self._cache[key] = [
+                f for f in self._fields
+                if any(t.id == key[1] for t in f.trackers) and (f.is_for_all or any(w.id == key[0] for w in f.wgs))
+            ]
+        return self._cache[key]
