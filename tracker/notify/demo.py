@@ -25,13 +25,13 @@ DEMO_EVENTS = [
 def load(ctx) -> None:
     users = ctx.shared["users"]
     wg = ctx.shared["wgs"]["mynumber-card"]
-    if db.session.scalar(select(Notification.id).where(Notification.user_id == users["honma"].id).limit(1)):
-        return
     # 田中さんは「参加しているWGのすべて」を1日1回のダイジェストで受け取る設定。
     if db.session.get(NotificationPreference, users["tanaka"].id) is None:
         db.session.add(NotificationPreference(user_id=users["tanaka"].id, level="all", email="digest", overrides={}))
         db.session.flush()
     for kind, actor, recipients, title, body in DEMO_EVENTS:
+        if db.session.scalar(select(Notification.id).where(Notification.title == title).limit(1)):
+            continue  # loaded before
         events.emit(events.Event(
             kind=kind, title=title, body=body, url=f"/projects/{wg.identifier}",
             actor=users[actor] if actor else None, recipients=[users[login] for login in recipients], wg=wg,
