@@ -112,8 +112,11 @@ def make(db) -> Factories:
 
 @pytest.fixture
 def login(client):
+    """Log in as ``user``, logging out whoever was logged in first."""
+
     def do_login(user, password: str = TEST_PASSWORD):
-        client.post("/logout", data={"csrf_token": csrf_token(client, "/login")})
+        if client.get("/login").status_code == 302:  # someone is logged in
+            client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
         response = client.post("/login", data={"login": user.login, "password": password, "csrf_token": csrf_token(client, "/login")})
         assert response.status_code == 302, response.get_data(as_text=True)
         return user
@@ -130,3 +133,14 @@ def csrf_token(client, path: str) -> str:
     match = _CSRF_RE.search(page)
     assert match, f"no CSRF token on {path}"
     return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def emitted():
+    """The domain events emitted during the test."""
+    from tracker.core import events
+
+    received = []
+    events.subscribe(received.append)
+    yield received
+    events._subscribers.remove(received.append)

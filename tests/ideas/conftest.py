@@ -14,12 +14,3 @@ def switch_user(client, login):
     return switch
 
 
-@pytest.fixture
-def received():
-    """Domain events emitted during the test."""
-    from tracker.core import events
-
-    got = []
-    events.subscribe(got.append)
-    yield got
-    events._subscribers.remove(got.append)

@@ -11,7 +11,7 @@ from tracker.ideas import services
 from tracker.ideas.models import IdeaComment
 
 
-def test_comments_thread_one_level_and_mentions_notify(client, make, login, db, received):
+def test_comments_thread_one_level_and_mentions_notify(client, make, login, db, emitted):
     idea = make.idea()
     mentioned = make.user(login="sato")
     login(make.user())
@@ -24,7 +24,7 @@ def test_comments_thread_one_level_and_mentions_notify(client, make, login, db, 
     deeper = db.session.scalar(select(IdeaComment).where(IdeaComment.body == "返信への返信"))
     assert reply.parent_id == top.id and deeper.parent_id == top.id  # one level only
     assert idea.comment_count == 3
-    mentions = [e for e in received if e.kind == "idea.mentioned"]
+    mentions = [e for e in emitted if e.kind == "idea.mentioned"]
     assert len(mentions) == 1 and mentions[0].recipients == [mentioned]
     page = client.get(path).get_data(as_text=True)
     assert "返信への返信" in page and "コメントしました" in page
@@ -46,7 +46,7 @@ def _assigned(make, section, **kw):
     return idea, moderator
 
 
-def test_moderator_assigns_and_section_answers(client, make, login, switch_user, received):
+def test_moderator_assigns_and_section_answers(client, make, login, switch_user, emitted):
     section = make.section(name="人事課")
     author = make.user()
     idea = make.idea(author=author)
@@ -61,9 +61,9 @@ def test_moderator_assigns_and_section_answers(client, make, login, switch_user,
     assert idea.state == "partly" and idea.answer == "まずは見える化から検討します。"
     page = client.get(path).get_data(as_text=True)
     assert "所管課の回答" in page and "一部採用" in page
-    answered = [e for e in received if e.kind == "idea.answered"]
+    answered = [e for e in emitted if e.kind == "idea.answered"]
     assert answered and answered[0].recipients == [author]
-    assert [e.kind for e in received].count("idea.state_changed") == 1
+    assert [e.kind for e in emitted].count("idea.state_changed") == 1
 
 
 def test_answering_from_another_section_is_refused(client, make, login):
@@ -87,7 +87,7 @@ def test_answer_without_text_keeps_input(client, make, login):
     assert response.status_code == 422 and idea.state == "reviewing"
 
 
-def test_done_notifies_author_and_voters(make, received):
+def test_done_notifies_author_and_voters(make, emitted):
     section = make.section()
     author, voter = make.user(), make.user()
     idea, moderator = _assigned(make, section, author=author)
@@ -96,7 +96,7 @@ def test_done_notifies_author_and_voters(make, received):
     services.answer(idea, member, state="accepted", text="採用します")
     services.mark_done(idea, member, "運用開始")
     assert idea.state == "done"
-    done = [e for e in received if e.kind == "idea.state_changed" and e.data["state"] == "done"]
+    done = [e for e in emitted if e.kind == "idea.state_changed" and e.data["state"] == "done"]
     assert set(done[0].recipients) == {author, voter}
     with pytest.raises(ServiceError):
         services.vote(idea, make.user())  # 実施済 is closed
@@ -128,7 +128,7 @@ def test_comment_edits_are_journaled_and_only_by_their_author(client, make, logi
     assert (entry.old_value, entry.new_value) == ("最初の文", "直した文")
 
 
-def test_overdue_answers_are_reported_once_to_the_section_and_moderators(make, received):
+def test_overdue_answers_are_reported_once_to_the_section_and_moderators(make, emitted):
     from tracker.core import events
 
     section = make.section()
@@ -138,8 +138,8 @@ def test_overdue_answers_are_reported_once_to_the_section_and_moderators(make, r
     check = events.periodic_checks()["ideas.answer_overdue"]
     check()
     check()
-    reports = [e for e in received if e.kind == "idea.answer_overdue"]
+    reports = [e for e in emitted if e.kind == "idea.answer_overdue"]
     assert len(reports) == 1 and {staff, moderator} <= set(reports[0].recipients)
     idea.answer_due = local_today() - timedelta(days=2)  # a new due date that also passed: reported again
     check()
-    assert len([e for e in received if e.kind == "idea.answer_overdue"]) == 2
+    assert len([e for e in emitted if e.kind == "idea.answer_overdue"]) == 2

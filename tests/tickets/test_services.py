@@ -9,26 +9,18 @@ from tracker.tickets import services
 from tracker.tickets.models import JournalDetail, Ticket
 
 
-@pytest.fixture
-def captured():
-    seen = []
-    events.subscribe(seen.append)
-    yield seen
-    events._subscribers.remove(seen.append)
-
-
-def test_create_sets_defaults_and_indexes(db, make, team, captured):
+def test_create_sets_defaults_and_indexes(db, make, team, emitted):
     ticket = services.create_ticket(team.member, team.wg, {"tracker_id": make.tracker().id, "subject": "出張申請の拡充",
                                                          "description": "市民サービスセンターで @%s と実施" % team.leader.login,
                                                          "assigned_to_id": team.leader.id})
     assert ticket.status.name == "新規" and ticket.priority.name == "通常"
     assert ticket.author_id == team.member.id and ticket.lock_version >= 1
-    kinds = [e.kind for e in captured]
+    kinds = [e.kind for e in emitted]
     assert kinds == ["ticket.created", "ticket.assigned", "ticket.mentioned"]
-    created = captured[0]
+    created = emitted[0]
     assert {u.id for u in created.recipients} == {team.member.id, team.leader.id}
     assert created.wg is team.wg and created.url == f"/issues/{ticket.id}"
-    assert [u.id for u in captured[2].recipients] == [team.leader.id]
+    assert [u.id for u in emitted[2].recipients] == [team.leader.id]
 
 
 def test_bad_input_changes_nothing(db, make, team):
@@ -48,7 +40,7 @@ def test_observer_cannot_create(db, make, team):
         services.create_ticket(team.observer, team.wg, {"tracker_id": make.tracker().id, "subject": "x"})
 
 
-def test_update_journals_each_field_old_and_new(db, make, team, captured):
+def test_update_journals_each_field_old_and_new(db, make, team, emitted):
     ticket = make.ticket(team.wg, team.member)
     journal = services.update_ticket(ticket, team.member, {"subject": "新しい件名", "due_date": "2026-12-01",
                                                            "status_id": make.status("進行中").id},
@@ -58,7 +50,7 @@ def test_update_journals_each_field_old_and_new(db, make, team, captured):
     assert ("due_date", None, "2026-12-01") in details
     assert any(d[0] == "subject" and d[2] == "新しい件名" for d in details)
     assert journal.notes == "進めます"
-    assert captured[-1].kind == "ticket.updated"
+    assert emitted[-1].kind == "ticket.updated"
 
 
 def test_stale_lock_version_is_refused(db, make, team):
