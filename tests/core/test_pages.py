@@ -56,3 +56,10 @@ def test_layout_works_at_phone_width(client, make, login):
     assert 'name="viewport" content="width=device-width' in page
     css = client.get("/static/css/app.css").get_data(as_text=True)
     assert "@media (max-width: 700px)" in css
+
+
+def test_navigation_puts_own_work_first_and_administration_last(client, make, login):
+    login(make.admin())
+    page = client.get("/").get_data(as_text=True)
+    nav = page[page.index('class="mainnav"') : page.index('class="usernav"')]
+    assert nav.index("マイページ") < nav.index("チケット") < nav.index("アイデアボックス") < nav.index(">管理<")

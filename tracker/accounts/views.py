@@ -17,7 +17,7 @@ from tracker.extensions import db, limiter, login_manager
 bp = Blueprint("accounts", __name__)
 blueprints = [bp, admin_bp]
 nav_items = [
-    NavItem("accounts_admin.users", _l("Administration"), lambda u: u.is_authenticated and u.is_admin, "/admin"),
+    NavItem("accounts_admin.users", _l("Administration"), lambda u: u.is_authenticated and u.is_admin, "/admin", order=99),
 ]
 
 login_manager.login_view = "accounts.login"

@@ -22,7 +22,7 @@ from tracker.wg.views import load_wg
 
 bp = Blueprint("charter", __name__)
 blueprints = [bp]
-nav_items = [NavItem("charter.portfolio", _l("Portfolio"), section="/portfolio",
+nav_items = [NavItem("charter.portfolio", _l("Portfolio"), order=50, section="/portfolio",
                      visible=lambda user: user.is_authenticated and (user.is_admin or user.is_dx_office))]
 wg_tabs = [WGTab("charter", _l("Charter"), "charter.show", order=10)]
 health.register("tickets_overdue", _l("Overdue tickets"), ticket_links.overdue_counts,

@@ -22,6 +22,7 @@ class NavItem:
     label: object
     visible: Callable[[object], bool] = lambda user: user.is_authenticated
     section: str = ""  # URL prefix that marks the entry as current
+    order: int = 50  # position in the bar: own work first, organisation-wide views next, administration last
 
     def is_current(self) -> bool:
         return bool(self.section) and request.path.startswith(self.section)
@@ -63,7 +64,7 @@ def _collect(attribute: str) -> list:
 
 
 def navigation_for(user) -> list[NavItem]:
-    return [item for item in _collect("nav_items") if item.visible(user)]
+    return sorted((item for item in _collect("nav_items") if item.visible(user)), key=lambda item: item.order)
 
 
 def wg_tabs_for(wg) -> list[_ResolvedTab]:

@@ -28,7 +28,7 @@ from tracker.ideas.models import CATEGORIES, KINDS, STATES, Idea, IdeaAttachment
 
 bp = Blueprint("ideas", __name__)
 blueprints = [bp]
-nav_items = [NavItem("ideas.index", _l("Idea box"), section="/ideas")]
+nav_items = [NavItem("ideas.index", _l("Idea box"), order=60, section="/ideas")]
 SORT_LABELS = {
     "popular": _l("Popular"), "trending": _l("Trending"), "newest": _l("Newest"),
     "discussed": _l("Most discussed"), "unanswered": _l("Unanswered"),

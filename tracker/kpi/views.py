@@ -18,7 +18,7 @@ from tracker.kpi.status import status
 
 bp = Blueprint("kpi", __name__)
 blueprints = [bp]
-nav_items = [NavItem("kpi.index", _l("KPIs"), section="/kpis")]
+nav_items = [NavItem("kpi.index", _l("KPIs"), order=52, section="/kpis")]
 health.register("kpis_behind", _l("KPIs behind"), queries.behind_counts,
                 lambda wg: url_for("quarterly.wg_quarterly", identifier=wg.identifier))
 

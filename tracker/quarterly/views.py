@@ -27,7 +27,7 @@ from tracker.wg.views import load_wg
 
 bp = Blueprint("quarterly", __name__)
 blueprints = [bp]
-nav_items = [NavItem("quarterly.report", _l("Quarterly report"), section="/quarterly")]
+nav_items = [NavItem("quarterly.report", _l("Quarterly report"), order=54, section="/quarterly")]
 wg_tabs = [WGTab("quarterly", _l("KPIs and quarterly"), "quarterly.wg_quarterly", order=30)]
 health.register("quarter_missing", _l("Quarter report missing"), queries.missing_counts,
                 lambda wg: url_for("quarterly.wg_quarterly", identifier=wg.identifier))

@@ -10,11 +10,11 @@ from tracker.tickets.blueprint import bp
 
 blueprints = [bp]
 nav_items = [
-    NavItem("tickets.my_page", _l("My page"), section="/my/page"),
-    NavItem("tickets.index", _l("Tickets"), section="/issues"),
-    NavItem("tickets.activity", _l("Activity"), section="/activity"),
-    NavItem("tickets.time_entries", _l("Spent time"), section="/time_entries"),
-    NavItem("tickets.search", _l("Search"), section="/search"),
+    NavItem("tickets.my_page", _l("My page"), order=10, section="/my/page"),
+    NavItem("tickets.index", _l("Tickets"), order=30, section="/issues"),
+    NavItem("tickets.activity", _l("Activity"), order=40, section="/activity"),
+    NavItem("tickets.time_entries", _l("Spent time"), order=45, section="/time_entries"),
+    NavItem("tickets.search", _l("Search"), order=80, section="/search"),
 ]
 wg_tabs = [
     WGTab("issues", _l("Tickets"), "tickets.project_index", order=20,

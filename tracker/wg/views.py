@@ -18,7 +18,7 @@ from tracker.wg.models import Member, Role, WorkingGroup
 
 bp = Blueprint("wg", __name__)
 blueprints = [bp]
-nav_items = [NavItem("wg.index", _l("Working groups"), section="/projects")]
+nav_items = [NavItem("wg.index", _l("Working groups"), order=20, section="/projects")]
 wg_tabs = [
     WGTab("overview", _l("Overview"), "wg.show", order=0),
     WGTab("members", _l("Members"), "wg.memberships", order=90, visible=lambda wg, user: wg.allows(user, "manage_members")),
