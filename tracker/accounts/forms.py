@@ -69,3 +69,15 @@ class SectionForm(FlaskForm):
     department_id = SelectField(_l("Department"), coerce=int)
     name = StringField(_l("Section name"), validators=[InputRequired(), Length(max=100)])
     position = IntegerField(_l("Order"), default=0, validators=[Optional()])
+
+
+class LostPasswordForm(FlaskForm):
+    login = StringField(_l("Login or e-mail"), validators=[InputRequired(), Length(max=254)])
+
+
+class PasswordResetForm(FlaskForm):
+    new_password = PasswordField(_l("New password"), validators=[InputRequired()])
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[InputRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
+    )
