@@ -226,3 +226,40 @@ def test_my_account_links_to_notification_settings(client, make, login):
     login(make.user())
     page = client.get("/my/account").get_data(as_text=True)
     assert 'href="/my/notifications/settings"' in page
+
+
+def test_cli_sends_reset_mails_to_everyone_without_a_password(app, make, db):
+    from tracker.cli import main
+
+    imported = make.user(login="imp1")
+    imported.password_hash = None
+    retired = make.user(login="imp2", active=False)
+    retired.password_hash = None
+    has_password = make.user(login="normal")
+    result = app.test_cli_runner().invoke(main, ["user", "send-reset", "--without-password"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "imp1" in result.output and "imp2" not in result.output
+    [mail] = _reset_mails(db, imported)
+    assert "管理者から" in mail.body_text and "/account/password_reset/" in mail.body_text
+    assert _reset_mails(db, retired) == [] and _reset_mails(db, has_password) == []
+    stored = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.user_id == imported.id))
+    assert stored.expires_at > utcnow() + timedelta(hours=app.config["PASSWORD_RESET_ADMIN_HOURS"] - 1)
+
+
+def test_cli_refuses_an_unknown_login(app, make, db):
+    from tracker.cli import main
+
+    result = app.test_cli_runner().invoke(main, ["user", "send-reset", "ghost"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert _reset_mails(db) == []
+
+
+def test_a_password_set_by_the_admin_voids_outstanding_links(client, make, db):
+    from tracker.accounts.services import update_user
+
+    user = make.user(login="handled")
+    _ask(client, "handled")
+    path = _link_path(_reset_mails(db, user)[0])
+    update_user(user, password="admin-chose-this-one")
+    assert INVALID in _set_password(client, path).get_data(as_text=True)
+    assert verify_password(user.password_hash, "admin-chose-this-one")

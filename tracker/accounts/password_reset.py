@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 
@@ -50,10 +50,10 @@ def _mails_in_last_hour(user: User) -> int:
     ) or 0
 
 
-def issue(user: User, requested_by: User | None = None) -> str:
-    """Make a reset link for ``user`` and queue the mail that carries it; returns the token (for tests and
-    the CLI; it is never shown in the UI). Raises AccountError for a deactivated user or one without an
-    e-mail address."""
+def issue(user: User, requested_by: User | None = None, from_admin: bool = False) -> str:
+    """Make a reset link for ``user`` and queue the mail that carries it; returns the token (never shown in
+    the UI). A link an administrator sends (``requested_by``, or ``from_admin`` for the CLI) works longer.
+    Raises AccountError for a deactivated user or one without an e-mail address."""
     from tracker.notify.services import absolute_url, queue_mail, render_mail, user_language
 
     if not user.active:
@@ -67,7 +67,8 @@ def issue(user: User, requested_by: User | None = None) -> str:
         execution_options={"synchronize_session": False},
     )
     config = current_app.config
-    hours = config["PASSWORD_RESET_ADMIN_HOURS"] if requested_by is not None else config["PASSWORD_RESET_HOURS"]
+    from_admin = from_admin or requested_by is not None
+    hours = config["PASSWORD_RESET_ADMIN_HOURS"] if from_admin else config["PASSWORD_RESET_HOURS"]
     token = secrets.token_urlsafe(32)
     db.session.add(
         PasswordResetToken(
@@ -78,12 +79,13 @@ def issue(user: User, requested_by: User | None = None) -> str:
             requested_by_id=requested_by.id if requested_by is not None else None,
         )
     )
-    link = absolute_url(url_for("accounts.reset_password", token=token, _external=False))
+    # Paths, not url_for: the CLI has no request to build URLs from (they are the routes in views.py).
+    link = absolute_url(f"/account/password_reset/{token}")
     with force_locale(user_language(user)):
         subject = _("WG Tracker: set your password")
         text, html = render_mail(
             "accounts/mail/password_reset", user=user, link=link, hours=hours, requested_by=requested_by,
-            login_url=absolute_url(url_for("accounts.login", _external=False)),
+            from_admin=from_admin, login_url=absolute_url("/login"),
         )
     queue_mail(user, MAIL_KIND, subject, text, html)
     db.session.flush()
@@ -128,3 +130,10 @@ def reset_password(token: str, password: str) -> User:
     user = row.user
     set_password(user, password)  # checks the policy, unlocks, voids this and every other link
     return user
+
+
+def users_without_password() -> list[User]:
+    """Active users who cannot log in yet (imported from Redmine, or created without a password)."""
+    return db.session.scalars(
+        select(User).where(User.password_hash.is_(None), User.active.is_(True)).order_by(User.login)
+    ).all()
