@@ -36,6 +36,12 @@ def _link_path(mail: OutboxMessage) -> str:
     return match.group(1)
 
 
+def _asked_link(client, db, user) -> str:
+    """Ask for a reset link for ``user`` and return its path, read from the mail in the outbox."""
+    _ask(client, user.login)
+    return _link_path(_reset_mails(db, user)[-1])
+
+
 def _set_password(client, path, password=NEW_PASSWORD, confirm=None):
     return client.post(
         path,
@@ -100,8 +106,7 @@ def test_unknown_login_gets_the_same_answer_and_no_mail(client, make, db):
 
 def test_inactive_user_gets_no_mail_and_old_links_stop_working(client, make, db):
     user = make.user(login="retired")
-    _ask(client, "retired")
-    path = _link_path(_reset_mails(db, user)[0])
+    path = _asked_link(client, db, user)
     user.active = False
     assert NEUTRAL in _ask(client, "retired").get_data(as_text=True)
     assert len(_reset_mails(db, user)) == 1
@@ -112,8 +117,7 @@ def test_inactive_user_gets_no_mail_and_old_links_stop_working(client, make, db)
 def test_expired_link_is_refused_and_changes_nothing(client, make, db):
     user = make.user(login="slow")
     old_hash = user.password_hash
-    _ask(client, "slow")
-    path = _link_path(_reset_mails(db, user)[0])
+    path = _asked_link(client, db, user)
     stored = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.user_id == user.id))
     stored.expires_at = utcnow() - timedelta(seconds=1)
     page = _set_password(client, path).get_data(as_text=True)
@@ -147,11 +151,11 @@ def test_made_up_token_is_refused(client):
 def test_weak_password_is_refused_and_the_link_stays_usable(client, make, db):
     user = make.user(login="weakling")
     old_hash = user.password_hash
-    _ask(client, "weakling")
-    path = _link_path(_reset_mails(db, user)[0])
+    path = _asked_link(client, db, user)
     page = _set_password(client, path, password="short").get_data(as_text=True)
     assert "10文字以上" in page
     page = _set_password(client, path, password=NEW_PASSWORD, confirm="something-else-entirely").get_data(as_text=True)
+    assert "新しいパスワードが一致しません" in page
     assert user.password_hash == old_hash
     assert "パスワードを設定しました" in _set_password(client, path).get_data(as_text=True)
 
@@ -258,8 +262,7 @@ def test_a_password_set_by_the_admin_voids_outstanding_links(client, make, db):
     from tracker.accounts.services import update_user
 
     user = make.user(login="handled")
-    _ask(client, "handled")
-    path = _link_path(_reset_mails(db, user)[0])
+    path = _asked_link(client, db, user)
     update_user(user, password="admin-chose-this-one")
     assert INVALID in _set_password(client, path).get_data(as_text=True)
     assert verify_password(user.password_hash, "admin-chose-this-one")

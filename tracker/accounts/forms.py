@@ -37,13 +37,22 @@ class AccountForm(FlaskForm):
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
-class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
+class PasswordResetForm(FlaskForm):
+    """A new password typed twice (the reset link's page)."""
+
     new_password = PasswordField(_l("New password"), validators=[InputRequired()])
     confirm = PasswordField(
         _l("New password again"),
         validators=[InputRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
     )
+
+
+class PasswordChangeForm(PasswordResetForm):
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
+
+
+class LostPasswordForm(FlaskForm):
+    login = StringField(_l("Login or e-mail"), validators=[InputRequired(), Length(max=254)])
 
 
 class UserAdminForm(FlaskForm):
@@ -74,10 +83,3 @@ class SectionForm(FlaskForm):
 class LostPasswordForm(FlaskForm):
     login = StringField(_l("Login or e-mail"), validators=[InputRequired(), Length(max=254)])
 
-
-class PasswordResetForm(FlaskForm):
-    new_password = PasswordField(_l("New password"), validators=[InputRequired()])
-    confirm = PasswordField(
-        _l("New password again"),
-        validators=[InputRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
-    )
