@@ -55,6 +55,13 @@ class Config:
         self.LOGIN_LOCK_MINUTES = env("LOGIN_LOCK_MINUTES", 15, int)
         self.LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "20 per minute")
         self.PASSWORD_MIN_LENGTH = env("PASSWORD_MIN_LENGTH", 10, int)
+        # Password reset links ("Lost password"): how long a link works when the user asked for it, and
+        # when an administrator sent it (after an import people may not read their mail within the hour).
+        self.PASSWORD_RESET_HOURS = env("PASSWORD_RESET_HOURS", 1, int)
+        self.PASSWORD_RESET_ADMIN_HOURS = env("PASSWORD_RESET_ADMIN_HOURS", 72, int)
+        self.PASSWORD_RESET_RATE_LIMIT = env("PASSWORD_RESET_RATE_LIMIT", "5 per 10 minutes")
+        # At most this many reset mails per account per hour, whoever asks (no mail bombing through the form).
+        self.PASSWORD_RESET_MAILS_PER_HOUR = env("PASSWORD_RESET_MAILS_PER_HOUR", 3, int)
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = env("RATELIMIT_ENABLED", True, bool)
         self.RATELIMIT_HEADERS_ENABLED = True

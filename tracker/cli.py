@@ -71,6 +71,42 @@ def user_api_key(login):
     click.echo(key)
 
 
+@user.command("send-reset")
+@click.argument("logins", nargs=-1)
+@click.option("--without-password", is_flag=True, help="Every active user who has no password yet (after an import).")
+@with_appcontext
+def user_send_reset(logins, without_password):
+    """Queue a password reset mail for LOGINS (or every user without a password) in the outbox."""
+    from tracker.accounts import password_reset
+    from tracker.accounts.models import User
+    from tracker.accounts.services import AccountError
+    from tracker.extensions import db
+
+    if not logins and not without_password:
+        click.echo("Error: name logins or use --without-password.", err=True)
+        sys.exit(2)
+    users = list(password_reset.users_without_password()) if without_password else []
+    for login in logins:
+        found = db.session.scalar(select(User).where(func.lower(User.login) == login.lower()))
+        if found is None:
+            click.echo(f"Error: no user with login {login!r}.", err=True)
+            sys.exit(1)
+        users.append(found)
+    failed = 0
+    for found in dict.fromkeys(users):
+        try:
+            password_reset.issue(found, from_admin=True)
+        except AccountError as error:
+            failed += 1
+            click.echo(f"{found.login}: {'; '.join(error.messages)}", err=True)
+            continue
+        click.echo(f"{found.login} <{found.email}>: queued")
+    db.session.commit()
+    click.echo(f"{len(dict.fromkeys(users)) - failed} password reset mail(s) queued; the worker sends them.")
+    if failed:
+        sys.exit(1)
+
+
 @main.command("demo")
 @with_appcontext
 def demo():

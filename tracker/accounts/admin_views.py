@@ -6,7 +6,7 @@ from flask_login import current_user
 from tracker.core.translation import gettext as _
 from sqlalchemy import func, or_, select
 
-from tracker.accounts import organisation, services
+from tracker.accounts import organisation, password_reset, services
 from tracker.accounts.forms import DepartmentForm, SectionForm, UserAdminForm, org_role_choices
 from tracker.accounts.models import Department, Section, User
 from tracker.core.permissions import admin_required
@@ -121,6 +121,18 @@ def unlock_user(user_id: int):
     services.unlock(user)
     db.session.commit()
     flash(_("User %(login)s was unlocked.", login=user.login), "success")
+    return redirect(url_for(".edit_user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/password_reset")
+@admin_required
+def send_password_reset(user_id: int):
+    """Mail the user a link to set a password: people imported from Redmine have none."""
+    user = db.session.get(User, user_id) or abort(404)
+    commit_or_flash(
+        lambda: password_reset.issue(user, requested_by=current_user),
+        _("A password reset mail to %(email)s was queued.", email=user.email),
+    )
     return redirect(url_for(".edit_user", user_id=user.id))
 
 

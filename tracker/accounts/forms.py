@@ -37,13 +37,22 @@ class AccountForm(FlaskForm):
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
-class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
+class PasswordResetForm(FlaskForm):
+    """A new password typed twice (the reset link's page)."""
+
     new_password = PasswordField(_l("New password"), validators=[InputRequired()])
     confirm = PasswordField(
         _l("New password again"),
         validators=[InputRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
     )
+
+
+class PasswordChangeForm(PasswordResetForm):
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
+
+
+class LostPasswordForm(FlaskForm):
+    login = StringField(_l("Login or e-mail"), validators=[InputRequired(), Length(max=254)])
 
 
 class UserAdminForm(FlaskForm):
@@ -69,3 +78,8 @@ class SectionForm(FlaskForm):
     department_id = SelectField(_l("Department"), coerce=int)
     name = StringField(_l("Section name"), validators=[InputRequired(), Length(max=100)])
     position = IntegerField(_l("Order"), default=0, validators=[Optional()])
+
+
+class LostPasswordForm(FlaskForm):
+    login = StringField(_l("Login or e-mail"), validators=[InputRequired(), Length(max=254)])
+

@@ -140,3 +140,25 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PasswordResetToken(db.Model):
+    """A single-use link to set a new password (Redmine's "Lost password"). Only a digest of the token is
+    stored, as for API keys: someone who reads the database cannot use an outstanding link."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The administrator who sent it from the user page; None when the user asked for it.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @staticmethod
+    def digest(token: str) -> str:
+        # Tokens are 256 random bits, so a fast digest is enough and lets us look them up by index.
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from tracker.core.translation import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from tracker.accounts.models import User
+from tracker.accounts.models import PasswordResetToken, User
 from tracker.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
 from tracker.core.db import utcnow
 from tracker.core.services import ServiceError
@@ -84,13 +84,23 @@ def create_user(
     return user
 
 
+def void_reset_links(user: User) -> None:
+    """Every outstanding password reset link of ``user`` stops working (the password was just set)."""
+    db.session.execute(
+        delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id),
+        execution_options={"synchronize_session": False},
+    )
+
+
 def set_password(user: User, password: str) -> None:
+    """A new password under the policy; unlocks the account and voids outstanding reset links."""
     problems = password_problems(password, user.login)
     if problems:
         raise AccountError(problems)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
+    void_reset_links(user)
 
 
 def change_own_password(user: User, current: str, new: str) -> None:
@@ -165,6 +175,7 @@ def update_user(user: User, *, password: str | None = None, org_roles=None, **fi
         user.password_hash = hash_password(password)
         user.failed_logins = 0
         user.locked_until = None
+        void_reset_links(user)
     if org_roles is not None:
         user.set_org_roles(org_roles)
 

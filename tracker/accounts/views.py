@@ -1,16 +1,17 @@
 """Login, logout and the user's own account (Redmine's /login and /my/account)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from tracker.accounts import services
+from tracker.accounts import password_reset, services
 from tracker.accounts.admin_views import bp as admin_bp
-from tracker.accounts.forms import AccountForm, LoginForm, PasswordChangeForm
+from tracker.accounts.forms import AccountForm, LoginForm, LostPasswordForm, PasswordChangeForm, PasswordResetForm
 from tracker.accounts.models import User
 from tracker.core.layout import NavItem
+from tracker.core.services import commit_or_flash
 from tracker.core.urls import safe_next_url
 from tracker.extensions import db, limiter, login_manager
 
@@ -59,6 +60,54 @@ def login():
         else:
             flash(_("Wrong login or password."), "error")
     return render_template("accounts/login.html", form=form)
+
+
+def _reset_rate_limit() -> str:
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+
+
+@bp.route("/account/lost_password", methods=["GET", "POST"])
+@limiter.limit(_reset_rate_limit, methods=["POST"])
+def lost_password():
+    """Ask for a reset link. The answer is the same whether or not the account exists."""
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.my_password"))
+    form = LostPasswordForm()
+    if form.validate_on_submit():
+        password_reset.request_reset(form.login.data)
+        db.session.commit()
+        flash(
+            _(
+                "If an active account matches what you entered, a mail with a link to set a new password "
+                "has been sent to its e-mail address. The link works for %(hours)d hour(s).",
+                hours=current_app.config["PASSWORD_RESET_HOURS"],
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/lost_password.html", form=form)
+
+
+@bp.route("/account/password_reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def reset_password(token: str):
+    """The link in the mail: set a new password, then log in with it."""
+    user = password_reset.user_for_token(token)
+    if user is None:
+        flash(password_reset.invalid_link_message(), "error")
+        return redirect(url_for("accounts.lost_password"))
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        if commit_or_flash(
+            lambda: password_reset.reset_password(token, form.new_password.data),
+            _("Your password was set. Log in with it."),
+        ):
+            if current_user.is_authenticated:
+                logout_user()
+            return redirect(url_for("accounts.login"))
+    response = make_response(render_template("accounts/reset_password.html", form=form, user=user))
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    return response
 
 
 @bp.post("/logout")

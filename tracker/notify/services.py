@@ -84,11 +84,13 @@ def audience(event: events.Event) -> list[tuple[User, NotificationPreference]]:
 
 def render_mail(template: str, **context) -> tuple[str, str]:
     """(plain text, HTML) from ``notify/mail/<template>_text.html`` and ``..._html.html``, in the locale
-    in force. Rendered without context processors, so the worker (no request) can use it too."""
+    in force. Rendered without context processors, so the worker (no request) can use it too. Another
+    feature's mail names its own folder: ``render_mail("accounts/mail/password_reset")``."""
     env = current_app.jinja_env
     context.setdefault("settings_url", absolute_url("/my/notifications/settings"))
-    text = env.get_template(f"notify/mail/{template}_text.html").render(**context)
-    html = env.get_template(f"notify/mail/{template}_html.html").render(**context)
+    path = template if "/" in template else f"notify/mail/{template}"
+    text = env.get_template(f"{path}_text.html").render(**context)
+    html = env.get_template(f"{path}_html.html").render(**context)
     return text.strip() + "\n", html
 
 
