@@ -75,9 +75,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def reads_first(view):
-    """Mark a write endpoint whose reads before ``write_lock()`` (authentication, looking up the WG,
-    checking permissions) may run without SQLite's write lock; the view calls ``write_lock()`` right
-    before its service, so everything the service reads and writes is under the lock."""
+    """Mark a write endpoint whose reads before its first write (authentication, looking up the WG,
+    checking permissions and input against reference data) may run without SQLite's write lock: the lock
+    is taken right before the first INSERT/UPDATE/DELETE, and everything after it runs under the lock.
+    Only for views whose service changes nothing it decided from an earlier read (a creation), since
+    those reads may be a moment old by then."""
     view.sqlite_reads_first = True
     return view
 
@@ -133,8 +135,8 @@ def _transaction_ended(conn):
 
 
 def write_lock() -> None:
-    """Take the write lock now (SQLite), in a view marked ``reads_first``: the service that follows then
-    reads and writes under the lock. Does nothing on PostgreSQL or when the lock is already held."""
+    """In a view marked ``reads_first``, take SQLite's write lock now, before reads that must not be a
+    moment old (e.g. that an upload token is still unused). Nothing on PostgreSQL or when already held."""
     from tracker.extensions import db
 
     conn = db.session.connection()

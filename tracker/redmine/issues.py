@@ -224,10 +224,16 @@ def create_issue(wg_key):
     if not values.get("tracker_id"):
         default_tracker = _default_tracker()
         values["tracker_id"] = default_tracker.id if default_tracker else None
+    if data.get("uploads") or values.get("parent_id"):
+        # An upload token is used once, and a parent ticket is updated (its dates and progress roll up)
+        # from what is read of it: both read under the lock, as every other write request does.
+        write_lock()
     uploads, used = uploads_from(data.get("uploads"), me)
     watcher_ids = [int(w) for w in data.get("watcher_user_ids") or [] if str(w).isdigit()]
 
-    write_lock()  # what was read so far (key, WG, permission) did not hold SQLite's write lock: see core/db.py
+    # On SQLite the write lock is taken at the service's first write, the INSERT of the ticket (core/db.py):
+    # the key, the WG, permissions and the reference data it checks are read without holding it, as any
+    # request on PostgreSQL reads them (READ COMMITTED); what follows the INSERT runs under the lock.
 
     def action():
         ticket = services.create_ticket(me, wg, values, uploads=uploads, watcher_ids=watcher_ids)
