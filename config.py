@@ -75,6 +75,9 @@ class Config:
         self.DEBUG = False
         for key, value in overrides.items():
             setattr(self, key, value)
+        if str(self.SQLALCHEMY_DATABASE_URI).startswith("sqlite") and "SQLALCHEMY_ENGINE_OPTIONS" not in overrides:
+            # A local file is never disconnected: pinging it would cost a query on every request.
+            self.SQLALCHEMY_ENGINE_OPTIONS = {}
 
     def validate(self) -> None:
         """Refuse settings that are unsafe for this environment."""

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from tracker.core.db import TimestampMixin, UTCDateTime
 from tracker.extensions import db
@@ -136,7 +136,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     def by_api_key(cls, key: str) -> "User | None":
         if not key:
             return None
-        return db.session.scalar(select(cls).where(cls.api_key_digest == cls.digest_api_key(key)))
+        # On every API request: the user and their organisation roles in one query.
+        return db.session.scalars(
+            select(cls).where(cls.api_key_digest == cls.digest_api_key(key)).options(joinedload(cls.org_role_rows))
+        ).unique().first()
 
     def __str__(self) -> str:
         return self.name

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timezone
 
+from flask import current_app, has_request_context, request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -70,13 +71,77 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def reads_first(view):
+    """Mark a write endpoint whose reads before its first write (authentication, looking up the WG,
+    checking permissions and input against reference data) may run without SQLite's write lock: the lock
+    is taken right before the first INSERT/UPDATE/DELETE, and everything after it runs under the lock.
+    Only for views whose service changes nothing it decided from an earlier read (a creation), since
+    those reads may be a moment old by then."""
+    view.sqlite_reads_first = True
+    return view
+
+
+def _starts_deferred() -> bool:
+    if not has_request_context():
+        return False  # scripts, the worker, tests' own transactions: write lock up front as always
+    if request.method in SAFE_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return bool(getattr(view, "sqlite_reads_first", False))
+
+
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(conn):
     if conn.dialect.name != "sqlite":
         return
     # IMMEDIATE takes the write lock up front: a transaction that reads and then writes can then never
-    # fail with SQLITE_BUSY half-way; concurrent writers wait for the busy timeout instead.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # fail with SQLITE_BUSY half-way (in WAL mode a read transaction whose snapshot is outdated cannot
+    # become a write transaction); concurrent writers wait for the busy timeout instead.
+    # But the lock serialises whole requests, reads included: with two gunicorn workers a GET waited for
+    # every POST, and a POST held the lock while authenticating and building its answer. So requests that
+    # read first (GET/HEAD/OPTIONS and views marked ``reads_first``) start DEFERRED, which takes no lock;
+    # before their first write (or SAVEPOINT) ``_take_write_lock`` ends the read-only transaction and
+    # starts an IMMEDIATE one, so no write ever happens in a deferred transaction and no writer can fail
+    # with "database is locked". What was read before that point may be a moment old (as if the request
+    # had come a moment earlier); optimistic locking (lock_version) and constraints still hold.
+    conn.info["sqlite_deferred"] = False
+    if _starts_deferred():
+        conn.exec_driver_sql("BEGIN")
+        conn.info["sqlite_deferred"] = True
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _take_write_lock(conn) -> None:
+    conn.info["sqlite_deferred"] = False
+    raw = conn.connection.dbapi_connection
+    raw.execute("COMMIT")  # the transaction so far only read: nothing is lost
+    raw.execute("BEGIN IMMEDIATE")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _lock_before_first_write(conn, cursor, statement, parameters, context, executemany):
+    if conn.info.get("sqlite_deferred") and not statement.lstrip()[:6].upper() == "SELECT":
+        _take_write_lock(conn)
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _transaction_ended(conn):
+    conn.info.pop("sqlite_deferred", None)
+
+
+def write_lock() -> None:
+    """In a view marked ``reads_first``, take SQLite's write lock now, before reads that must not be a
+    moment old (e.g. that an upload token is still unused). Nothing on PostgreSQL or when already held."""
+    from tracker.extensions import db
+
+    conn = db.session.connection()
+    if conn.dialect.name == "sqlite" and conn.info.get("sqlite_deferred"):
+        _take_write_lock(conn)
 
 
 # Objects made by hand in migrations that the models do not describe (full-text machinery).

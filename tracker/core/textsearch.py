@@ -44,9 +44,11 @@ def query_terms(query: str) -> list[str]:
     return [term for term in _WORD.findall(normalize(query)) if term]
 
 
-def index_document(kind: str, object_id: int, title: str, body: str = "", wg_id: int | None = None) -> None:
-    """Insert or refresh the searchable text of one object (call it in the same transaction as the change)."""
-    document = db.session.scalar(
+def index_document(kind: str, object_id: int, title: str, body: str = "", wg_id: int | None = None,
+                   new: bool = False) -> None:
+    """Insert or refresh the searchable text of one object (call it in the same transaction as the change).
+    ``new``: the object was just created, so it has no document yet (saves looking for one)."""
+    document = None if new else db.session.scalar(
         select(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.object_id == object_id)
     )
     if document is None:

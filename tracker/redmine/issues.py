@@ -10,13 +10,14 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from tracker.api.helpers import created, no_content
+from tracker.core.db import reads_first, write_lock
 from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.redmine import serialize
 from tracker.redmine.common import (
     body, bp, find_wg, forbidden, invalid, not_found, page, paging, user, wg_or_404,
 )
-from tracker.redmine.loading import ApplicableFields, load_tickets
+from tracker.redmine.loading import ApplicableFields, attach_references, load_tickets
 from tracker.redmine.uploads import uploads_from
 from tracker.tickets import customfields, relations, services, timelog, workflow
 from tracker.tickets.journals import visible_journals
@@ -146,9 +147,14 @@ def _relations(ticket, me) -> list[dict]:
 def issue_json(ticket: Ticket, includes=(), new: bool = False) -> dict:
     """``new``: just created, so without subtasks or spent time yet (saves two queries per creation)."""
     me = user()
-    ticket = load_tickets([ticket.id])[0]
+    if new:  # just written in this session: its references are there already
+        attach_references([ticket])
+    else:
+        ticket = load_tickets([ticket.id])[0]
     spent = {} if new else timelog.spent_hours([ticket.id, *relations.descendant_ids(ticket.id)])
-    fields = customfields.fields_for(ticket.wg_id, ticket.tracker_id)
+    fields = getattr(ticket, "_applicable_fields", None) if new else None
+    if fields is None:
+        fields = customfields.fields_for(ticket.wg_id, ticket.tracker_id)
     data = serialize.issue(
         ticket, spent.get(ticket.id, Decimal(0)), sum(spent.values(), Decimal(0)), fields=fields,
         values=customfields.values_of(ticket),
@@ -198,8 +204,8 @@ def _values(data: dict) -> dict:
     return values
 
 
-def _default_tracker_id() -> int | None:
-    return db.session.scalar(select(Tracker.id).order_by(Tracker.position, Tracker.id).limit(1))
+def _default_tracker() -> Tracker | None:
+    return db.session.scalar(select(Tracker).order_by(Tracker.position, Tracker.id).limit(1))
 
 
 def create_issue(wg_key):
@@ -214,10 +220,20 @@ def create_issue(wg_key):
     if not wg.allows(me, "add_issues"):
         forbidden()
     values = _values(data)
+    default_tracker = None  # kept here, so the service finds it in the session instead of reading it again
     if not values.get("tracker_id"):
-        values["tracker_id"] = _default_tracker_id()
+        default_tracker = _default_tracker()
+        values["tracker_id"] = default_tracker.id if default_tracker else None
+    if data.get("uploads") or values.get("parent_id"):
+        # An upload token is used once, and a parent ticket is updated (its dates and progress roll up)
+        # from what is read of it: both read under the lock, as every other write request does.
+        write_lock()
     uploads, used = uploads_from(data.get("uploads"), me)
     watcher_ids = [int(w) for w in data.get("watcher_user_ids") or [] if str(w).isdigit()]
+
+    # On SQLite the write lock is taken at the service's first write, the INSERT of the ticket (core/db.py):
+    # the key, the WG, permissions and the reference data it checks are read without holding it, as any
+    # request on PostgreSQL reads them (READ COMMITTED); what follows the INSERT runs under the lock.
 
     def action():
         ticket = services.create_ticket(me, wg, values, uploads=uploads, watcher_ids=watcher_ids)
@@ -231,11 +247,13 @@ def create_issue(wg_key):
 
 
 @bp.post("/issues.json")
+@reads_first
 def issue_create():
     return create_issue(None)
 
 
 @bp.post("/projects/<key>/issues.json")
+@reads_first
 def project_issue_create(key):
     return create_issue(key)
 

@@ -30,6 +30,12 @@ def load_tickets(ids: list[int]) -> list[Ticket]:
         return []
     found = {t.id: t for t in db.session.scalars(select(Ticket).where(Ticket.id.in_(ids)))}
     tickets = [found[i] for i in ids if i in found]
+    attach_references(tickets)
+    return tickets
+
+
+def attach_references(tickets: list[Ticket]) -> None:
+    """Load the referenced objects of these tickets, each kind in one query (none for those in the session)."""
     wanted: dict[type, set[int]] = {}
     for name, (column, model) in REFERENCES.items():
         wanted.setdefault(model, set()).update(v for t in tickets if (v := getattr(t, column)) is not None)
@@ -38,7 +44,6 @@ def load_tickets(ids: list[int]) -> list[Ticket]:
         for name, (column, model) in REFERENCES.items():
             key = getattr(ticket, column)
             set_committed_value(ticket, name, objects[model].get(key) if key is not None else None)
-    return tickets
 
 
 def _by_id(model, keys: set[int]) -> dict:

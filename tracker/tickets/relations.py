@@ -71,6 +71,12 @@ def rollup(ticket: Ticket, user) -> None:
     node, seen = ticket, set()
     while node is not None and node.id not in seen:
         seen.add(node.id)
+        if db.session.get_bind().dialect.name != "sqlite" and node not in db.session.dirty:
+            # Subtasks created at the same time roll up into the same parent: lock its row first and read
+            # it again, so each sees the others' committed children and the current lock_version (on
+            # SQLite the write lock already serialises them). FOR NO KEY UPDATE: it does not wait for the
+            # key-share lock the new child's foreign key holds on the parent (FOR UPDATE would deadlock).
+            db.session.refresh(node, with_for_update={"key_share": True})
         children = list(db.session.scalars(select(Ticket).where(Ticket.parent_id == node.id)))
         if children:
             recorder = JournalRecorder(node, user)

@@ -8,7 +8,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from tracker.core.translation import gettext as _, lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect as sa_inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.accounts.models import Section, User
@@ -104,6 +105,8 @@ def _apply(ticket: Ticket, user, values: dict, creating: bool) -> list[str]:
             problems.append(_("Choose a tracker."))
         else:
             ticket.tracker_id = tracker.id
+            if creating:
+                ticket.tracker = tracker  # loaded: the answer and the events need it, without a query
     if "subject" in v or creating:
         subject = (v.get("subject") or "").strip()
         if not subject:
@@ -122,19 +125,23 @@ def _apply(ticket: Ticket, user, values: dict, creating: bool) -> list[str]:
             problems.append(_("Choose a priority."))
         else:
             ticket.priority_id = priority.id
+            if creating:
+                ticket.priority = priority
     if "status_id" in v or creating:
         status_id = _int_or_none(v.get("status_id"), _("Status"), problems)
         tracker = db.session.get(Tracker, ticket.tracker_id) if ticket.tracker_id else None
         if status_id is None and creating and tracker is not None:
             status_id = tracker.default_status_id
         if status_id is not None and status_id != ticket.status_id:
-            allowed = {s.id for s in workflow.allowed_statuses(
+            allowed = {s.id: s for s in workflow.allowed_statuses(
                 user, ticket.wg_id, ticket.tracker_id, None if creating else ticket.status_id
-            )} if ticket.tracker_id else set()
+            )} if ticket.tracker_id else {}
             if status_id not in allowed:
                 problems.append(_("You may not change the status to this one."))
             else:
                 ticket.status_id = status_id
+                if creating:
+                    ticket.status = allowed[status_id]
         if ticket.status_id is None:
             problems.append(_("Choose a status."))
     if "assigned_to_id" in v or "assigned_section_id" in v:
@@ -210,7 +217,9 @@ def _apply_custom_fields(ticket: Ticket, given: dict, creating: bool, recorder: 
     problems = []
     given = {str(k): val for k, val in (given or {}).items()}
     ticket._cf_changes = getattr(ticket, "_cf_changes", [])
-    for field in customfields.fields_for(ticket.wg_id, ticket.tracker_id):
+    fields = customfields.fields_for(ticket.wg_id, ticket.tracker_id)
+    ticket._applicable_fields = fields  # the same list for the API's answer (saves a query per creation)
+    for field in fields:
         key = str(field.id)
         if key not in given:
             if creating and field.default_value:
@@ -261,8 +270,9 @@ def recipients(ticket: Ticket) -> list[User]:
     return [u for u in people.values() if u.active and ticket.visible_to(u)]
 
 
-def reindex(ticket: Ticket) -> None:
-    textsearch.index_document("ticket", ticket.id, f"#{ticket.id} {ticket.subject}", ticket.description, wg_id=ticket.wg_id)
+def reindex(ticket: Ticket, new: bool = False) -> None:
+    textsearch.index_document("ticket", ticket.id, f"#{ticket.id} {ticket.subject}", ticket.description,
+                              wg_id=ticket.wg_id, new=new)
 
 
 def index_journal(journal: Journal) -> None:
@@ -298,6 +308,12 @@ def _save_uploads(ticket: Ticket, user, uploads, recorder: JournalRecorder | Non
     return saved
 
 
+_RELOADED_AFTER_CREATE = [
+    r.key for r in sa_inspect(Ticket).relationships
+    if r.key not in {"wg", "tracker", "status", "priority", "author", "custom_values"}
+]
+
+
 def create_ticket(user, wg: WorkingGroup, values: dict, uploads=(), watcher_ids=()) -> Ticket:
     """A new ticket in ``wg`` by ``user`` from plain values (see FIELDS)."""
     if wg is None or not wg.allows(user, "add_issues"):
@@ -308,7 +324,7 @@ def create_ticket(user, wg: WorkingGroup, values: dict, uploads=(), watcher_ids=
     if problems:
         db.session.expunge(ticket) if ticket in db.session else None
         raise ServiceError(problems)
-    status = db.session.get(IssueStatus, ticket.status_id)
+    status = ticket.status if "status" in ticket.__dict__ else db.session.get(IssueStatus, ticket.status_id)
     if status and status.is_closed:
         ticket.closed_on = utcnow()
     db.session.add(ticket)
@@ -319,10 +335,16 @@ def create_ticket(user, wg: WorkingGroup, values: dict, uploads=(), watcher_ids=
         if watched is not None and ticket.visible_to(watched):
             db.session.add(Watcher(ticket_id=ticket.id, user_id=watched.id))
     db.session.flush()
-    db.session.refresh(ticket)
+    # Collections filled by foreign key (watchers) or elsewhere are read again when used; the references
+    # set above (WG, tracker, status, priority, author) and the custom values are what was just written.
+    db.session.expire(ticket, _RELOADED_AFTER_CREATE)
+    if not watcher_ids:
+        set_committed_value(ticket, "watchers", [])  # nobody watches a new ticket yet: no query to find out
+    if "custom_values" not in ticket.__dict__:
+        set_committed_value(ticket, "custom_values", [])  # no applicable field gave a value
     if ticket.parent_id:
         relations.rollup(ticket.parent, user)
-    reindex(ticket)
+    reindex(ticket, new=True)
     events.emit(events.Event(
         kind="ticket.created",
         title=_l("#%(id)s %(subject)s was created by %(user)s", id=ticket.id, subject=ticket.subject, user=user.name),
