@@ -232,3 +232,36 @@ def test_uploads_never_attached_are_removed_after_a_day(client, team, db):
     call(client, "post", "/uploads.json?filename=new.txt", key, data=b"new", content_type="application/octet-stream")
     db.session.expire_all()
     assert db.session.get(Attachment, old_id) is None and not path.exists()
+
+
+def test_journal_notes_update_204_403_404_422(client, team, db, make):
+    from tracker.tickets.models import Journal
+    from tracker.extensions import db as _db
+
+    member = make.user()
+    make.member(team["wg"], member, "メンバー")
+    member_key = issue_api_key(member)
+    ticket = new_ticket(team)
+    leaders = services.add_note(ticket, team["leader"], "責任者のメモ")
+    own = services.add_note(ticket, member, "自分のメモ")
+    private = services.add_note(ticket, team["leader"], "非公開メモ", private_notes=True)
+    db.session.commit()
+    put = lambda j, key, payload: call(client, "put", f"/journals/{j.id}.json", key=key, json=payload)  # noqa: E731
+
+    assert put(own, member_key, {"journal": {"notes": "書き直した"}}).status_code == 204
+    assert put(leaders, member_key, {"journal": {"notes": "x"}}).status_code == 403
+    assert put(leaders, team["keys"]["leader"], {"journal": {"notes": "責任者が直した", "private_notes": True}}).status_code == 204
+    assert put(private, team["keys"]["observer"], {"journal": {"notes": "x"}}).status_code == 404
+    assert put(private, team["keys"]["outsider"], {"journal": {"notes": "x"}}).status_code == 404
+    assert call(client, "put", "/journals/999999.json", key=team["keys"]["leader"], json={"journal": {"notes": "x"}}).status_code == 404
+    bad = put(own, member_key, {"journal": {"notes": ["not", "text"]}})
+    assert bad.status_code == 422 and bad.get_json()["errors"]
+    _db.session.expire_all()
+    assert _db.session.get(Journal, own.id).notes == "書き直した"
+    edited = _db.session.get(Journal, leaders.id)
+    assert edited.notes == "責任者が直した" and edited.private_notes is True
+    shown = call(client, "get", f"/issues/{ticket.id}.json?include=journals", key=team["keys"]["leader"]).get_json()
+    assert "書き直した" in [j["notes"] for j in shown["issue"]["journals"]]
+    # Redmine 5: emptied and without details, the journal is gone.
+    assert put(own, member_key, {"journal": {"notes": ""}}).status_code == 204
+    assert _db.session.get(Journal, own.id) is None

@@ -31,6 +31,11 @@ class TicketForm(FlaskForm):
     last_journal_id = HiddenField()
 
 
+class JournalNotesForm(FlaskForm):
+    notes = TextAreaField(_l("Notes"), validators=[Optional()])
+    private_notes = BooleanField(_l("Private notes"))
+
+
 class TimeEntryForm(FlaskForm):
     spent_on = StringField(_l("Date"), render_kw={"type": "date"})
     hours = StringField(_l("Hours"), render_kw={"inputmode": "decimal"})

@@ -12,9 +12,9 @@ from tracker.core.i18n import local_today
 from tracker.core.services import ServiceError, commit_or_flash
 from tracker.extensions import db
 from tracker.tickets import attachments as files
-from tracker.tickets import customfields, relations, services, timelog, workflow
+from tracker.tickets import customfields, notes as journal_notes, relations, services, timelog, workflow
 from tracker.tickets.blueprint import bp
-from tracker.tickets.forms import RelationForm, TicketForm, TimeEntryForm
+from tracker.tickets.forms import JournalNotesForm, RelationForm, TicketForm, TimeEntryForm
 from tracker.tickets.journals import DetailFormatter, visible_journals
 from tracker.tickets.models import (
     Attachment, IssueCategory, IssuePriority, Journal, Ticket, TicketRelation, TimeEntry, Tracker, Version,
@@ -208,6 +208,7 @@ def _show_context(ticket: Ticket) -> dict:
     time_form.spent_on.data = local_today().isoformat()
     return {
         "ticket": ticket, "wg": wg, "journals": journals, "formatter": DetailFormatter(journals),
+        "editable_notes": journal_notes.editable_ids(journals, wg, user),
         "custom_fields": [(f, customfields.display(f, cf_values.get(f.id, []), cf_users)) for f in fields],
         "spent_hours": spent, "children": children,
         "relations": [r for r in relations.relations_of(ticket) if r[1].visible_to(user)],
@@ -433,3 +434,28 @@ def journal(journal_id: int):
     entry = db.session.get(Journal, journal_id) or abort(404)
     ticket = load_ticket(entry.ticket_id)
     return redirect(url_for(".show", ticket_id=ticket.id) + f"#note-{entry.id}")
+
+
+@bp.route("/journals/<int:journal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_journal(journal_id: int):
+    """Edit a note afterwards (Redmine's journals/edit); emptying a note without details deletes it."""
+    entry = db.session.get(Journal, journal_id)
+    if entry is None or not journal_notes.visible_to(entry, current_user):
+        abort(404)
+    if not journal_notes.editable_by(entry, current_user):
+        abort(403)
+    ticket = entry.ticket
+    form = JournalNotesForm()
+    if request.method == "GET":
+        form.notes.data = entry.notes
+        form.private_notes.data = entry.private_notes
+    can_private = ticket.wg.allows(current_user, "set_notes_private")
+    if form.validate_on_submit():
+        private = bool(form.private_notes.data) if can_private else None
+        if commit_or_flash(lambda: journal_notes.update_notes(entry, current_user, form.notes.data or "", private),
+                           _("The notes were saved.")):
+            anchor = f"#note-{journal_id}" if db.session.get(Journal, journal_id) is not None else ""
+            return redirect(url_for(".show", ticket_id=ticket.id) + anchor)
+    return render_template("tickets/journal_edit.html", ticket=ticket, wg=ticket.wg, journal=entry, form=form,
+                           can_private=can_private)

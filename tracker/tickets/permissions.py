@@ -1,4 +1,4 @@
-"""Ticket permissions, declared in the WG permission registry and granted to roles (migration 0010)."""
+"""Ticket permissions, declared in the WG permission registry and granted to roles (migrations 0010, 0080)."""
 from __future__ import annotations
 
 from tracker.core.translation import lazy_gettext as _l
@@ -12,6 +12,8 @@ TICKET_PERMISSIONS = [
     ("add_issue_notes", _l("Add notes to tickets"), False),
     ("delete_issues", _l("Delete tickets"), False),
     ("view_private_issues", _l("View private tickets"), False),
+    ("edit_issue_notes", _l("Edit notes"), False),
+    ("edit_own_issue_notes", _l("Edit own notes"), False),
     ("view_private_notes", _l("View private notes"), False),
     ("set_notes_private", _l("Write private notes"), False),
     ("manage_issue_relations", _l("Manage subtasks and related tickets"), False),
