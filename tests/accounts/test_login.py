@@ -60,6 +60,21 @@ def test_admin_can_unlock(client, make, login):
 
 
 def test_login_attempts_are_throttled_per_address(client, make, app):
+    _assert_login_throttled(client, make, app)
+
+
+def test_an_app_without_rate_limits_leaves_the_others_throttled(client, make, app, tmp_path):
+    # The limiter object is shared by the process: an app made with limits off (as the notification worker
+    # tests do) once switched them off for every app, so the test above failed after tests/notify.
+    from tracker import create_app
+
+    other = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'other.db'}", RATELIMIT_ENABLED=False,
+                       UPLOAD_DIR=str(tmp_path / "uploads"))
+    assert other.config["RATELIMIT_ENABLED"] is False
+    _assert_login_throttled(client, make, app)
+
+
+def _assert_login_throttled(client, make, app):
     make.user(login="tanaka")
     limit = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
     token = csrf_token(client, "/login")
