@@ -46,6 +46,9 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.from_object(config)
+    from tracker.core import requests as request_skeleton
+
+    request_skeleton.init_app(app)  # before any route is registered: bounded <int:> ids
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.debug and not app.testing:

@@ -12,6 +12,7 @@ Runs without the app or a database so that ``make`` can call it before anything 
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -61,6 +62,20 @@ def read_catalog(path: Path, locale: str) -> Catalog:
         return read_po(handle, locale=locale)
 
 
+# Sorted, without line numbers or dates: parallel branches that add strings to one catalog then merge
+# without conflicts, and moving code does not rewrite the catalog.
+_FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def save_catalog(path: Path, catalog: Catalog) -> None:
+    catalog.creation_date = _FIXED_DATE
+    catalog.revision_date = _FIXED_DATE
+    catalog.fuzzy = False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=120, omit_header=False, sort_output=True, include_lineno=False)
+
+
 def update() -> None:
     for feature in features():
         template = extract(feature)
@@ -72,8 +87,7 @@ def update() -> None:
             catalog.update(template, no_fuzzy_matching=True)
             catalog.obsolete.clear()
             path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("wb") as handle:
-                write_po(handle, catalog, width=120, omit_header=False, sort_output=False)
+            save_catalog(path, catalog)
             print(f"{path.relative_to(ROOT)}: {len(catalog)} messages")
 
 
@@ -128,8 +142,7 @@ def set_translations(feature: str, lines, locale: str = "ja") -> int:
         message.string = text
         message.flags.discard("fuzzy")
         changed += 1
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=120, sort_output=False)
+    save_catalog(path, catalog)
     return changed
 
 

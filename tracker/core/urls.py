@@ -1,13 +1,4 @@
+"""Kept for callers of the first wave; the rule itself lives in ``tracker.core.requests.safe_path``."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-
-def safe_next_url(target: str | None) -> str | None:
-    """Only same-site relative paths may be redirected to after login (no open redirect)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
+from tracker.core.requests import safe_path as safe_next_url  # noqa: F401
