@@ -1,0 +1,243 @@
+"""Every GET route of the app, requested by every scenario user, shows no marker that user may not see and
+is never a 500 (the issue "trust").
+
+The routes come from ``app.url_map``: a new route is covered by default, because its path parameters are
+filled from the scenario by name (PARAMETERS); a route whose parameters cannot be filled must be listed in
+EXEMPT with the reason, or ``test_every_get_route_is_covered_or_exempt`` fails. /api/v1 and Redmine's .json
+paths are requested with the session AND with the user's API key; Atom feeds also with the feed key.
+"""
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import zipfile
+
+import pytest
+
+from tests.access import scenario as sc
+from tracker import create_app
+
+# parameter name -> how to get candidate values from the scenario (several objects where it matters: the
+# private ticket, its public child, the public ticket with a private note, a ticket of the private WG ...).
+PARAMETERS = {
+    "ticket_id": lambda s: [s.private_ticket.id, s.child_ticket.id, s.public_ticket.id, s.privwg_ticket.id],
+    "identifier": lambda s: [s.private_wg.identifier, s.public_wg.identifier],
+    "key": lambda s: [s.private_wg.identifier, s.public_wg.identifier, str(s.private_wg.id)],
+    "attachment_id": lambda s: [s.private_attachment.id],
+    "idea_id": lambda s: [s.anonymous_idea.id],
+    "comment_id": lambda s: [s.idea_comment.id],
+    "kpi_id": lambda s: [s.kpi.id],
+    "id": lambda s: [s.kpi.id],  # /api/v1/kpis/<int:id>
+    "meeting_id": lambda s: [s.meeting.id],
+    "risk_id": lambda s: [s.risk.id],
+    "journal_id": lambda s: [s.private_journal.id, s.public_journal.id],
+    "notification_id": lambda s: [s.notification.id],
+    "request_id": lambda s: [s.help_request.id],
+    # the talent profile's owner, and the anonymous idea's author
+    "user_id": lambda s: [s.users[sc.STAFF].id, s.anonymous_idea.author_id],
+    "relation_id": lambda s: [s.relation.id],
+    "entry_id": lambda s: [s.private_time_entry.id, s.privwg_time_entry.id],
+    "version_id": lambda s: [s.version.id],
+    "department_id": lambda s: [s.users[sc.STAFF].section.department_id],
+    "section_id": lambda s: [s.users[sc.STAFF].section_id],
+    "role_id": lambda s: [s.private_wg.members[0].roles[0].id],
+    "skill_id": lambda s: [s.help_request.needs[0].skill_id],
+    "item_id": lambda s: [1],
+    "query_id": lambda s: [s.private_query.id],
+    "filename": lambda s: [s.private_attachment.filename],
+}
+
+EXEMPT = {
+    "/static/<path:filename>": "the application's own CSS/JS/fonts: no data",
+    "/account/password_reset/<token>": "a random single-use token that no scenario user holds; the page shows no data",
+    "/custom_fields/<int:field_id>/edit": "admin-only configuration; the scenario has no custom field and it holds no protected data",
+}
+
+# Query-string variants of list, search, feed and export routes ({...} filled from the scenario).
+VARIANTS = [
+    "/search?q=MARKER", "/search?q={PRIV_TICKET_SUBJECT}", "/search?q=PRIVWG", "/search?q={IDEA_AUTHOR}",
+    "/search?q={TALENT_HR_ONLY}", "/search?q={PRIV_NOTE}&all_words=1", "/search.json?q=MARKER",
+    "/search.json?q={PRIV_TICKET_SUBJECT}", "/search?q=MARKER&scope=all&titles_only=0",
+    "/projects/{public}/search?q=MARKER", "/projects/{private}/search?q=MARKER",
+    "/projects/{public}/search.json?q=MARKER",
+    "/issues?set_filter=1&status_id=*", "/issues?set_filter=1&status_id=*&is_private=1",
+    "/issues?set_filter=1&status_id=*&sort=subject&c[]=subject&c[]=description&c[]=parent",
+    "/issues.csv", "/issues.csv?status_id=*&c[]=subject&c[]=description&c[]=parent", "/issues.xlsx",
+    "/issues.xlsx?status_id=*", "/projects/{public}/issues.csv?status_id=*", "/projects/{private}/issues.xlsx",
+    "/issues.atom", "/issues.atom?key={feed_key}", "/activity.atom?key={feed_key}",
+    "/projects/{public}/issues.atom?key={feed_key}", "/projects/{private}/activity.atom?key={feed_key}",
+    "/issues.json?status_id=*", "/issues.json?status_id=*&include=relations,attachments,journals,children",
+    "/issues.json?issue_id={private_ticket}", "/issues.json?parent_id={private_ticket}",
+    "/issues/{child_ticket}.json?include=children,relations,journals,attachments",
+    "/issues/{public_ticket}.json?include=journals,relations",
+    "/issues/{private_ticket}.json?include=journals,attachments,relations,children",
+    "/time_entries.json?issue_id={private_ticket}", "/time_entries?issue_id={private_ticket}",
+    "/time_entries.json?project_id={private}", "/time_entries?set_filter=1", "/time_entries.json",
+    "/projects/{public}/time_entries.json?issue_id={private_ticket}",
+    "/projects/{private}/calendar.ics", "/projects/{public}/calendar.ics",
+    "/projects/{public}/calendar.ics?key={feed_key}", "/projects/{private}/calendar.ics?key={feed_key}",
+    "/activity?show_issues=1&show_time_entries=1", "/projects/{public}/activity?with_subprojects=1",
+    "/projects.json?include=trackers,issue_categories", "/users.json?name=MARKER",
+    "/ideas?q=MARKER", "/ideas?sort=new", "/ideas/export.xlsx", "/api/v1/ideas?q=MARKER",
+    "/talent?q=MARKER", "/talent?q={TALENT_HR_ONLY}", "/api/v1/talent/search?q={TALENT_HR_ONLY}",
+    "/api/v1/talent/search?q=MARKER", "/talent/export.xlsx", "/api/v1/talent/profiles?q=MARKER",
+    "/kpis?q=MARKER", "/quarterly?fiscal_year=2026", "/quarterly.xlsx?fiscal_year=2026", "/quarterly.xlsx",
+    "/portfolio?q=MARKER", "/api/v1/portfolio?fiscal_year=2026", "/my/page", "/my/notifications?all=1",
+    "/api/v1/notifications?all=1", "/api/v1/kpis?q=MARKER",
+]
+
+
+def _rules():
+    app = create_app("test", SQLALCHEMY_DATABASE_URI="sqlite://")
+    return app, sorted((r for r in app.url_map.iter_rules() if "GET" in r.methods), key=lambda r: r.rule)
+
+
+_APP, GET_RULES = _rules()
+
+
+def _is_api(path: str) -> bool:
+    bare = path.split("?", 1)[0]
+    return bare.startswith("/api/") or bare.endswith(".json")
+
+
+def _urls(rule, s) -> list[str]:
+    names = sorted(rule.arguments)
+    choices = []
+    for name in names:
+        converter = rule._converters.get(name)
+        if type(converter).__name__ == "AnyConverter":
+            choices.append(re.search(rf"<any\(([^)]*)\):{name}>", rule.rule).group(1).replace(" ", "").split(","))
+        else:
+            choices.append(PARAMETERS[name](s))
+    urls = []
+    for combination in itertools.product(*choices):
+        _, path = rule.build(dict(zip(names, combination)), append_unknown=False)
+        urls.append(path)
+    return urls
+
+
+def body_text(response) -> str:
+    data = response.get_data()
+    if data[:2] == b"PK":  # xlsx: the cells are in the zipped XML
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+        except zipfile.BadZipFile:
+            pass
+    return data.decode("utf-8", "replace") + "\n" + response.headers.get("Location", "") + response.headers.get(
+        "Content-Disposition", "")
+
+
+def requests_for(path: str, user: str, s) -> list[tuple[str, dict]]:
+    """(mode, client.get kwargs): the session, and for the API and feeds the user's keys."""
+    ways = [("session", {})]
+    if user != sc.ANON and _is_api(path):
+        ways.append(("api_key", {"headers": {"X-Redmine-API-Key": s.api_keys[user]}}))
+    return ways
+
+
+def check(path: str, s, clients) -> list[str]:
+    problems = []
+    for user in sc.USERS:
+        for mode, kwargs in requests_for(path, user, s):
+            client = clients[sc.ANON] if mode == "api_key" else clients[user]
+            response = client.get(path, **kwargs)
+            if response.status_code >= 500:
+                problems.append(f"{path} as {user} ({mode}): {response.status_code}")
+                continue
+            markers = sc.leaked(user, body_text(response))
+            if markers:
+                problems.append(f"{path} as {user} ({mode}): {response.status_code} shows {', '.join(markers)}")
+    return problems
+
+
+COVERED = [r for r in GET_RULES if r.rule not in EXEMPT]
+
+
+def test_every_get_route_is_covered_or_exempt():
+    unfillable = [r.rule for r in COVERED
+                  if any(n not in PARAMETERS and type(r._converters.get(n)).__name__ != "AnyConverter"
+                         for n in r.arguments)]
+    assert not unfillable, f"GET routes with parameters the scenario cannot fill; add to PARAMETERS or EXEMPT: {unfillable}"
+    stale = set(EXEMPT) - {r.rule for r in GET_RULES}
+    assert not stale, f"EXEMPT lists routes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("rule", COVERED, ids=[r.rule for r in COVERED])
+def test_get_route_leaks_nothing(rule, scenario, clients):
+    if any(n not in PARAMETERS and type(rule._converters.get(n)).__name__ != "AnyConverter" for n in rule.arguments):
+        pytest.fail(f"{rule.rule}: a parameter cannot be filled from the scenario")
+    problems = [p for url in _urls(rule, scenario) for p in check(url, scenario, clients)]
+    assert not problems, "\n".join(problems)
+
+
+def _fill(template: str, s, user: str) -> str:
+    values = {name: getattr(sc, name) for name in re.findall(r"\{([A-Z_]+)\}", template)}
+    values.update(public=s.public_wg.identifier, private=s.private_wg.identifier,
+                  private_ticket=s.private_ticket.id, child_ticket=s.child_ticket.id,
+                  public_ticket=s.public_ticket.id, feed_key=s.feed_keys.get(user, "none"))
+    return template.format(**values)
+
+
+@pytest.mark.parametrize("template", VARIANTS)
+def test_query_variant_leaks_nothing(template, scenario, clients):
+    problems = []
+    for user in sc.USERS:
+        path = _fill(template, scenario, user)
+        for mode, kwargs in requests_for(path, user, scenario):
+            client = clients[sc.ANON] if mode == "api_key" or "key=" in path else clients[user]
+            response = client.get(path, **kwargs)
+            if response.status_code >= 500:
+                problems.append(f"{path} as {user} ({mode}): {response.status_code}")
+                continue
+            markers = sc.leaked(user, body_text(response))
+            if markers:
+                problems.append(f"{path} as {user} ({mode}): {response.status_code} shows {', '.join(markers)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_markers_are_reachable(scenario, clients):
+    """The matrix proves something only if the markers do show to those allowed: each marker appears on at
+    least one page for at least one reader (a marker nobody can find would make every leak check pass)."""
+    pages = {
+        sc.PRIV_TICKET_SUBJECT: f"/issues/{scenario.private_ticket.id}",
+        sc.PRIV_TICKET_DESCRIPTION: f"/issues/{scenario.private_ticket.id}",
+        sc.PRIV_TICKET_TIME: f"/projects/{scenario.public_wg.identifier}/time_entries",
+        sc.PRIV_TICKET_FILE: f"/issues/{scenario.private_ticket.id}",
+        sc.PRIV_NOTE: f"/issues/{scenario.public_ticket.id}",
+        sc.PRIVWG_NAME: f"/projects/{scenario.private_wg.identifier}",
+        sc.PRIVWG_TICKET: f"/issues/{scenario.privwg_ticket.id}",
+        sc.PRIVWG_MEETING: f"/projects/{scenario.private_wg.identifier}/meetings/{scenario.meeting.id}",
+        sc.PRIVWG_RISK: f"/projects/{scenario.private_wg.identifier}/risks/{scenario.risk.id}",
+        sc.PRIVWG_KPI: f"/kpis/{scenario.kpi.id}",
+        sc.PRIVWG_MEASUREMENT: f"/kpis/{scenario.kpi.id}",
+        sc.PRIVWG_QUARTERLY: f"/projects/{scenario.private_wg.identifier}/quarterly",
+        sc.PRIVWG_PLANNING: f"/projects/{scenario.private_wg.identifier}/planning",
+        sc.PRIVWG_CHARTER: f"/projects/{scenario.private_wg.identifier}/charter",
+        sc.PRIVWG_GATE: f"/projects/{scenario.private_wg.identifier}/charter",
+        sc.PRIVWG_VERSION: f"/projects/{scenario.private_wg.identifier}/versions.json",
+        sc.IDEA_AUTHOR: f"/ideas/{scenario.anonymous_idea.id}",
+        sc.TALENT_HR_ONLY: f"/talent/people/{scenario.users[sc.STAFF].id}",
+        sc.TALENT_ONLY_ME: f"/talent/people/{scenario.users[sc.STAFF].id}",
+        sc.HELP_REQUEST: f"/talent/requests/{scenario.help_request.id}",
+        sc.NOTIFICATION: "/my/notifications",
+    }
+    missing = []
+    for marker, path in pages.items():
+        reader = next(u for u in (sc.MEMBER, sc.LEADER, sc.STAFF, sc.MODERATOR, sc.HR, sc.ADMIN)
+                      if u in sc.VISIBLE_TO[marker])
+        text = body_text(clients[reader].get(path))
+        if marker not in text:
+            missing.append(f"{marker} not on {path} for {reader}")
+    assert not missing, "\n".join(missing)
+
+
+@pytest.mark.parametrize("page", ["", "/charter", "/meetings", "/meetings/{meeting}", "/risks", "/risks/{risk}",
+                                  "/quarterly", "/planning", "/issues", "/time_entries", "/activity"])
+def test_dx_office_reads_every_wg(page, scenario, clients):
+    """The DX office sees every WG read-only, private ones included (domain.md: 情報政策課 sees every WG)."""
+    path = f"/projects/{scenario.private_wg.identifier}" + page.format(meeting=scenario.meeting.id,
+                                                                        risk=scenario.risk.id)
+    response = clients[sc.DX].get(path)
+    assert response.status_code == 200, (path, response.status_code)
