@@ -56,9 +56,8 @@ EXEMPT = {
 
 # Query-string variants of list, search, feed and export routes ({...} filled from the scenario).
 VARIANTS = [
-    "/search?q=MARKER", "/search?q={PRIV_TICKET_SUBJECT}", "/search?q=PRIVWG", "/search?q={IDEA_AUTHOR}",
-    "/search?q={TALENT_HR_ONLY}", "/search?q={PRIV_NOTE}&all_words=1", "/search.json?q=MARKER",
-    "/search.json?q={PRIV_TICKET_SUBJECT}", "/search?q=MARKER&scope=all&titles_only=0",
+    "/search?q=MARKER", "/search?q=PRIVTICKET", "/search?q=PRIVWG", "/search?q=IDEAAUTHOR",
+    "/search?q=HRONLY", "/search?q=PRIVNOTE&all_words=1", "/search.json?q=MARKER", "/search.json?q=PRIVTICKET", "/search?q=MARKER&scope=all&titles_only=0",
     "/projects/{public}/search?q=MARKER", "/projects/{private}/search?q=MARKER",
     "/projects/{public}/search.json?q=MARKER",
     "/issues?set_filter=1&status_id=*", "/issues?set_filter=1&status_id=*&is_private=1",
@@ -80,7 +79,7 @@ VARIANTS = [
     "/activity?show_issues=1&show_time_entries=1", "/projects/{public}/activity?with_subprojects=1",
     "/projects.json?include=trackers,issue_categories", "/users.json?name=MARKER",
     "/ideas?q=MARKER", "/ideas?sort=new", "/ideas/export.xlsx", "/api/v1/ideas?q=MARKER",
-    "/talent?q=MARKER", "/talent?q={TALENT_HR_ONLY}", "/api/v1/talent/search?q={TALENT_HR_ONLY}",
+    "/talent?q=MARKER", "/talent?q=HRONLY", "/api/v1/talent/search?q=HRONLY",
     "/api/v1/talent/search?q=MARKER", "/talent/export.xlsx", "/api/v1/talent/profiles?q=MARKER",
     "/kpis?q=MARKER", "/quarterly?fiscal_year=2026", "/quarterly.xlsx?fiscal_year=2026", "/quarterly.xlsx",
     "/portfolio?q=MARKER", "/api/v1/portfolio?fiscal_year=2026", "/my/page", "/my/notifications?all=1",
@@ -146,7 +145,8 @@ def check(path: str, s, clients) -> list[str]:
             if response.status_code >= 500:
                 problems.append(f"{path} as {user} ({mode}): {response.status_code}")
                 continue
-            markers = sc.leaked(user, body_text(response))
+            # a marker in the request itself (echoed in a search box or a login redirect) is no leak
+            markers = [m for m in sc.leaked(user, body_text(response)) if m not in path]
             if markers:
                 problems.append(f"{path} as {user} ({mode}): {response.status_code} shows {', '.join(markers)}")
     return problems
@@ -191,7 +191,8 @@ def test_query_variant_leaks_nothing(template, scenario, clients):
             if response.status_code >= 500:
                 problems.append(f"{path} as {user} ({mode}): {response.status_code}")
                 continue
-            markers = sc.leaked(user, body_text(response))
+            # a marker in the request itself (echoed in a search box or a login redirect) is no leak
+            markers = [m for m in sc.leaked(user, body_text(response)) if m not in path]
             if markers:
                 problems.append(f"{path} as {user} ({mode}): {response.status_code} shows {', '.join(markers)}")
     assert not problems, "\n".join(problems)
