@@ -50,7 +50,7 @@ CASES = {
     "/time_entries/<int:entry_id>/delete": (
         sc.MEMBER, lambda s, evil: (f"/time_entries/{_fresh_time_entry(s).id}/delete", {"back": evil}), "back"),
     "/issues/bulk_edit": (sc.LEADER, lambda s, evil: ("/issues/bulk_edit", {
-        "ids": str(s.public_ticket.id), "apply": "1", "priority_id": str(s.public_ticket.priority_id), "back": evil}), "back"),
+        "ids": str(s.public_ticket.id), "apply": "1", "notes": "一括更新", "back": evil}), "back"),
     "/queries": (sc.MEMBER, lambda s, evil: ("/queries", {"name": "保存した条件", "back": evil}), "back"),
 }
 
