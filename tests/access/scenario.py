@@ -24,6 +24,7 @@ PRIV_TICKET_SUBJECT = f"{M}-PRIVTICKET-SUBJECT"
 PRIV_TICKET_DESCRIPTION = f"{M}-PRIVTICKET-DESCRIPTION"
 PRIV_TICKET_TIME = f"{M}-PRIVTICKET-TIMEENTRY"
 PRIV_TICKET_FILE = f"{M}-PRIVTICKET-FILE"
+PRIV_TICKET_FILE_BODY = f"{M}-PRIVTICKET-CONTENT"
 PRIV_NOTE = f"{M}-PRIVNOTE"
 PRIVWG_NAME = f"{M}-PRIVWG-NAME"
 PRIVWG_TICKET = f"{M}-PRIVWG-TICKET"
@@ -53,6 +54,7 @@ VISIBLE_TO: dict[str, frozenset[str]] = {
     PRIV_TICKET_DESCRIPTION: _PRIVATE_TICKET_READERS,
     PRIV_TICKET_TIME: _PRIVATE_TICKET_READERS,
     PRIV_TICKET_FILE: _PRIVATE_TICKET_READERS,
+    PRIV_TICKET_FILE_BODY: _PRIVATE_TICKET_READERS,
     # written by LEADER on a public ticket; view_private_notes: WG責任者, メンバー
     PRIV_NOTE: frozenset({ADMIN, LEADER, MEMBER}),
     PRIVWG_NAME: _PRIVATE_WG_READERS,
@@ -145,7 +147,7 @@ def build(db, make) -> Scenario:
     o["public_wg"] = public_wg = make.wg(identifier="x-public", name="公開WG", is_public=True, members=roles)
     o["private_ticket"] = private_ticket = ticket_services.create_ticket(u[MEMBER], public_wg, {
         "tracker_id": make.tracker().id, "subject": PRIV_TICKET_SUBJECT, "description": PRIV_TICKET_DESCRIPTION,
-        "is_private": True}, uploads=[files.Upload(filename=f"{PRIV_TICKET_FILE}.txt", data=b"secret\n")])
+        "is_private": True}, uploads=[files.Upload(filename=f"{PRIV_TICKET_FILE}.txt", data=PRIV_TICKET_FILE_BODY.encode())])
     assert private_ticket.is_private and private_ticket.assigned_to_id is None and private_ticket.category_id is None
     o["private_attachment"] = db.session.query(Attachment).filter_by(ticket_id=private_ticket.id).one()
     o["private_time_entry"] = timelog.log_time(u[MEMBER], {"spent_on": date(2026, 4, 1), "hours": "1.5",

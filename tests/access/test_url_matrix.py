@@ -206,6 +206,7 @@ def test_markers_are_reachable(scenario, clients):
         sc.PRIV_TICKET_DESCRIPTION: f"/issues/{scenario.private_ticket.id}",
         sc.PRIV_TICKET_TIME: f"/projects/{scenario.public_wg.identifier}/time_entries",
         sc.PRIV_TICKET_FILE: f"/issues/{scenario.private_ticket.id}",
+        sc.PRIV_TICKET_FILE_BODY: f"/attachments/download/{scenario.private_attachment.id}",
         sc.PRIV_NOTE: f"/issues/{scenario.public_ticket.id}",
         sc.PRIVWG_NAME: f"/projects/{scenario.private_wg.identifier}",
         sc.PRIVWG_TICKET: f"/issues/{scenario.privwg_ticket.id}",
@@ -242,3 +243,30 @@ def test_dx_office_reads_every_wg(page, scenario, clients):
                                                                         risk=scenario.risk.id)
     response = clients[sc.DX].get(path)
     assert response.status_code == 200, (path, response.status_code)
+
+
+def test_api_keys_and_feed_keys_authenticate(scenario, clients):
+    """The key-based requests of the matrix are really made as the user (else they would prove nothing)."""
+    anonymous = clients[sc.ANON]
+    key = {"X-Redmine-API-Key": scenario.api_keys[sc.MEMBER]}
+    ticket = anonymous.get(f"/issues/{scenario.private_ticket.id}.json", headers=key)
+    assert ticket.status_code == 200 and sc.PRIV_TICKET_SUBJECT in ticket.get_data(as_text=True)
+    wg = anonymous.get(f"/api/v1/wgs/{scenario.private_wg.identifier}", headers=key)
+    assert wg.status_code == 200 and sc.PRIVWG_NAME in wg.get_data(as_text=True)
+    feed = anonymous.get(f"/issues.atom?key={scenario.feed_keys[sc.MEMBER]}")
+    assert feed.status_code == 200 and sc.PRIV_TICKET_SUBJECT in feed.get_data(as_text=True)
+    assert anonymous.get("/my/page").status_code == 302, "a key request must not log the client's session in"
+
+
+@pytest.mark.parametrize("feed", ["/projects/{wg}/issues.atom", "/projects/{wg}/activity.atom", "/issues.atom",
+                                  "/activity.atom"])
+def test_feed_key_reads_the_feed(feed, scenario, clients):
+    """A feed reader with the member's key gets the feed the member sees (a 404 would hide every leak too)."""
+    path = feed.format(wg=scenario.public_wg.identifier) + f"?key={scenario.feed_keys[sc.MEMBER]}"
+    response = clients[sc.ANON].get(path)
+    assert response.status_code == 200, (path, response.status_code)
+
+
+def test_anonymous_idea_shows_anonymous_to_staff(scenario, clients):
+    page = clients[sc.STAFF].get(f"/ideas/{scenario.anonymous_idea.id}").get_data(as_text=True)
+    assert sc.IDEA_TITLE in page and "匿名" in page and sc.IDEA_AUTHOR not in page
