@@ -7,7 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import INSTANCE_DIR, PROJECT_ROOT, Config, load_config
+from tracker.config import Config, load_config
+from tracker.paths import PACKAGE_DIR, data_dir
 
 # Feature packages, in dependency order. Each has a ``views.py`` with ``blueprints`` to register and
 # may have an ``api.py`` (JSON endpoints, also with ``blueprints``), ``translations/`` and a ``demo.py``.
@@ -30,7 +31,7 @@ def feature_modules(name: str) -> list:
 
 
 def translation_directories() -> str:
-    dirs = [str(PROJECT_ROOT / "tracker" / f / "translations") for f in FEATURES]
+    dirs = [str(PACKAGE_DIR / f / "translations") for f in FEATURES]
     return ";".join(d for d in dirs if Path(d).is_dir())
 
 
@@ -41,9 +42,9 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
 
     app = Flask(
         __name__,
-        instance_path=str(INSTANCE_DIR),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=config.INSTANCE_DIR,
+        template_folder=str(data_dir("templates")),
+        static_folder=str(data_dir("static")),
     )
     app.config.from_object(config)
     from tracker.core import requests as request_skeleton
@@ -61,7 +62,7 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
 
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, include_object=include_object
+        app, db, directory=str(data_dir("migrations")), render_as_batch=True, include_object=include_object
     )
     login_manager.init_app(app)
     csrf.init_app(app)

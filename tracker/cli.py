@@ -24,6 +24,39 @@ from tracker.notify.cli import worker  # noqa: E402
 
 main.add_command(worker)
 
+from flask_migrate.cli import db as db_group  # noqa: E402
+
+
+@db_group.command("check")
+@with_appcontext
+def db_check():
+    """Exit 0 when the database is at the latest migration, 1 (and say what to run) when some are pending."""
+    from tracker.core.schema import pending_revisions, schema_state
+
+    state = schema_state()
+    if state.at_head:
+        click.echo(f"Database schema is up to date (revision {', '.join(sorted(state.current))}).")
+        return
+    pending = pending_revisions(state)
+    where = ", ".join(sorted(state.current)) or "empty database"
+    click.echo(f"Database schema is behind ({where}); {len(pending)} migration(s) pending: {', '.join(pending)}.",
+               err=True)
+    click.echo("Run: tracker db upgrade", err=True)
+    sys.exit(1)
+
+
+def require_current_schema() -> None:
+    """Stop with what to run, instead of a traceback, when the database has not been migrated."""
+    from tracker.core.schema import schema_state
+
+    state = schema_state()
+    if not state.at_head:
+        if state.empty:
+            click.echo("Error: the database has no tables yet. Run `tracker db upgrade` first.", err=True)
+        else:
+            click.echo("Error: the database schema is not the latest. Run `tracker db upgrade` first.", err=True)
+        sys.exit(1)
+
 
 @main.group()
 def user():
@@ -113,6 +146,7 @@ def demo():
     """Load the demo organisation and data (safe to run again)."""
     from tracker.core.seeding import load_demo
 
+    require_current_schema()
     logins = load_demo()
     click.echo("Demo data loaded. Log in at http://127.0.0.1:5000 with one of:")
     for login, description in logins:
