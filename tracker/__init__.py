@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -50,10 +51,13 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     from tracker.core import requests as request_skeleton
 
     request_skeleton.init_app(app)  # before any route is registered: bounded <int:> ids
+    from tracker.core import requestlog
+
+    requestlog.init_app(app)  # first before_request: every later handler's time counts
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
+        logging.basicConfig(level=logging.INFO, stream=sys.stdout)
 
     from tracker.core.db import include_object
     from tracker.core.i18n import register_template_helpers, select_locale

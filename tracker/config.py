@@ -74,6 +74,10 @@ class Config:
         self.MAX_ATTACHMENT_BYTES = env("MAX_ATTACHMENT_MB", 10, int) * 1024 * 1024
         self.MAX_CONTENT_LENGTH = self.MAX_ATTACHMENT_BYTES + 1024 * 1024
         self.DEMO_PASSWORD = env("DEMO_PASSWORD", "wg-demo-2026")
+        # Reverse proxies in front of gunicorn (nginx: 1). Their X-Forwarded-For/-Proto/-Host are trusted for
+        # that many hops, so rate limits, the audit log and the request log see the real client address.
+        self.TRUSTED_PROXIES = env("TRUSTED_PROXIES", 0, int)
+        self.LOG_JSON = env("LOG_JSON", False, bool)  # one JSON object per request line instead of key=value
         self.TESTING = False
         self.DEBUG = False
         for key, value in overrides.items():
