@@ -49,8 +49,9 @@ def db_check():
 def require_current_schema() -> None:
     """Stop with what to run, instead of a traceback, when the database has not been migrated."""
     from tracker.core.schema import schema_state
+    from tracker.extensions import db
 
-    state = schema_state()
+    state = schema_state(db.session.connection())  # the session's own connection: no second writer
     if not state.at_head:
         if state.empty:
             click.echo("Error: the database has no tables yet. Run `tracker db upgrade` first.", err=True)

@@ -8,6 +8,7 @@ processed). ``pip check`` then proves the wheel's declared dependencies are all 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -39,6 +40,8 @@ def _run(args, **kwargs):
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
+    # setuptools reuses build/lib: a module deleted since the last build would otherwise ship again.
+    shutil.rmtree(CHECKOUT / "build", ignore_errors=True)
     _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
           "-w", str(out), str(CHECKOUT)])
     (built,) = out.glob("wg_tracker-*.whl")
