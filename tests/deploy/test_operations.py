@@ -73,3 +73,22 @@ def test_trusted_proxies_give_the_real_client_address(app, caplog):
     # Without a trusted proxy a client cannot choose its own address (and so dodge the rate limits).
     create_app("test", SQLALCHEMY_DATABASE_URI=url).test_client().get("/login", headers=headers)
     assert "remote_addr=127.0.0.1" in _request_lines(caplog)[-1]
+
+
+def test_behind_a_trusted_proxy_the_login_limit_counts_each_real_address(app):
+    from tracker.extensions import limiter
+
+    proxied = create_app("test", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], TRUSTED_PROXIES=1,
+                         WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute")
+    limiter.reset()
+    client = proxied.test_client()
+
+    def attempt(address):
+        return client.post("/login", data={"login": "nobody", "password": "wrong-password-1"},
+                           headers={"X-Forwarded-For": address}).status_code
+
+    try:
+        assert [attempt("198.51.100.1") for _ in range(3)][-1] == 429
+        assert attempt("198.51.100.2") != 429, "another office behind the same proxy is not locked out"
+    finally:
+        limiter.reset()
