@@ -153,3 +153,36 @@ def test_restore_refuses_a_database_with_data_unless_forced_and_rejects_a_damage
             copy.addfile(member, io.BytesIO(data))
     bad = runner.invoke(main, ["restore", str(damaged), "--force"])
     assert bad.exit_code == 1 and "users" in bad.output
+
+
+def test_restore_over_a_sqlite_file_with_a_stale_wal_is_not_malformed(database_url, tmp_path):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's -wal file only")
+    import sqlite3
+
+    source = _app(f"sqlite:///{tmp_path / 'source.db'}", tmp_path / "up")
+    with source.app_context():
+        upgrade()
+        db.session.add(User(login="saved", name="保存", email="saved@example.lg.jp"))
+        db.session.commit()
+        result = backup.backup(db.engine, tmp_path / "up", tmp_path / "a.tar.gz")
+        db.engine.dispose()
+    # The old database was left with writes still in its -wal (the server was killed).
+    target_path = tmp_path / "target.db"
+    old = sqlite3.connect(target_path)
+    old.execute("PRAGMA journal_mode=WAL")
+    old.execute("PRAGMA wal_autocheckpoint=0")
+    old.execute("CREATE TABLE leftovers (x)")
+    old.executemany("INSERT INTO leftovers VALUES (?)", [(n,) for n in range(500)])
+    old.commit()
+    stale_wal = (tmp_path / "target.db-wal").read_bytes()
+    old.close()
+    (tmp_path / "target.db-wal").write_bytes(stale_wal)
+    assert stale_wal
+
+    target = _app(f"sqlite:///{target_path}", tmp_path / "up2")
+    with target.app_context():
+        backup.restore(db.engine, tmp_path / "up2", result.path, force=True)  # verifies integrity and counts
+        assert list(db.session.scalars(select(User.login))) == ["saved"]
+        db.session.remove()
+        db.engine.dispose()
