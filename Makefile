@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations messages db demo bench clean
+.PHONY: run test install translations messages db demo bench clean wheel wheelhouse
 
 run: install db
 	@if [ ! -f instance/.demo-loaded ]; then $(TRACKER) demo && touch instance/.demo-loaded; fi
@@ -40,5 +40,19 @@ db: install
 demo: db
 	$(TRACKER) demo
 
+# The product: dist/wg_tracker-*.whl (templates, static files, migrations and compiled catalogs inside).
+wheel: $(STAMP)
+	rm -rf build dist
+	$(PY) -m pip wheel --quiet --no-deps --no-build-isolation -w dist .
+
+# For closed networks (LGWAN): the wheel and every dependency wheel in wheelhouse/, to carry over and
+# install there with: pip install --no-index --find-links wheelhouse wg-tracker
+wheelhouse: wheel
+	rm -rf wheelhouse
+	$(PY) -m pip wheel --quiet --wheel-dir wheelhouse dist/wg_tracker-*.whl
+	$(PY) -m pip download --quiet --dest wheelhouse --only-binary=:all: pip setuptools wheel
+	@ls wheelhouse | wc -l | xargs echo "wheels in wheelhouse/:"
+
+# Resets the demo too: the next `make run` migrates a new database and loads the demo again.
 clean:
-	rm -rf $(VENV) instance/tracker.db* instance/.demo-loaded
+	rm -rf $(VENV) build dist instance/tracker.db* instance/.demo-loaded

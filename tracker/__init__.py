@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from pathlib import Path
 
 from flask import Flask
 
-from config import INSTANCE_DIR, PROJECT_ROOT, Config, load_config
+from tracker.config import Config, load_config
+from tracker.paths import PACKAGE_DIR, data_dir
 
 # Feature packages, in dependency order. Each has a ``views.py`` with ``blueprints`` to register and
 # may have an ``api.py`` (JSON endpoints, also with ``blueprints``), ``translations/`` and a ``demo.py``.
@@ -30,7 +32,7 @@ def feature_modules(name: str) -> list:
 
 
 def translation_directories() -> str:
-    dirs = [str(PROJECT_ROOT / "tracker" / f / "translations") for f in FEATURES]
+    dirs = [str(PACKAGE_DIR / f / "translations") for f in FEATURES]
     return ";".join(d for d in dirs if Path(d).is_dir())
 
 
@@ -41,18 +43,21 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
 
     app = Flask(
         __name__,
-        instance_path=str(INSTANCE_DIR),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=config.INSTANCE_DIR,
+        template_folder=str(data_dir("templates")),
+        static_folder=str(data_dir("static")),
     )
     app.config.from_object(config)
     from tracker.core import requests as request_skeleton
 
     request_skeleton.init_app(app)  # before any route is registered: bounded <int:> ids
+    from tracker.core import requestlog
+
+    requestlog.init_app(app)  # first before_request: every later handler's time counts
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
+        logging.basicConfig(level=logging.INFO, stream=sys.stdout)
 
     from tracker.core.db import include_object
     from tracker.core.i18n import register_template_helpers, select_locale
@@ -61,7 +66,7 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
 
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, include_object=include_object
+        app, db, directory=str(data_dir("migrations")), render_as_batch=True, include_object=include_object
     )
     login_manager.init_app(app)
     csrf.init_app(app)

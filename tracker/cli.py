@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -23,6 +24,40 @@ def main():
 from tracker.notify.cli import worker  # noqa: E402
 
 main.add_command(worker)
+
+from flask_migrate.cli import db as db_group  # noqa: E402
+
+
+@db_group.command("check")
+@with_appcontext
+def db_check():
+    """Exit 0 when the database is at the latest migration, 1 (and say what to run) when some are pending."""
+    from tracker.core.schema import pending_revisions, schema_state
+
+    state = schema_state()
+    if state.at_head:
+        click.echo(f"Database schema is up to date (revision {', '.join(sorted(state.current))}).")
+        return
+    pending = pending_revisions(state)
+    where = ", ".join(sorted(state.current)) or "empty database"
+    click.echo(f"Database schema is behind ({where}); {len(pending)} migration(s) pending: {', '.join(pending)}.",
+               err=True)
+    click.echo("Run: tracker db upgrade", err=True)
+    sys.exit(1)
+
+
+def require_current_schema() -> None:
+    """Stop with what to run, instead of a traceback, when the database has not been migrated."""
+    from tracker.core.schema import schema_state
+    from tracker.extensions import db
+
+    state = schema_state(db.session.connection())  # the session's own connection: no second writer
+    if not state.at_head:
+        if state.empty:
+            click.echo("Error: the database has no tables yet. Run `tracker db upgrade` first.", err=True)
+        else:
+            click.echo("Error: the database schema is not the latest. Run `tracker db upgrade` first.", err=True)
+        sys.exit(1)
 
 
 @main.group()
@@ -113,6 +148,7 @@ def demo():
     """Load the demo organisation and data (safe to run again)."""
     from tracker.core.seeding import load_demo
 
+    require_current_schema()
     logins = load_demo()
     click.echo("Demo data loaded. Log in at http://127.0.0.1:5000 with one of:")
     for login, description in logins:
@@ -145,3 +181,48 @@ def import_redmine(url, key, projects, dry_run):
         sys.exit(1)
     for line in summary.lines(dry_run):
         click.echo(line)
+
+
+@main.command("backup")
+@click.argument("destination", type=click.Path(path_type=Path))
+@click.option("--keep", type=int, default=0,
+              help="When DESTINATION is a folder: keep only this many newest archives there (0: keep all).")
+@with_appcontext
+def backup_command(destination: Path, keep: int):
+    """Write one archive (database, uploads, manifest) to DESTINATION, a .tar.gz file or a folder."""
+    from tracker.core import backup
+    from tracker.extensions import db
+
+    if not destination.name.endswith(".tar.gz"):
+        destination.mkdir(parents=True, exist_ok=True)
+    try:
+        result = backup.backup(db.engine, Path(current_app.config["UPLOAD_DIR"]), destination)
+    except backup.BackupError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    rows = sum(t["rows"] for t in result.manifest["tables"].values())
+    click.echo(f"Backup written: {result.path} ({len(result.manifest['tables'])} tables, {rows} rows, "
+               f"{len(result.manifest['uploads'])} uploads, revision "
+               f"{', '.join(result.manifest['database']['alembic_revision'])})")
+    if keep and destination.is_dir():
+        for removed in backup.prune(destination, keep):
+            click.echo(f"Removed old backup {removed}")
+
+
+@main.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite a database that already holds data (and the uploads).")
+@with_appcontext
+def restore_command(archive: Path, force: bool):
+    """Restore ARCHIVE made by `tracker backup`, then verify integrity, row counts and checksums.
+
+    Stop the web server and the worker first."""
+    from tracker.core import backup
+    from tracker.extensions import db
+
+    try:
+        report = backup.restore(db.engine, Path(current_app.config["UPLOAD_DIR"]), archive, force=force)
+    except backup.BackupError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Restored and verified: {report.tables} tables, {report.rows} rows, {report.uploads} uploads.")

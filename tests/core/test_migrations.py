@@ -10,7 +10,7 @@ from tracker import create_app
 from tracker.core.db import include_object
 from tracker.extensions import db as _db
 
-PG_URL = os.environ.get("TRACKER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_URL = os.environ.get("TRACKER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 def _differences(engine) -> list:

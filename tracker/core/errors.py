@@ -4,7 +4,12 @@ from __future__ import annotations
 from flask import jsonify, render_template, request
 from tracker.core.translation import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+# The database server is down, restarting or unreachable (also: a SQLite file that cannot be opened).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
 def wants_json() -> bool:
@@ -47,8 +52,30 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
-        app.logger.exception("Unhandled error on %s", request.path)
         from tracker.extensions import db
 
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection may be gone with the database; answer anyway
+            app.logger.warning("rollback failed after an error on %s", request.path)
+        if isinstance(error, DATABASE_UNAVAILABLE):
+            app.logger.error("database unavailable on %s: %s", request.path, error.__class__.__name__)
+            return database_unavailable()
+        app.logger.exception("Unhandled error on %s", request.path)
         return render_error(500)
+
+
+def database_unavailable():
+    """503 without touching the database: a page of its own for people, JSON for API clients."""
+    from flask import g
+    from tracker.extensions import login_manager
+
+    # The page needs no user, and loading one (or refreshing the expired one) would ask the database.
+    g._login_user = login_manager.anonymous_user()
+    message = _("The service is temporarily unavailable. Try again in a few minutes.")
+    if wants_json():
+        response = jsonify(errors=[message])
+    else:
+        response = render_template("core/unavailable.html", message=message)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return response, 503, headers

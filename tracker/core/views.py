@@ -29,4 +29,11 @@ def healthz():
         db.session.rollback()
         current_app.logger.warning("health check failed: %s", exc)
         return jsonify(status="unavailable", database="unreachable", error=exc.__class__.__name__), 503
-    return jsonify(status="ok", database="ok")
+    from tracker.core.schema import schema_state
+
+    # An empty or older database answers SELECT 1 yet every page fails: not healthy until `tracker db upgrade`.
+    state = schema_state(db.session.connection())
+    if not state.at_head:
+        return jsonify(status="unavailable", database="ok", schema="outdated",
+                       revision=sorted(state.current), head=sorted(state.heads)), 503
+    return jsonify(status="ok", database="ok", schema="ok")

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
 
-from config import env
+from tracker.config import env
 
 DEFAULTS = {
     "SMTP_URL": ("", str),

@@ -1,0 +1,4 @@
+"""``python -m tracker`` is the ``tracker`` command."""
+from tracker.cli import main
+
+main()

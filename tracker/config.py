@@ -1,0 +1,141 @@
+"""Configuration classes.
+
+Every setting can be overridden by an environment variable named ``TRACKER_<SETTING>``,
+e.g. ``TRACKER_DATABASE_URL`` or ``TRACKER_SECRET_KEY``. Values are read when a config
+object is created, so tests and ``create_app`` always see the current environment.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tracker.paths import CHECKOUT_ROOT as PROJECT_ROOT  # noqa: F401  (kept for older imports)
+from tracker.paths import instance_dir
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message tells the operator what to fix."""
+
+
+def env(name: str, default=None, cast=str):
+    raw = os.environ.get(f"TRACKER_{name}")
+    if raw is None or raw == "":
+        return default
+    if cast is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return cast(raw)
+
+
+class Config:
+    name = "base"
+    default_secret_key: str | None = None
+    default_database_url: str | None = None  # None: tracker.db in the instance folder
+
+    def __init__(self, **overrides):
+        # Read when the config is made, not at import: tests and the CLI set TRACKER_INSTANCE_DIR late.
+        self.INSTANCE_DIR = str(instance_dir())
+        default_database_url = self.default_database_url or f"sqlite:///{Path(self.INSTANCE_DIR) / 'tracker.db'}"
+        self.SECRET_KEY = env("SECRET_KEY", self.default_secret_key)
+        self.SQLALCHEMY_DATABASE_URI = env("DATABASE_URL", default_database_url)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+        self.BABEL_DEFAULT_LOCALE = "ja"
+        self.BABEL_DEFAULT_TIMEZONE = env("TIMEZONE", "Asia/Tokyo")
+        self.LANGUAGES = ["ja", "en"]
+
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = env("SECURE_COOKIES", False, bool)
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.WTF_CSRF_ENABLED = True
+        self.WTF_CSRF_TIME_LIMIT = None  # a long form filled in slowly must still save
+
+        self.LOGIN_MAX_FAILURES = env("LOGIN_MAX_FAILURES", 5, int)
+        self.LOGIN_LOCK_MINUTES = env("LOGIN_LOCK_MINUTES", 15, int)
+        self.LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "20 per minute")
+        self.PASSWORD_MIN_LENGTH = env("PASSWORD_MIN_LENGTH", 10, int)
+        # Password reset links ("Lost password"): how long a link works when the user asked for it, and
+        # when an administrator sent it (after an import people may not read their mail within the hour).
+        self.PASSWORD_RESET_HOURS = env("PASSWORD_RESET_HOURS", 1, int)
+        self.PASSWORD_RESET_ADMIN_HOURS = env("PASSWORD_RESET_ADMIN_HOURS", 72, int)
+        self.PASSWORD_RESET_RATE_LIMIT = env("PASSWORD_RESET_RATE_LIMIT", "5 per 10 minutes")
+        # At most this many reset mails per account per hour, whoever asks (no mail bombing through the form).
+        self.PASSWORD_RESET_MAILS_PER_HOUR = env("PASSWORD_RESET_MAILS_PER_HOUR", 3, int)
+        self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_ENABLED = env("RATELIMIT_ENABLED", True, bool)
+        self.RATELIMIT_HEADERS_ENABLED = True
+
+        self.BASE_URL = env("BASE_URL", "http://127.0.0.1:5000")
+        self.UPLOAD_DIR = env("UPLOAD_DIR", str(Path(self.INSTANCE_DIR) / "uploads"))
+        self.MAX_ATTACHMENT_BYTES = env("MAX_ATTACHMENT_MB", 10, int) * 1024 * 1024
+        self.MAX_CONTENT_LENGTH = self.MAX_ATTACHMENT_BYTES + 1024 * 1024
+        self.DEMO_PASSWORD = env("DEMO_PASSWORD", "wg-demo-2026")
+        # Reverse proxies in front of gunicorn (nginx: 1). Their X-Forwarded-For/-Proto/-Host are trusted for
+        # that many hops, so rate limits, the audit log and the request log see the real client address.
+        self.TRUSTED_PROXIES = env("TRUSTED_PROXIES", 0, int)
+        self.LOG_JSON = env("LOG_JSON", False, bool)  # one JSON object per request line instead of key=value
+        self.TESTING = False
+        self.DEBUG = False
+        for key, value in overrides.items():
+            setattr(self, key, value)
+        if str(self.SQLALCHEMY_DATABASE_URI).startswith("sqlite") and "SQLALCHEMY_ENGINE_OPTIONS" not in overrides:
+            # A local file is never disconnected: pinging it would cost a query on every request.
+            self.SQLALCHEMY_ENGINE_OPTIONS = {}
+
+    def validate(self) -> None:
+        """Refuse settings that are unsafe for this environment."""
+
+
+class DevelopmentConfig(Config):
+    name = "development"
+    default_secret_key = "development-only-key-never-use-in-production"
+
+    def __init__(self, **overrides):
+        super().__init__(**overrides)
+        self.DEBUG = env("DEBUG", True, bool)
+
+
+class TestConfig(Config):
+    name = "test"
+    default_secret_key = "test-key-that-is-long-enough-for-the-checks"
+    default_database_url = "sqlite://"
+
+    def __init__(self, **overrides):
+        overrides.setdefault("TESTING", True)
+        overrides.setdefault("SQLALCHEMY_DATABASE_URI", env("TEST_DATABASE_URL", "sqlite://"))
+        overrides.setdefault("PASSWORD_MIN_LENGTH", 10)
+        super().__init__(**overrides)
+
+
+class ProductionConfig(Config):
+    name = "production"
+
+    def __init__(self, **overrides):
+        super().__init__(**overrides)
+        self.SESSION_COOKIE_SECURE = env("SECURE_COOKIES", True, bool)
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+
+    def validate(self) -> None:
+        key = self.SECRET_KEY or ""
+        if len(key) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                "TRACKER_SECRET_KEY is missing or shorter than "
+                f"{MIN_SECRET_KEY_LENGTH} characters; production will not start without it. "
+                "Generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+
+
+CONFIGS = {cls.name: cls for cls in (DevelopmentConfig, TestConfig, ProductionConfig)}
+
+
+def load_config(name: str | None = None, **overrides) -> Config:
+    name = name or os.environ.get("TRACKER_ENV", "development")
+    try:
+        cls = CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"TRACKER_ENV={name!r} is unknown; use one of {', '.join(CONFIGS)}") from None
+    return cls(**overrides)
