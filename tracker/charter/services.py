@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from tracker.core import events
 from tracker.core.services import ServiceError
+from tracker.core.text import same_text
 from tracker.extensions import db
 from tracker.charter import rules
 from tracker.charter.models import (
@@ -50,7 +51,7 @@ def ensure_open(wg) -> None:
 
 def _journal(charter: Charter, user, item: str, old, new) -> None:
     old, new = str(old or ""), str(new or "")
-    if old != new:
+    if not same_text(old, new):  # a text stored with CRLF is the same text as the LF the form now sends
         db.session.add(CharterChange(charter_id=charter.id, user_id=getattr(user, "id", None), item=item,
                                      old_value=old, new_value=new))
 
