@@ -432,7 +432,8 @@ def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_vers
         raise ServiceError(problems)
     for field_id, old, new in ticket._cf_changes:
         recorder.add("cf", str(field_id), old, new)
-    new_status = db.session.get(IssueStatus, ticket.status_id)
+    with db.session.no_autoflush:
+        new_status = db.session.get(IssueStatus, ticket.status_id)
     if new_status is not None and new_status.is_closed and not old_status_closed:
         ticket.closed_on = utcnow()
         if new_status.default_done_ratio is not None:
