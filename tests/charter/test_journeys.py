@@ -110,6 +110,7 @@ def test_the_page_offers_go_only_when_it_may_be_taken(client, make, login):
     assert "最終責任者またはDX推進担当" in page  # the checklist says why
     # a forged go is refused with the reasons, and nothing is recorded
     page = _post(client, f"/projects/{wg.identifier}/gate", {"decision": "go"}, f"/projects/{wg.identifier}/charter")
+    assert "この判断は今は記録できません。" in page.get_data(as_text=True)
     assert "最終責任者またはDX推進担当" in page.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(GateDecision)) == 0
     login(responsible)

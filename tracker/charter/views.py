@@ -164,12 +164,17 @@ def gate(identifier: str):
         abort(403)
     form = _gate_form(services.available_decisions(charter, current_user))
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+        for name, errors in form.errors.items():
+            if name != "decision":
+                for message in errors:
+                    flash(message, "error")
         if "decision" in form.errors:  # e.g. go while something is missing (the page no longer offers it)
-            for missing in rules.missing_for(charter, current_user):
-                flash(missing, "error")
+            if charter.is_finished:
+                flash(_("This WG is closed: it can no longer be changed."), "error")
+            else:
+                flash(_("This decision cannot be recorded now."), "error")
+                for missing in rules.missing_for(charter, current_user):
+                    flash(missing, "error")
     else:
         commit_or_flash(
             lambda: services.decide_gate(charter, current_user, decision=form.decision.data,
