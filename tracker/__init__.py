@@ -48,6 +48,9 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
         static_folder=str(data_dir("static")),
     )
     app.config.from_object(config)
+    from tracker.core.text import NormalizedRequest
+
+    app.request_class = NormalizedRequest  # every text input with LF line endings (see tracker/core/text.py)
     from tracker.core import requests as request_skeleton
 
     request_skeleton.init_app(app)  # before any route is registered: bounded <int:> ids

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from tracker.core import events
 from tracker.core.services import ServiceError
+from tracker.core.text import same_text
 from tracker.extensions import db
 from tracker.charter import rules
 from tracker.charter.models import (
@@ -50,7 +51,7 @@ def ensure_open(wg) -> None:
 
 def _journal(charter: Charter, user, item: str, old, new) -> None:
     old, new = str(old or ""), str(new or "")
-    if old != new:
+    if not same_text(old, new):  # a text stored with CRLF is the same text as the LF the form now sends
         db.session.add(CharterChange(charter_id=charter.id, user_id=getattr(user, "id", None), item=item,
                                      old_value=old, new_value=new))
 
@@ -163,6 +164,17 @@ def may_decide(charter: Charter, user) -> bool:
     return charter.wg.visible_to(user) and any(p.user_id == user.id for p in charter.people_of(RESPONSIBLE))
 
 
+def available_decisions(charter: Charter, user, today: date | None = None) -> list[str]:
+    """The gate decisions ``user`` may record now: none for who may not decide (or a finished WG); hold and
+    stop for who may; go only when every rule of the gate holds for this user (``rules.missing_for``)."""
+    if charter.is_finished or not may_decide(charter, user):
+        return []
+    decisions = [HOLD, STOP]
+    if not rules.missing_for(charter, user, today=today):
+        decisions.insert(0, GO)
+    return decisions
+
+
 def decide_gate(charter: Charter, user, *, decision: str, conditions: str = "", comment: str = "",
                 today: date | None = None) -> GateDecision:
     """Record a gate decision. ``go`` moves to the next phase when the gate's rules hold; ``hold`` keeps the
@@ -180,13 +192,13 @@ def decide_gate(charter: Charter, user, *, decision: str, conditions: str = "", 
         if not (comment or "").strip():
             problems.append(_("Give the reason for stopping the WG in the comment."))
         to_phase = STOPPED
-    else:
+    elif decision == GO:
         to_phase = NEXT_PHASE[charter.phase]
-        if decision == GO:
-            problems = rules.missing_for(charter, user, today=today)
+        problems = rules.missing_for(charter, user, today=today)
+    # else a hold: the WG stays in its phase, and the record says so (from and to are the current phase)
     if problems:
         raise CharterError(problems)
-    gate = GateDecision(wg_id=wg.id, from_phase=charter.phase, to_phase=to_phase if decision != HOLD else charter.phase,
+    gate = GateDecision(wg_id=wg.id, from_phase=charter.phase, to_phase=to_phase,
                         decision=decision, conditions=(conditions or "").strip(), comment=(comment or "").strip(),
                         decided_by_id=user.id, decided_by=user)
     db.session.add(gate)

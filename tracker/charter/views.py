@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -36,12 +36,13 @@ def _users() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name_kana, User.name)))
 
 
-def _rows(prefix: str, fields: list[str]) -> list[dict]:
-    """Repeated form rows ``<prefix>-<field>-<n>``; rows left entirely blank are dropped."""
+def _rows(prefix: str, fields: list[str], preset: tuple[str, ...] = ()) -> list[dict]:
+    """Repeated form rows ``<prefix>-<field>-<n>``; rows left entirely blank are dropped. ``preset`` fields
+    (a select that always has a value, such as the role) do not make a row count as filled in."""
     rows, n = [], 0
     while any(f"{prefix}-{f}-{n}" in request.form for f in fields):
         row = {f: request.form.get(f"{prefix}-{f}-{n}", "").strip() for f in fields}
-        if any(row.values()):
+        if any(v for f, v in row.items() if f not in preset):
             rows.append(row)
         n += 1
     return rows
@@ -58,7 +59,7 @@ def _charter_rows(charter) -> dict:
 
 def _posted_rows() -> dict:
     return {
-        "people": _rows("person", ["user", "kind", "area"]),
+        "people": _rows("person", ["user", "kind", "area"], preset=("kind",)),
         "criteria": _rows("criterion", ["description", "kpi", "target"]),
         "milestones": _rows("milestone", ["title", "due_date"]),
         "budget": _rows("budget", ["source", "amount", "note"]),
@@ -72,6 +73,9 @@ def _parse(rows: dict) -> tuple[dict, list[str]]:
     for row in rows["people"]:
         if row["user"] not in users:
             problems.append(_("Choose a person for each row of people."))
+            continue
+        if row["kind"] not in (RESPONSIBLE, LEADER):
+            problems.append(_("Choose a role for each person."))
             continue
         people.append((users[row["user"]], row["kind"], row["area"]))
     criteria = [{"description": r["description"], "kpi_id": int(r["kpi"]) if r["kpi"].isdigit() else None,
@@ -102,11 +106,12 @@ def show(identifier: str):
     wg = load_wg(identifier)
     charter = services.charter_for(wg, create=False)
     gates = db.session.scalars(select(GateDecision).where(GateDecision.wg_id == wg.id).order_by(GateDecision.id.desc())).all()
+    decisions = services.available_decisions(charter, current_user)
     return render_template(
         "charter/show.html", wg=wg, charter=charter, empty=rules.empty_items(charter), gates=gates,
         can_edit=wg.allows(current_user, "edit_charter") and not charter.is_finished,
-        can_decide=services.may_decide(charter, current_user) and not charter.is_finished,
-        gate_form=GateForm(), next_missing=rules.missing_for(charter, current_user) if not charter.is_finished else [],
+        can_decide=bool(decisions), gate_form=_gate_form(decisions),
+        next_missing=rules.missing_for(charter, current_user) if not charter.is_finished else [],
         labels=ITEM_LABELS, phases=PHASE_LABELS, decisions=DECISION_LABELS, origins=ORIGIN_LABELS,
         evaluations=EVALUATION_LABELS, RESPONSIBLE=RESPONSIBLE, LEADER=LEADER, next_phase=NEXT_PHASE.get(charter.phase),
     )
@@ -128,7 +133,6 @@ def edit(identifier: str):
             args, problems = _parse(rows)
             if problems:
                 for p in dict.fromkeys(problems):
-                    from flask import flash
                     flash(p, "error")
             elif commit_or_flash(
                 lambda: services.update_charter(charter, current_user, texts={k: getattr(form, k).data for k in services.TEXT_ITEMS},
@@ -144,6 +148,13 @@ def edit(identifier: str):
                            RESPONSIBLE=RESPONSIBLE, LEADER=LEADER)
 
 
+def _gate_form(decisions: list[str]) -> GateForm:
+    """The gate form offering only ``decisions`` (what this user may decide now)."""
+    form = GateForm()
+    form.decision.choices = [(d, DECISION_LABELS[d]) for d in decisions]
+    return form
+
+
 @bp.post("/projects/<identifier>/gate")
 @login_required
 def gate(identifier: str):
@@ -151,8 +162,20 @@ def gate(identifier: str):
     charter = services.charter_for(wg)
     if not services.may_decide(charter, current_user):
         abort(403)
-    form = GateForm()
-    if form.validate_on_submit():
+    form = _gate_form(services.available_decisions(charter, current_user))
+    if not form.validate_on_submit():
+        for name, errors in form.errors.items():
+            if name != "decision":
+                for message in errors:
+                    flash(message, "error")
+        if "decision" in form.errors:  # e.g. go while something is missing (the page no longer offers it)
+            if charter.is_finished:
+                flash(_("This WG is closed: it can no longer be changed."), "error")
+            else:
+                flash(_("This decision cannot be recorded now."), "error")
+                for missing in rules.missing_for(charter, current_user):
+                    flash(missing, "error")
+    else:
         commit_or_flash(
             lambda: services.decide_gate(charter, current_user, decision=form.decision.data,
                                          conditions=form.conditions.data, comment=form.comment.data),

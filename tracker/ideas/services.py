@@ -18,6 +18,7 @@ from tracker.core.db import utcnow
 from tracker.core.events import Event
 from tracker.core.i18n import local_today
 from tracker.core.services import ServiceError
+from tracker.core.text import same_text
 from tracker.extensions import db
 from tracker.ideas import wg_link
 from tracker.ideas.models import (
@@ -107,7 +108,7 @@ def update_idea(idea: Idea, user: User, *, kind: str, title: str, body: str, cat
                "section_id": section_id, "anonymous": bool(anonymous)}
     for field, value in changes.items():
         old = getattr(idea, field)
-        if old != value:
+        if not same_text(old, value):  # a body stored with CRLF is the same text as the LF the form now sends
             journal(idea, user, field, old, value)
             setattr(idea, field, value)
     _index(idea)
@@ -214,7 +215,7 @@ def update_comment(comment: IdeaComment, user: User, body: str) -> None:
         raise IdeaError(_("Only the author can edit a comment."))
     if not (body or "").strip():
         raise IdeaError(_("The comment is empty."))
-    if body.strip() != comment.body:
+    if not same_text(body.strip(), comment.body):
         journal(comment.idea, user, "comment_edited", comment.body, body.strip())
         comment.body = body.strip()
         textsearch.index_document("idea_comment", comment.id, comment.idea.title, comment.body)
@@ -279,7 +280,7 @@ def answer(idea: Idea, user: User, *, state: str, text: str) -> None:
         problems.append(_("The answer is required."))
     if problems:
         raise IdeaError(problems)
-    if (text or "").strip() != (idea.answer or ""):
+    if not same_text((text or "").strip(), idea.answer or ""):
         journal(idea, user, "answer", idea.answer, text.strip())
     idea.answer = text.strip()
     idea.answered_at = utcnow()

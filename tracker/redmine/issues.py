@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.api.helpers import created, no_content
 from tracker.core.db import reads_first, write_lock
+from tracker.core.requests import perform_api
 from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.redmine import serialize
@@ -277,7 +278,8 @@ def issue_update(ticket_id: int):
         )
         used.discard()
 
-    commit(action)
+    # Redmine answers a stale update (someone else saved the issue meanwhile) with 422 and the message.
+    perform_api(action, conflict_status=422)
     return no_content()
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from tracker.core.text import normalize_newlines
 from tracker.extensions import db
 from tracker.tickets.models import CustomField, CustomFieldTracker, CustomFieldWG, CustomValue, Ticket
 
@@ -102,11 +103,13 @@ def normalize(field: CustomField, raw) -> tuple[list[str], str | None]:
 def assign(ticket: Ticket, field: CustomField, values: list[str]) -> tuple[list[str], list[str]]:
     """Store ``values`` for ``field``; returns (removed, added)."""
     current = [cv for cv in ticket.custom_values if cv.custom_field_id == field.id]
-    old = [cv.value for cv in current if cv.value not in (None, "")]
-    removed = [v for v in old if v not in values]
-    added = [v for v in values if v not in old]
+    # Compared with LF line endings: a text stored with CRLF (before input was normalised) is the same text.
+    old = [normalize_newlines(cv.value) for cv in current if cv.value not in (None, "")]
+    wanted = [normalize_newlines(v) for v in values]
+    removed = [v for v in old if v not in wanted]
+    added = [v for v, w in zip(values, wanted) if w not in old]
     for cv in current:
-        if cv.value not in values or cv.value in (None, ""):
+        if normalize_newlines(cv.value) not in wanted or cv.value in (None, ""):
             ticket.custom_values.remove(cv)
     for value in added:
         ticket.custom_values.append(CustomValue(custom_field_id=field.id, value=value))

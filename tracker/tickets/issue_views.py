@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from tracker.core.translation import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.accounts.models import User
 from tracker.accounts.organisation import all_sections
@@ -269,7 +270,9 @@ def edit(ticket_id: int):
                 ticket, current_user, values, notes=form.notes.data, private_notes=form.private_notes.data,
                 lock_version=lock_version, uploads=_uploads(),
             )
-        except services.StaleTicketError:
+            db.session.commit()
+        except (services.StaleTicketError, StaleDataError):
+            # Someone saved the ticket after this form was opened, or while this request was writing it.
             db.session.rollback()
             conflict = _conflict(ticket, form)
             status = 409
@@ -279,7 +282,6 @@ def edit(ticket_id: int):
                 flash(message, "error")
             status = 422
         else:
-            db.session.commit()
             flash(_("The ticket was updated.") if journal else _("Nothing was changed."), "success" if journal else "info")
             return redirect(url_for(".show", ticket_id=ticket.id) + (f"#note-{journal.id}" if journal else ""))
     return render_template(

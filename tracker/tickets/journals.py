@@ -59,6 +59,13 @@ class JournalRecorder:
         self.user = user
         self.before = snapshot(ticket) if ticket.id else {}
         self.extra: list[JournalDetail] = []
+        self.now = utcnow()  # the ticket's updated_at for this change, set once
+
+    def touch(self) -> None:
+        """Set the ticket's updated_at to this change's time. Done before the ticket's UPDATE, it saves a
+        second UPDATE (and a second lock_version increment) when the journal is written after it."""
+        if self.ticket.updated_at != self.now:
+            self.ticket.updated_at = self.now
 
     def add(self, property: str, prop_key: str, old_value=None, value=None) -> None:
         self.extra.append(JournalDetail(property=property, prop_key=str(prop_key), old_value=old_value, value=value))
@@ -78,7 +85,7 @@ class JournalRecorder:
         journal = Journal(ticket=self.ticket, user_id=self.user.id, notes=notes, private_notes=bool(private_notes and notes))
         journal.details = details
         db.session.add(journal)
-        self.ticket.updated_at = utcnow()
+        self.touch()
         return journal
 
 

@@ -16,6 +16,7 @@ from tracker.accounts.models import Section, User
 from tracker.core import events, textsearch
 from tracker.core.db import utcnow
 from tracker.core.services import ServiceError
+from tracker.core.text import same_text
 from tracker.extensions import db
 from tracker.tickets import attachments as files
 from tracker.tickets import customfields, relations, workflow
@@ -115,7 +116,9 @@ def _apply(ticket: Ticket, user, values: dict, creating: bool) -> list[str]:
             problems.append(_("The subject is too long (up to 255 characters)."))
         ticket.subject = subject
     if "description" in v:
-        ticket.description = v.get("description") or ""
+        description = v.get("description") or ""
+        if not same_text(ticket.description, description):  # one stored with CRLF (before 2026-12) is the same text
+            ticket.description = description
     if "priority_id" in v or creating:
         priority_id = _int_or_none(v.get("priority_id"), _("Priority"), problems)
         priority = db.session.get(IssuePriority, priority_id) if priority_id else None
@@ -375,7 +378,16 @@ def update_ticket(ticket: Ticket, user, values: dict | None = None, notes: str =
     """Change ``ticket``; one journal records the notes and every field's old → new value.
 
     ``lock_version`` is the version the user's form was made from: when the ticket changed since,
-    StaleTicketError is raised and nothing is saved (optimistic locking, as Redmine)."""
+    StaleTicketError is raised and nothing is saved (optimistic locking, as Redmine). The same error
+    comes when someone else saves the ticket between this request reading it and writing it (the
+    ``WHERE lock_version = …`` of the UPDATE matches no row then); the caller rolls back."""
+    try:
+        return _update_ticket(ticket, user, values, notes, private_notes, lock_version, uploads)
+    except StaleDataError:
+        raise StaleTicketError(ticket) from None
+
+
+def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_version, uploads) -> Journal | None:
     values = dict(values or {})
     notes = (notes or "").strip()
     if lock_version not in (None, "") and int(lock_version) != ticket.lock_version:
@@ -410,22 +422,30 @@ def update_ticket(ticket: Ticket, user, values: dict | None = None, notes: str =
     old_due = ticket.due_date
     ticket._cf_changes = []
     if field_changes:
-        if can_edit:
-            problems += _apply(ticket, user, field_changes, creating=False)
-        else:
-            problems += _apply_status_only(ticket, user, field_changes.get("status_id"))
+        # No flush while the values are checked: each would be an UPDATE of the ticket (lock_version + 1).
+        with db.session.no_autoflush:
+            if can_edit:
+                problems += _apply(ticket, user, field_changes, creating=False)
+            else:
+                problems += _apply_status_only(ticket, user, field_changes.get("status_id"))
     if problems:
         raise ServiceError(problems)
     for field_id, old, new in ticket._cf_changes:
         recorder.add("cf", str(field_id), old, new)
-    db.session.flush()  # makes the new status visible through the relationship
-    db.session.expire(ticket, ["status"])
-    if ticket.is_closed and not old_status_closed:
+    with db.session.no_autoflush:
+        new_status = db.session.get(IssueStatus, ticket.status_id)
+    if new_status is not None and new_status.is_closed and not old_status_closed:
         ticket.closed_on = utcnow()
-        if ticket.status.default_done_ratio is not None:
-            ticket.done_ratio = ticket.status.default_done_ratio
-    _save_uploads(ticket, user, uploads, recorder)
+        if new_status.default_done_ratio is not None:
+            ticket.done_ratio = new_status.default_done_ratio
     has_changes = bool(recorder.changed_attributes()) or bool(recorder.extra)
+    if has_changes or notes or uploads:
+        recorder.touch()  # updated_at now, so that writing the journal below does not change the ticket again
+    # The ticket's one UPDATE of this save (lock_version + 1); the journal and the files are inserts.
+    db.session.flush()
+    db.session.expire(ticket, ["status"])  # the relationship follows the new status_id
+    _save_uploads(ticket, user, uploads, recorder)
+    has_changes = has_changes or bool(recorder.extra)
     if private_notes and notes and has_changes:
         recorder.write()  # the field changes stay visible to everyone; the private notes get their own journal
         journal = Journal(ticket=ticket, user_id=user.id, notes=notes, private_notes=True)
@@ -434,10 +454,7 @@ def update_ticket(ticket: Ticket, user, values: dict | None = None, notes: str =
         journal = recorder.write(notes, private_notes)
     if journal is None:
         return None
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise StaleTicketError(ticket) from None
+    db.session.flush()
     changed = {d.prop_key for d in journal.details if d.property == "attr"} if journal.details else set()
     changed |= set(recorder.changed_attributes())
     if old_parent_id != ticket.parent_id or changed & {"start_date", "due_date", "estimated_hours", "done_ratio", "status_id"}:
@@ -462,7 +479,7 @@ def update_ticket(ticket: Ticket, user, values: dict | None = None, notes: str =
     if ticket.assignee_key != old_assignee and ticket.assignee_key:
         _emit_assigned(ticket, user)
     already = {u.id for u in mentioned_users(old_description)}
-    if ticket.description != old_description:
+    if not same_text(ticket.description, old_description):
         _emit_mentions(ticket, user, ticket.description, already, ticket.description)
     if notes and not journal.private_notes:
         _emit_mentions(ticket, user, notes, set(), notes)
