@@ -23,7 +23,9 @@ def notification_json(item: Notification) -> dict:
         "body": item.body,
         "url": services.absolute_url(item.url),
         "wg": {"id": item.wg.id, "identifier": item.wg.identifier, "name": item.wg.name} if item.wg else None,
-        "actor": {"id": item.actor.id, "name": item.actor.name} if item.actor else None,
+        # The author of an anonymous post is 匿名 to this recipient: a name without an id.
+        "actor": ({"id": None, "name": item.actor_label, "anonymous": True} if item.actor_anonymous
+                  else {"id": item.actor.id, "name": item.actor.name} if item.actor else None),
         "created_at": item.created_at.isoformat(),
         "read_at": item.read_at.isoformat() if item.read_at else None,
     }
