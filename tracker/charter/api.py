@@ -10,6 +10,7 @@ from tracker.charter import apikit, health, rules, services
 from tracker.charter.models import GateDecision
 from tracker.extensions import db
 from tracker.wg.views import load_wg
+from tracker.core import policy
 
 bp = api_blueprint("charter_api", __name__)
 blueprints = [bp]
@@ -64,7 +65,7 @@ def portfolio():
 @api_login_required
 def list_gates(identifier: str):
     wg = load_wg(identifier)
-    gates = db.session.scalars(select(GateDecision).where(GateDecision.wg_id == wg.id).order_by(GateDecision.id))
+    gates = db.session.scalars(select(GateDecision).where(GateDecision.wg_id == wg.id, policy.visible(GateDecision, current_user)).order_by(GateDecision.id))
     return jsonify(gate_decisions=[gate_json(g) for g in gates])
 
 

@@ -19,6 +19,7 @@ from tracker.core.services import commit_or_flash
 from tracker.extensions import db
 from tracker.kpi.models import Kpi
 from tracker.wg.views import load_wg
+from tracker.core import policy
 
 bp = Blueprint("charter", __name__)
 blueprints = [bp]
@@ -101,7 +102,7 @@ def _parse(rows: dict) -> tuple[dict, list[str]]:
 def show(identifier: str):
     wg = load_wg(identifier)
     charter = services.charter_for(wg, create=False)
-    gates = db.session.scalars(select(GateDecision).where(GateDecision.wg_id == wg.id).order_by(GateDecision.id.desc())).all()
+    gates = db.session.scalars(select(GateDecision).where(GateDecision.wg_id == wg.id, policy.visible(GateDecision, current_user)).order_by(GateDecision.id.desc())).all()
     return render_template(
         "charter/show.html", wg=wg, charter=charter, empty=rules.empty_items(charter), gates=gates,
         can_edit=wg.allows(current_user, "edit_charter") and not charter.is_finished,
