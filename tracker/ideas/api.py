@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, jsonify, request
+from tracker.core import policy
+from tracker.core.requests import load
 from tracker.core.translation import gettext as _
 from flask_login import current_user
 
@@ -18,7 +20,7 @@ blueprints = [bp]
 
 
 def idea_json(idea: Idea) -> dict:
-    shown = idea.author_shown_to(current_user)
+    shown = policy.can(current_user, "see_author", idea)
     return {
         "id": idea.id,
         "kind": idea.kind,
@@ -44,17 +46,14 @@ def idea_json(idea: Idea) -> dict:
 
 
 def comment_json(comment) -> dict:
-    hidden = comment.author_id == comment.idea.author_id and not comment.idea.author_shown_to(current_user)
+    hidden = not policy.can(current_user, "see_author", comment)
     return {"id": comment.id, "parent_id": comment.parent_id, "body": comment.body,
             "author": None if hidden else {"id": comment.author.id, "name": comment.author.name},
             "created_at": comment.created_at.isoformat()}
 
 
 def _load(idea_id: int) -> Idea:
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not idea.visible_to(current_user):
-        abort(404)
-    return idea
+    return load(Idea, idea_id)
 
 
 def _apply(change):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from tracker.core.requests import authorize, load
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -69,10 +70,7 @@ def journal_value(field: str, value):
 
 
 def load_idea(idea_id: int) -> Idea:
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not idea.visible_to(current_user):
-        abort(404)
-    return idea
+    return load(Idea, idea_id)  # 404 unless the idea policy lets the user see it
 
 
 @bp.get("/ideas")
@@ -214,10 +212,9 @@ def comment(idea_id: int):
 @bp.route("/ideas/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_comment(comment_id: int):
-    comment = db.session.get(IdeaComment, comment_id) or abort(404)
+    comment = load(IdeaComment, comment_id)
     idea = load_idea(comment.idea_id)
-    if not comment.editable_by(current_user):
-        abort(403)
+    authorize("edit", comment)
     form = CommentForm(obj=comment)
     if form.validate_on_submit():
         if commit_or_flash(lambda: services.update_comment(comment, current_user, form.body.data), _("The comment was saved.")):

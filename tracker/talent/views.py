@@ -3,6 +3,8 @@ XLSX export and the skill taxonomy (admin)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from tracker.core import policy
+from tracker.core.requests import load
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -153,10 +155,7 @@ def _pending_for(user) -> list[Engagement]:
 
 
 def _load_request(request_id: int) -> HelpRequest:
-    help_request = db.session.get(HelpRequest, request_id)
-    if help_request is None or not help_request.visible_to(current_user):
-        abort(404)
-    return help_request
+    return load(HelpRequest, request_id)  # 404 unless the help-request policy lets the user see it
 
 
 def _linkable_wgs() -> list[WorkingGroup]:
@@ -169,7 +168,7 @@ def _linkable_wgs() -> list[WorkingGroup]:
 @login_required
 def requests():
     status = request.args.get("status", "open")
-    query = select(HelpRequest).where(HelpRequest.visible(current_user)).order_by(HelpRequest.created_at.desc())
+    query = select(HelpRequest).where(policy.visible(HelpRequest, current_user)).order_by(HelpRequest.created_at.desc())
     if status in ("open", "closed"):
         query = query.where(HelpRequest.status == RequestStatus(status))
     return render_template("talent/requests.html", requests=db.session.scalars(query).all(), status=status,
@@ -182,7 +181,7 @@ def wg_requests(identifier: str):
     from tracker.wg.views import load_wg
 
     wg = load_wg(identifier)
-    rows = db.session.scalars(select(HelpRequest).where(HelpRequest.wg_id == wg.id, HelpRequest.visible(current_user))
+    rows = db.session.scalars(select(HelpRequest).where(HelpRequest.wg_id == wg.id, policy.visible(HelpRequest, current_user))
                               .order_by(HelpRequest.status.desc(), HelpRequest.created_at.desc())).all()
     return render_template("talent/wg_requests.html", wg=wg, requests=rows, can_request=wg.allows(current_user, "manage_members"))
 
