@@ -11,6 +11,7 @@ from tracker.charter.models import GateDecision
 from tracker.extensions import db
 from tracker.wg.views import load_wg
 from tracker.core import policy
+from tracker.core.requests import authorize
 
 bp = api_blueprint("charter_api", __name__)
 blueprints = [bp]
@@ -74,8 +75,7 @@ def list_gates(identifier: str):
 def decide(identifier: str):
     wg = load_wg(identifier)
     charter = services.charter_for(wg)
-    if not services.may_decide(charter, current_user):
-        abort(403)
+    authorize("decide", charter)
     data = json_body()
     return apikit.create_or_errors(
         lambda: services.decide_gate(charter, current_user, decision=str(data.get("decision", "")),

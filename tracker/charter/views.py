@@ -20,6 +20,7 @@ from tracker.extensions import db
 from tracker.kpi.models import Kpi
 from tracker.wg.views import load_wg
 from tracker.core import policy
+from tracker.core.requests import authorize
 
 bp = Blueprint("charter", __name__)
 blueprints = [bp]
@@ -105,8 +106,8 @@ def show(identifier: str):
     gates = db.session.scalars(select(GateDecision).where(GateDecision.wg_id == wg.id, policy.visible(GateDecision, current_user)).order_by(GateDecision.id.desc())).all()
     return render_template(
         "charter/show.html", wg=wg, charter=charter, empty=rules.empty_items(charter), gates=gates,
-        can_edit=wg.allows(current_user, "edit_charter") and not charter.is_finished,
-        can_decide=services.may_decide(charter, current_user) and not charter.is_finished,
+        can_edit=policy.can(current_user, "edit", charter) and not charter.is_finished,
+        can_decide=policy.can(current_user, "decide", charter) and not charter.is_finished,
         gate_form=GateForm(), next_missing=rules.missing_for(charter, current_user) if not charter.is_finished else [],
         labels=ITEM_LABELS, phases=PHASE_LABELS, decisions=DECISION_LABELS, origins=ORIGIN_LABELS,
         evaluations=EVALUATION_LABELS, RESPONSIBLE=RESPONSIBLE, LEADER=LEADER, next_phase=NEXT_PHASE.get(charter.phase),
@@ -150,8 +151,7 @@ def edit(identifier: str):
 def gate(identifier: str):
     wg = load_wg(identifier)
     charter = services.charter_for(wg)
-    if not services.may_decide(charter, current_user):
-        abort(403)
+    authorize("decide", charter)
     form = GateForm()
     if form.validate_on_submit():
         commit_or_flash(

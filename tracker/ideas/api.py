@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, jsonify, request
+from flask import jsonify, request
 from tracker.core import policy
 from tracker.core.requests import load
 from tracker.core.translation import gettext as _

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, jsonify
+from flask import jsonify
 from flask_login import current_user
 
 from tracker.core.requests import authorize, load
 from tracker.api.helpers import api_blueprint, api_login_required, json_body
 from tracker.charter import apikit
 from tracker.core.i18n import local_today
-from tracker.extensions import db
 from tracker.kpi import queries, services
 from tracker.kpi.models import Kpi
 from tracker.kpi.status import status

@@ -12,7 +12,6 @@ from tracker.core.fiscal import fiscal_year_label
 from tracker.core.i18n import local_today
 from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
-from tracker.extensions import db
 from tracker.kpi import chart, queries, services
 from tracker.kpi.forms import KpiForm, MeasurementForm
 from tracker.kpi.models import Kpi

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from tracker.core import policy
 from tracker.core.requests import load
 from tracker.core.translation import gettext as _, lazy_gettext as _l
