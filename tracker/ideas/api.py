@@ -110,7 +110,7 @@ def show_idea(idea_id: int):
 @api_login_required
 def update_idea(idea_id: int):
     idea = _load(idea_id)
-    if not idea.editable_by(current_user):
+    if not policy.can(current_user, "edit", idea):
         return json_errors([_("A post can be edited only by its author and only until the first vote or answer; add a comment instead.")], 403)
     fields = _post_fields(json_body(), idea)
     _result, error = _apply(lambda: services.update_idea(idea, current_user, **fields))
@@ -159,7 +159,7 @@ def add_comment(idea_id: int):
 @api_login_required
 def assign(idea_id: int):
     idea = _load(idea_id)
-    if not Idea.moderates(current_user):
+    if not policy.can(current_user, "moderate", idea):
         return json_errors([_("Only idea-box moderators assign posts to sections.")], 403)
     data = json_body()
     try:
@@ -175,7 +175,7 @@ def assign(idea_id: int):
 @api_login_required
 def answer(idea_id: int):
     idea = _load(idea_id)
-    if not idea.answerable_by(current_user):
+    if not policy.can(current_user, "answer", idea):
         return json_errors([_("Only staff of the section that owns the process can answer.")], 403)
     data = json_body()
     _result, error = _apply(lambda: services.answer(idea, current_user, state=data.get("state"), text=str(data.get("answer") or "")))

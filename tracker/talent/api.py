@@ -98,7 +98,7 @@ def list_requests():
 def show_request(request_id: int):
     r = load(HelpRequest, request_id)
     body = request_json(r)
-    if r.manageable_by(current_user):
+    if policy.can(current_user, "manage", r):
         body["candidates"] = [{"user_id": c.profile.user_id, "name": c.profile.user.name, "fit": c.score, "reasons": c.reasons}
                               for c in queries.candidates(r, current_user)]
     return jsonify(help_request=body)

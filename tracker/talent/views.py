@@ -82,7 +82,7 @@ def export():
 def profile(user_id: int):
     profile = services.displayed_profile(user_id) or abort(404)
     return render_template("talent/profile.html", user=profile.user, data=profile_data(profile, current_user),
-                           editable=profile.editable_by(current_user), labels=queries.part_labels(),
+                           editable=policy.can(current_user, "edit", profile), labels=queries.part_labels(),
                            availability=queries.availability_text(profile))
 
 
@@ -193,7 +193,7 @@ def edit_request(request_id: int | None = None):
     help_request = None
     if request_id is not None:
         help_request = _load_request(request_id)
-        if not help_request.manageable_by(current_user):
+        if not policy.can(current_user, "manage", help_request):
             abort(403)
     form = HelpRequestForm(obj=help_request)
     if request.method == "GET" and help_request is not None:
@@ -227,7 +227,7 @@ def edit_request(request_id: int | None = None):
 
 
 def _render_request(help_request: HelpRequest, complete_form: CompleteForm | None = None, completing: int | None = None):
-    manage = help_request.manageable_by(current_user)
+    manage = policy.can(current_user, "manage", help_request)
     candidates = queries.candidates(help_request, current_user) if manage and help_request.status == RequestStatus.OPEN else []
     return render_template(
         "talent/request.html", r=help_request, manage=manage, candidates=candidates,
@@ -274,7 +274,7 @@ def apply(request_id: int):
 @login_required
 def close(request_id: int):
     help_request = _load_request(request_id)
-    if not help_request.manageable_by(current_user):
+    if not policy.can(current_user, "manage", help_request):
         abort(403)
     commit_or_flash(lambda: services.close_request(help_request), _("The help request was closed."))
     return redirect(url_for(".show_request", request_id=help_request.id))
