@@ -79,6 +79,7 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     register_template_helpers(app)
 
     feature_modules("models")  # importing them registers every table with the metadata
+    feature_modules("policy")  # importing them registers each model's one access policy
     for module in [*feature_modules("views"), *feature_modules("api")]:
         for blueprint in module.blueprints:
             app.register_blueprint(blueprint)

@@ -6,6 +6,7 @@ from tracker.accounts.models import User
 from tracker.accounts.passwords import hash_password
 from tracker.core import events
 from tracker.extensions import db
+from tracker.wg.models import WorkingGroup
 
 
 def test_the_bell_leads_to_the_notification_and_its_page(live_server, page):
@@ -15,8 +16,12 @@ def test_the_bell_leads_to_the_notification_and_its_page(live_server, page):
                      password_hash=hash_password(TEST_PASSWORD))
         db.session.add_all([actor, izumi])
         db.session.flush()
+        wg = WorkingGroup(identifier="shuccho", name="出張申請WG", is_public=True)
+        db.session.add(wg)
+        db.session.flush()
         for title, url in [("出張申請受付の会場調整の担当になりました", "/projects"), ("判断が行われました", "/")]:
-            events.emit(events.Event(kind="ticket.assigned", title=title, url=url, actor=actor, recipients=[izumi]))
+            events.emit(events.Event(kind="ticket.assigned", title=title, url=url, actor=actor, recipients=[izumi],
+                                     subject=wg))
         db.session.commit()
 
     browser_login(page, live_server, "izumi", TEST_PASSWORD)

@@ -141,7 +141,9 @@ def test_login_to_the_smtp_server(db, make, app, monkeypatch):
 
 def test_a_title_with_line_breaks_still_makes_a_sendable_mail(db, make, smtp_server):
     actor, author = make.user(), make.user()
-    events.emit(events.Event(kind="ticket.created", title="窓口の\n混雑緩和", url="/issues/7", actor=actor, recipients=[author]))
+    ticket = make.ticket(wg=make.wg(is_public=True), author=actor)
+    events.emit(events.Event(kind="ticket.created", title="窓口の\n混雑緩和", url="/issues/7", actor=actor, recipients=[author],
+                             subject=ticket))
     assert delivery.deliver_due()["sent"] == 1
     assert smtp_server.messages[0]["Subject"] == "窓口の 混雑緩和"
 

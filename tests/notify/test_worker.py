@@ -105,7 +105,7 @@ def test_a_hanging_smtp_server_does_not_block_a_ticket_update(database_url, tmp_
             update_wg(wg, name=wg.name, description="進捗を更新", is_public=True)
             events.emit(events.Event(
                 kind="ticket.updated", title=lazy_gettext("A ticket was updated"), url="/issues/1",
-                actor=db.session.get(User, actor_id), recipients=[db.session.get(User, watcher_id)], wg=wg,
+                actor=db.session.get(User, actor_id), recipients=[db.session.get(User, watcher_id)], wg=wg, subject=wg,
             ))
             db.session.commit()
             return "saved"
@@ -148,7 +148,7 @@ def test_periodic_checks_run_from_the_worker_once_per_interval(db, make, app, mo
             return
         reported.add(wg.id)
         events.emit(events.Event(kind="quarterly.actual_missing", title=lazy_gettext("A quarterly actual is missing"),
-                                 url=f"/projects/{wg.identifier}", recipients=[leader], wg=wg))
+                                 url=f"/projects/{wg.identifier}", recipients=[leader], wg=wg, subject=wg))
 
     def broken():
         raise RuntimeError("bug in a check")

@@ -10,6 +10,8 @@ from tracker.charter import apikit, health, rules, services
 from tracker.charter.models import GateDecision
 from tracker.extensions import db
 from tracker.wg.views import load_wg
+from tracker.core import policy
+from tracker.core.requests import authorize
 
 bp = api_blueprint("charter_api", __name__)
 blueprints = [bp]
@@ -64,7 +66,7 @@ def portfolio():
 @api_login_required
 def list_gates(identifier: str):
     wg = load_wg(identifier)
-    gates = db.session.scalars(select(GateDecision).where(GateDecision.wg_id == wg.id).order_by(GateDecision.id))
+    gates = db.session.scalars(select(GateDecision).where(GateDecision.wg_id == wg.id, policy.visible(GateDecision, current_user)).order_by(GateDecision.id))
     return jsonify(gate_decisions=[gate_json(g) for g in gates])
 
 
@@ -73,8 +75,7 @@ def list_gates(identifier: str):
 def decide(identifier: str):
     wg = load_wg(identifier)
     charter = services.charter_for(wg)
-    if not services.may_decide(charter, current_user):
-        abort(403)
+    authorize("decide", charter)
     data = json_body()
     return apikit.create_or_errors(
         lambda: services.decide_gate(charter, current_user, decision=str(data.get("decision", "")),

@@ -1,13 +1,14 @@
-"""Loading an object that belongs to a WG from a URL: 404 when it is missing or belongs to another WG."""
+"""Loading an object that belongs to a WG from a URL: 404 when it is missing, hidden by its access policy,
+or belongs to another WG."""
 from __future__ import annotations
 
 from flask import abort
 
-from tracker.extensions import db
+from tracker.core.requests import load
 
 
 def in_wg(model, object_id: int, wg):
-    obj = db.session.get(model, object_id)
-    if obj is None or obj.wg_id != wg.id:
+    obj = load(model, object_id)  # 404 unless the object's policy lets the user see it
+    if obj.wg_id != wg.id:
         abort(404)
     return obj

@@ -220,6 +220,7 @@ def decide_gate(charter: Charter, user, *, decision: str, conditions: str = "", 
         recipients=[m.user for m in wg.members],
         wg=wg,
         body=gate.comment or None,
+        subject=gate,
         data={"wg_id": wg.id, "gate_decision_id": gate.id, "decision": decision,
               "from_phase": gate.from_phase, "to_phase": gate.to_phase},
     ))

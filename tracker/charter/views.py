@@ -19,6 +19,8 @@ from tracker.core.services import commit_or_flash
 from tracker.extensions import db
 from tracker.kpi.models import Kpi
 from tracker.wg.views import load_wg
+from tracker.core import policy
+from tracker.core.requests import authorize
 
 bp = Blueprint("charter", __name__)
 blueprints = [bp]
@@ -105,11 +107,11 @@ def _parse(rows: dict) -> tuple[dict, list[str]]:
 def show(identifier: str):
     wg = load_wg(identifier)
     charter = services.charter_for(wg, create=False)
-    gates = db.session.scalars(select(GateDecision).where(GateDecision.wg_id == wg.id).order_by(GateDecision.id.desc())).all()
+    gates = db.session.scalars(select(GateDecision).where(GateDecision.wg_id == wg.id, policy.visible(GateDecision, current_user)).order_by(GateDecision.id.desc())).all()
     decisions = services.available_decisions(charter, current_user)
     return render_template(
         "charter/show.html", wg=wg, charter=charter, empty=rules.empty_items(charter), gates=gates,
-        can_edit=wg.allows(current_user, "edit_charter") and not charter.is_finished,
+        can_edit=policy.can(current_user, "edit", charter) and not charter.is_finished,
         can_decide=bool(decisions), gate_form=_gate_form(decisions),
         next_missing=rules.missing_for(charter, current_user) if not charter.is_finished else [],
         labels=ITEM_LABELS, phases=PHASE_LABELS, decisions=DECISION_LABELS, origins=ORIGIN_LABELS,
@@ -160,8 +162,7 @@ def _gate_form(decisions: list[str]) -> GateForm:
 def gate(identifier: str):
     wg = load_wg(identifier)
     charter = services.charter_for(wg)
-    if not services.may_decide(charter, current_user):
-        abort(403)
+    authorize("decide", charter)
     form = _gate_form(services.available_decisions(charter, current_user))
     if not form.validate_on_submit():
         for name, errors in form.errors.items():

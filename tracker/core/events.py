@@ -21,6 +21,11 @@ class Event:
     wg: object | None = None  # the WG it happened in, for "everything in my WGs" preferences
     body: object | None = None  # lazy string or plain text (e.g. the notes of a ticket update)
     data: dict = field(default_factory=dict)  # machine-readable details (ids) for subscribers
+    # What the event is about (a ticket, an idea, a gate decision ...) and, for a ticket note, the journal.
+    # A recipient hears of the event only if the access policy lets them see the subject (and the note):
+    # an event about a private ticket never reaches someone who may not open it.
+    subject: object | None = None
+    note: object | None = None
 
 
 _subscribers: list[Callable[[Event], None]] = []

@@ -150,3 +150,5 @@ def redirect_to(target: str | None, fallback: str):
 
 def init_app(app) -> None:
     app.url_map.converters["int"] = BoundedIntegerConverter
+    # Templates ask the same policy as the views: {% if can(current_user, "edit", idea) %}
+    app.jinja_env.globals["can"] = policy.can

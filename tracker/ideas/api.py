@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, jsonify, request
+from flask import jsonify, request
+from tracker.core import policy
+from tracker.core.requests import load
 from tracker.core.translation import gettext as _
 from flask_login import current_user
 
@@ -18,7 +20,7 @@ blueprints = [bp]
 
 
 def idea_json(idea: Idea) -> dict:
-    shown = idea.author_shown_to(current_user)
+    shown = policy.can(current_user, "see_author", idea)
     return {
         "id": idea.id,
         "kind": idea.kind,
@@ -44,17 +46,14 @@ def idea_json(idea: Idea) -> dict:
 
 
 def comment_json(comment) -> dict:
-    hidden = comment.author_id == comment.idea.author_id and not comment.idea.author_shown_to(current_user)
+    hidden = not policy.can(current_user, "see_author", comment)
     return {"id": comment.id, "parent_id": comment.parent_id, "body": comment.body,
             "author": None if hidden else {"id": comment.author.id, "name": comment.author.name},
             "created_at": comment.created_at.isoformat()}
 
 
 def _load(idea_id: int) -> Idea:
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not idea.visible_to(current_user):
-        abort(404)
-    return idea
+    return load(Idea, idea_id)
 
 
 def _apply(change):
@@ -111,7 +110,7 @@ def show_idea(idea_id: int):
 @api_login_required
 def update_idea(idea_id: int):
     idea = _load(idea_id)
-    if not idea.editable_by(current_user):
+    if not policy.can(current_user, "edit", idea):
         return json_errors([_("A post can be edited only by its author and only until the first vote or answer; add a comment instead.")], 403)
     fields = _post_fields(json_body(), idea)
     _result, error = _apply(lambda: services.update_idea(idea, current_user, **fields))
@@ -160,7 +159,7 @@ def add_comment(idea_id: int):
 @api_login_required
 def assign(idea_id: int):
     idea = _load(idea_id)
-    if not Idea.moderates(current_user):
+    if not policy.can(current_user, "moderate", idea):
         return json_errors([_("Only idea-box moderators assign posts to sections.")], 403)
     data = json_body()
     try:
@@ -176,7 +175,7 @@ def assign(idea_id: int):
 @api_login_required
 def answer(idea_id: int):
     idea = _load(idea_id)
-    if not idea.answerable_by(current_user):
+    if not policy.can(current_user, "answer", idea):
         return json_errors([_("Only staff of the section that owns the process can answer.")], 403)
     data = json_body()
     _result, error = _apply(lambda: services.answer(idea, current_user, state=data.get("state"), text=str(data.get("answer") or "")))

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import selectinload
 
+from tracker.core import policy
 from tracker.accounts.models import Section
 from tracker.core import textsearch
 from tracker.core.db import utcnow
@@ -65,7 +66,7 @@ def _search_condition(q: str):
 
 
 def filtered(user, filters: Filters):
-    stmt = select(Idea).where(Idea.visible(user))
+    stmt = select(Idea).where(policy.visible(Idea, user))
     if not filters.include_merged:
         stmt = stmt.where(Idea.merged_into_id.is_(None))
     if filters.kind:
@@ -153,7 +154,7 @@ def listing(user, filters: Filters, offset: int = 0, limit: int | None = 25) -> 
 def overdue_by_section(user, today: date) -> list[tuple[object, list[Idea]]]:
     """Posts under review whose answer due date has passed, grouped by the owning section."""
     rows = db.session.scalars(
-        select(Idea).where(Idea.visible(user), Idea.state == "reviewing", Idea.answer_due < today,
+        select(Idea).where(policy.visible(Idea, user), Idea.state == "reviewing", Idea.answer_due < today,
                            Idea.merged_into_id.is_(None))
         .order_by(Idea.section_id, Idea.answer_due, Idea.id)
     )

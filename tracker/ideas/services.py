@@ -205,7 +205,7 @@ def add_comment(idea: Idea, user: User, body: str, parent_id: int | None = None)
         events.emit(Event(
             kind="idea.mentioned", title=_l("%(name)s mentioned you on the idea box: %(title)s", name=idea.name_for(user, None), title=idea.title),
             url=f"{idea_url(idea)}#comment-{comment.id}", actor=user, recipients=mentioned, body=comment.body,
-            data={"idea_id": idea.id, "comment_id": comment.id},
+            subject=comment, data={"idea_id": idea.id, "comment_id": comment.id},
         ))
     return comment
 
@@ -226,7 +226,7 @@ def update_comment(comment: IdeaComment, user: User, body: str) -> None:
 def _state_event(idea: Idea, user: User, kind: str, title, recipients) -> None:
     events.emit(Event(kind=kind, title=title, url=idea_url(idea), actor=user, recipients=recipients,
                       body=idea.answer if kind == "idea.answered" else None,
-                      data={"idea_id": idea.id, "state": idea.state}))
+                      subject=idea, data={"idea_id": idea.id, "state": idea.state}))
 
 
 def _set_state(idea: Idea, user: User, state: str) -> None:
@@ -451,7 +451,7 @@ def report_overdue_answers(today: date | None = None) -> int:
         events.emit(Event(
             kind="idea.answer_overdue",
             title=_l("The answer to an idea-box post is overdue (due %(due)s): %(title)s", due=idea.answer_due.isoformat(), title=idea.title),
-            url=idea_url(idea), recipients=[*staff, *moderators], data={"idea_id": idea.id, "section_id": idea.section_id},
+            url=idea_url(idea), recipients=[*staff, *moderators], subject=idea, data={"idea_id": idea.id, "section_id": idea.section_id},
         ))
         idea.overdue_reported_for = idea.answer_due
     return len(overdue)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from tracker.core import policy
+from tracker.core.requests import authorize, load
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -69,10 +71,7 @@ def journal_value(field: str, value):
 
 
 def load_idea(idea_id: int) -> Idea:
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not idea.visible_to(current_user):
-        abort(404)
-    return idea
+    return load(Idea, idea_id)  # 404 unless the idea policy lets the user see it
 
 
 @bp.get("/ideas")
@@ -131,7 +130,7 @@ def new():
 @login_required
 def edit(idea_id: int):
     idea = load_idea(idea_id)
-    if not idea.editable_by(current_user):
+    if not policy.can(current_user, "edit", idea):
         abort(403)
     form = IdeaForm(obj=idea)
     if request.method == "GET":
@@ -169,7 +168,7 @@ def _render_show(idea: Idea, status: int = 200, **given):
     return render_template(
         "ideas/show.html", idea=idea, voted=services.has_voted(idea, current_user),
         threads=queries.comments_for(idea), merged=[(m, queries.comments_for(m)) for m in merged],
-        journals=journals, moderator=Idea.moderates(current_user), answerable=idea.answerable_by(current_user),
+        journals=journals, moderator=policy.can(current_user, "moderate", idea), answerable=policy.can(current_user, "answer", idea),
         can_promote=(Idea.moderates(current_user) or current_user.is_dx_office), today=local_today(),
         field_labels=FIELD_LABELS, journal_value=journal_value,
         wg_status=wg_link.wg_status(idea.wg, local_today()) if idea.wg else {},
@@ -214,10 +213,9 @@ def comment(idea_id: int):
 @bp.route("/ideas/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_comment(comment_id: int):
-    comment = db.session.get(IdeaComment, comment_id) or abort(404)
+    comment = load(IdeaComment, comment_id)
     idea = load_idea(comment.idea_id)
-    if not comment.editable_by(current_user):
-        abort(403)
+    authorize("edit", comment)
     form = CommentForm(obj=comment)
     if form.validate_on_submit():
         if commit_or_flash(lambda: services.update_comment(comment, current_user, form.body.data), _("The comment was saved.")):
@@ -247,7 +245,7 @@ def assign(idea_id: int):
     return _form_action(
         idea_id, AssignForm, "assign_form",
         lambda idea, form: services.assign(idea, current_user, section_id=form.section_id.data, due=form.answer_due.data),
-        _("The post was sent to the section."), may=lambda idea: Idea.moderates(current_user),
+        _("The post was sent to the section."), may=lambda idea: policy.can(current_user, "moderate", idea),
     )
 
 
@@ -257,7 +255,7 @@ def answer(idea_id: int):
     return _form_action(
         idea_id, AnswerForm, "answer_form",
         lambda idea, form: services.answer(idea, current_user, state=form.state.data, text=form.answer.data),
-        _("The answer was published."), may=lambda idea: idea.answerable_by(current_user),
+        _("The answer was published."), may=lambda idea: policy.can(current_user, "answer", idea),
         refusal=_("Only staff of the section that owns the process can answer."),
     )
 
@@ -275,7 +273,7 @@ def merge(idea_id: int):
     return _form_action(
         idea_id, MergeForm, "merge_form",
         lambda idea, form: services.merge(idea, db.session.get(Idea, form.original_id.data), current_user),
-        _("The post was merged."), may=lambda idea: Idea.moderates(current_user),
+        _("The post was merged."), may=lambda idea: policy.can(current_user, "moderate", idea),
     )
 
 
@@ -306,8 +304,7 @@ def promote_ticket(idea_id: int):
 @login_required
 def vote_audit(idea_id: int):
     idea = load_idea(idea_id)
-    if not Idea.moderates(current_user):
-        abort(403)
+    authorize("moderate", idea)
     rows = db.session.scalars(select(IdeaVoteAudit).where(IdeaVoteAudit.idea_id == idea.id).order_by(IdeaVoteAudit.id))
     return render_template("ideas/vote_audit.html", idea=idea, rows=list(rows))
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, jsonify
+from flask import jsonify
 from flask_login import current_user
 
+from tracker.core.requests import authorize, load
 from tracker.api.helpers import api_blueprint, api_login_required, json_body
 from tracker.charter import apikit
 from tracker.core.i18n import local_today
-from tracker.extensions import db
 from tracker.kpi import queries, services
 from tracker.kpi.models import Kpi
 from tracker.kpi.status import status
@@ -43,16 +43,15 @@ def list_kpis():
 @bp.get("/kpis/<int:id>")
 @api_login_required
 def show_kpi(id: int):
-    kpi = db.session.get(Kpi, id) or abort(404)
+    kpi = load(Kpi, id)
     return jsonify(kpi=kpi_json(kpi, local_today()))
 
 
 @bp.post("/kpis/<int:id>/measurements")
 @api_login_required
 def add_measurement(id: int):
-    kpi = db.session.get(Kpi, id) or abort(404)
-    if not queries.may_measure(kpi, current_user):
-        abort(403)
+    kpi = load(Kpi, id)
+    authorize("measure", kpi)
     data = json_body()
     try:
         as_of = date.fromisoformat(str(data.get("as_of", "")))

@@ -29,6 +29,7 @@ def behind_counts(wg_ids: list[int], today: date) -> dict[int, int]:
 
 
 def may_measure(kpi: Kpi, user) -> bool:
-    if user.is_admin or user.is_dx_office:
-        return True
-    return any(link.wg.allows(user, "edit_charter") for link in kpi.wg_links)
+    """The KPI policy's ``measure`` (tracker/kpi/policy.py) is the rule."""
+    from tracker.core import policy
+
+    return policy.can(user, "measure", kpi)

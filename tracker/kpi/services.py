@@ -119,7 +119,7 @@ def check_overdue_measurements(today: date | None = None) -> int:
             title=_l("KPI measurement overdue: %(kpi)s (last %(day)s)", kpi=kpi.name, day=last.isoformat()),
             url=f"/kpis/{kpi.id}",
             recipients=list({u.id: u for u in dx_office + wg_users}.values()),
-            data={"kpi_id": kpi.id, "last_as_of": last.isoformat()},
+            subject=kpi, data={"kpi_id": kpi.id, "last_as_of": last.isoformat()},
         ))
         reported += 1
     return reported

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from tracker.core import policy
+from tracker.core.requests import authorize, load
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -10,7 +12,6 @@ from tracker.core.fiscal import fiscal_year_label
 from tracker.core.i18n import local_today
 from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
-from tracker.extensions import db
 from tracker.kpi import chart, queries, services
 from tracker.kpi.forms import KpiForm, MeasurementForm
 from tracker.kpi.models import Kpi
@@ -33,6 +34,7 @@ def number(value) -> str:
 
 
 def _is_office(user) -> bool:
+    # Defining a new KPI has no object to ask a policy about: it is the DX office's (an org role).
     return user.is_admin or user.is_dx_office
 
 
@@ -51,7 +53,9 @@ def index():
 def edit(kpi_id: int | None = None):
     if not _is_office(current_user):
         abort(403)
-    kpi = db.session.get(Kpi, kpi_id) or abort(404) if kpi_id else None
+    kpi = load(Kpi, kpi_id) if kpi_id else None
+    if kpi is not None:
+        authorize("edit", kpi)
     form = KpiForm(obj=kpi)
     if form.validate_on_submit():
         saved = commit_or_flash(lambda: services.save_kpi(
@@ -68,8 +72,8 @@ def edit(kpi_id: int | None = None):
 @bp.route("/kpis/<int:kpi_id>", methods=["GET", "POST"])
 @login_required
 def show(kpi_id: int):
-    kpi = db.session.get(Kpi, kpi_id) or abort(404)
-    can_measure = queries.may_measure(kpi, current_user)
+    kpi = load(Kpi, kpi_id)
+    can_measure = policy.can(current_user, "measure", kpi)
     form = MeasurementForm()
     if form.is_submitted():
         if not can_measure:
@@ -83,4 +87,4 @@ def show(kpi_id: int):
     wgs = [link.wg for link in kpi.wg_links if link.wg.visible_to(current_user)]
     return render_template("kpi/show.html", kpi=kpi, form=form, can_measure=can_measure, wgs=wgs,
                            chart=chart.svg(kpi, kpi.name), state=status(kpi, today), labels=STATUS_LABELS,
-                           can_edit=_is_office(current_user), fy=fiscal_year_label)
+                           can_edit=policy.can(current_user, "edit", kpi), fy=fiscal_year_label)

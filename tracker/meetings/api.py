@@ -9,6 +9,8 @@ from tracker.charter import apikit
 from tracker.wg.views import load_wg
 from tracker.extensions import db
 from tracker.meetings.models import Meeting
+from tracker.core import policy
+from flask_login import current_user
 
 bp = api_blueprint("meetings_api", __name__)
 blueprints = [bp]
@@ -29,7 +31,7 @@ def meeting_json(m: Meeting) -> dict:
 @api_login_required
 def list_meetings(identifier: str):
     wg = load_wg(identifier)
-    rows = db.session.scalars(select(Meeting).where(Meeting.wg_id == wg.id).order_by(Meeting.held_on))
+    rows = db.session.scalars(select(Meeting).where(Meeting.wg_id == wg.id, policy.visible(Meeting, current_user)).order_by(Meeting.held_on))
     return jsonify(meetings=[meeting_json(m) for m in rows])
 
 

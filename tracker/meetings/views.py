@@ -20,6 +20,7 @@ from tracker.meetings import ical, services
 from tracker.meetings.forms import MeetingForm
 from tracker.meetings.models import Meeting
 from tracker.wg.views import load_wg
+from tracker.core import policy
 
 bp = Blueprint("meetings", __name__)
 blueprints = [bp]
@@ -58,7 +59,7 @@ def _parse_actions(rows, members) -> tuple[list[dict], list[str]]:
 @login_required
 def index(identifier: str):
     wg = load_wg(identifier)
-    meetings = db.session.scalars(select(Meeting).where(Meeting.wg_id == wg.id).order_by(Meeting.held_on.desc())).all()
+    meetings = db.session.scalars(select(Meeting).where(Meeting.wg_id == wg.id, policy.visible(Meeting, current_user)).order_by(Meeting.held_on.desc())).all()
     return render_template("meetings/index.html", wg=wg, meetings=meetings,
                            can_manage=wg.allows(current_user, "manage_meetings") and phase_of(wg) not in ("closed", "stopped"))
 
@@ -112,7 +113,7 @@ def show(identifier: str, meeting_id: int):
 @login_required
 def calendar(identifier: str):
     wg = load_wg(identifier)
-    meetings = db.session.scalars(select(Meeting).where(Meeting.wg_id == wg.id).order_by(Meeting.held_on)).all()
+    meetings = db.session.scalars(select(Meeting).where(Meeting.wg_id == wg.id, policy.visible(Meeting, current_user)).order_by(Meeting.held_on)).all()
     milestones = charter_for(wg, create=False).milestones
     body = ical.calendar(wg, meetings, milestones, request.host.split(":")[0],
                          current_app.config["BABEL_DEFAULT_TIMEZONE"], utcnow())

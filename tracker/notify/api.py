@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from tracker.api.helpers import api_blueprint, api_login_required, json_body, json_errors, no_content, paging
+from tracker.core import policy
 from tracker.extensions import db
 from tracker.notify import services
 from tracker.notify.models import Notification
@@ -23,7 +24,9 @@ def notification_json(item: Notification) -> dict:
         "body": item.body,
         "url": services.absolute_url(item.url),
         "wg": {"id": item.wg.id, "identifier": item.wg.identifier, "name": item.wg.name} if item.wg else None,
-        "actor": {"id": item.actor.id, "name": item.actor.name} if item.actor else None,
+        # The author of an anonymous post is 匿名 to this recipient: a name without an id.
+        "actor": ({"id": None, "name": item.actor_label, "anonymous": True} if item.actor_anonymous
+                  else {"id": item.actor.id, "name": item.actor.name} if item.actor else None),
         "created_at": item.created_at.isoformat(),
         "read_at": item.read_at.isoformat() if item.read_at else None,
     }
@@ -33,7 +36,7 @@ def notification_json(item: Notification) -> dict:
 @api_login_required
 def list_notifications():
     offset, limit = paging()
-    condition = Notification.user_id == current_user.id
+    condition = policy.visible(Notification, current_user)
     if request.args.get("unread") in ("1", "true"):
         condition = condition & Notification.read_at.is_(None)
     total = db.session.scalar(select(func.count(Notification.id)).where(condition))

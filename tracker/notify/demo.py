@@ -34,5 +34,5 @@ def load(ctx) -> None:
             continue  # loaded before
         events.emit(events.Event(
             kind=kind, title=title, body=body, url=f"/projects/{wg.identifier}",
-            actor=users[actor] if actor else None, recipients=[users[login] for login in recipients], wg=wg,
+            actor=users[actor] if actor else None, recipients=[users[login] for login in recipients], wg=wg, subject=wg,
         ))

@@ -43,6 +43,9 @@ class Notification(db.Model):
     url: Mapped[str] = mapped_column(String(500), default="/")
     wg_id: Mapped[int | None] = mapped_column(ForeignKey("working_groups.id", ondelete="SET NULL"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The actor is the author of an anonymous post and this recipient may not know who it is: shown as
+    # 匿名, and ``actor_id`` is not even stored.
+    actor_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Waiting for the user's next daily digest mail (only for users who chose the digest).
@@ -51,6 +54,15 @@ class Notification(db.Model):
     user: Mapped["User"] = relationship(foreign_keys=[user_id])  # noqa: F821
     actor: Mapped["User | None"] = relationship(foreign_keys=[actor_id])  # noqa: F821
     wg: Mapped["WorkingGroup | None"] = relationship()  # noqa: F821
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, as this notification's recipient may know it: a name, 匿名, or nothing."""
+        from tracker.core.translation import gettext as _
+
+        if self.actor_anonymous:
+            return _("Anonymous")
+        return self.actor.name if self.actor is not None else ""
 
     @property
     def is_read(self) -> bool:

@@ -21,6 +21,7 @@ from tracker.core.db import utcnow
 from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.notify import kinds as _kinds  # noqa: F401  (registers the default kinds)
+from tracker.notify.audience import actor_shown_to, may_see
 from tracker.notify.models import (
     EMAIL_DIGEST,
     EMAIL_IMMEDIATE,
@@ -57,8 +58,9 @@ def _user_id(value) -> int | None:
 
 def audience(event: events.Event) -> list[tuple[User, NotificationPreference]]:
     """The users who hear of ``event``, with their preferences: those it concerns directly (unless they
-    chose nothing for this kind) and the members of its WG who chose everything in their WGs. Never the
-    actor, never a deactivated user."""
+    chose nothing for this kind) and the members of its WG who chose everything in their WGs, and of
+    those only who may see the event's subject (and note) under its access policy. Never the actor,
+    never a deactivated user."""
     actor_id = _user_id(event.actor)
     direct = {uid for uid in map(_user_id, event.recipients or ()) if uid is not None}
     members: set[int] = set()
@@ -73,13 +75,22 @@ def audience(event: events.Event) -> list[tuple[User, NotificationPreference]]:
         p.user_id: p
         for p in db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id.in_(candidates)))
     }
-    chosen = []
+    wanted = []
     for user in users:
-        pref = prefs.get(user.id) or NotificationPreference.for_user(user.id)
+        pref = prefs.get(user.id) or _default_preferences(user.id)
         level = pref.level_for(event.kind)
         if level == LEVEL_ALL or (level == LEVEL_MINE and user.id in direct):
-            chosen.append((user, pref))
-    return chosen
+            wanted.append((user, pref))
+    if not wanted:
+        return []
+    allowed = may_see(event, [user for user, _pref in wanted])
+    return [(user, pref) for user, pref in wanted if user.id in allowed]
+
+
+def _default_preferences(user_id: int) -> NotificationPreference:
+    # Not NotificationPreference.for_user: the stored rows were all loaded above, so asking again for a
+    # user without one would be one more query per recipient.
+    return NotificationPreference(user_id=user_id, level=LEVEL_MINE, email=EMAIL_IMMEDIATE, overrides={})
 
 
 def render_mail(template: str, **context) -> tuple[str, str]:
@@ -130,23 +141,28 @@ def on_event(event: events.Event) -> None:
     actor = event.actor if isinstance(event.actor, User) else (db.session.get(User, event.actor) if event.actor else None)
     wg_name = getattr(event.wg, "name", None)
     url = (event.url or "/")[:500]
-    rendered: dict[str, tuple] = {}  # language -> (title, body, subject, text, html): one rendering per language
+    # (language, actor shown) -> (title, body, subject, text, html): one rendering per language and per
+    # whether the recipient may see who acted (the author of an anonymous post is 匿名 to most).
+    rendered: dict[tuple[str, bool], tuple] = {}
     for user, pref in recipients:
         language = user_language(user)
-        if language not in rendered:
+        shown = actor is None or actor_shown_to(event, user)
+        if (language, shown) not in rendered:
             with force_locale(language):
                 title = one_line(event.title, 1000)
                 body = str(event.body) if event.body is not None else ""
+                actor_name = (actor.name if shown else _("Anonymous")) if actor is not None else None
                 text, html = render_mail(
-                    "event", title=title, body=body, url=absolute_url(url), actor=actor, wg_name=wg_name,
+                    "event", title=title, body=body, url=absolute_url(url), actor_name=actor_name, wg_name=wg_name,
                     kind_label=_kinds.kind_label(event.kind),
                 )
-                rendered[language] = (title, body, f"[{wg_name}] {title}" if wg_name else title, text, html)
-        title, body, subject, text, html = rendered[language]
+                rendered[(language, shown)] = (title, body, f"[{wg_name}] {title}" if wg_name else title, text, html)
+        title, body, subject, text, html = rendered[(language, shown)]
         db.session.add(
             Notification(
                 user_id=user.id, kind=event.kind, title=title, body=body, url=url, wg_id=_user_id(event.wg),
-                actor_id=_user_id(actor), created_at=utcnow(), digest_pending=pref.email == EMAIL_DIGEST,
+                actor_id=_user_id(actor) if shown else None, actor_anonymous=not shown,
+                created_at=utcnow(), digest_pending=pref.email == EMAIL_DIGEST,
             )
         )
         if pref.email == EMAIL_IMMEDIATE and user.email:

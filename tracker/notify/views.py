@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import threading
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from tracker.core import policy
+from tracker.core.requests import load
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -58,7 +60,7 @@ def start_worker_thread():
 def index():
     only_unread = request.args.get("filter") == "unread"
     page = max(request.args.get("page", 1, type=int), 1)
-    query = select(Notification).where(Notification.user_id == current_user.id)
+    query = select(Notification).where(policy.visible(Notification, current_user))
     if only_unread:
         query = query.where(Notification.read_at.is_(None))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
@@ -75,9 +77,7 @@ def index():
 @login_required
 def open_notification(notification_id: int):
     """Follow a notification: it counts as read, and the browser goes to what it is about."""
-    item = db.session.get(Notification, notification_id)
-    if item is None or item.user_id != current_user.id:
-        abort(404)
+    item = load(Notification, notification_id)
     services.mark_read(current_user, [item.id])
     db.session.commit()
     return redirect(safe_next_url(item.url) or url_for(".index"))

@@ -16,6 +16,7 @@ from tracker.extensions import db
 from tracker.planning import services
 from tracker.planning.models import Note, NoteGroup
 from tracker.wg.views import load_wg
+from tracker.core import policy
 
 bp = Blueprint("planning", __name__)
 blueprints = [bp]
@@ -31,7 +32,7 @@ def _back(wg):
 def board(identifier: str):
     wg = load_wg(identifier)
     groups = db.session.scalars(select(NoteGroup).where(NoteGroup.wg_id == wg.id).order_by(NoteGroup.position)).all()
-    notes = db.session.scalars(select(Note).where(Note.wg_id == wg.id).order_by(Note.id)).all()
+    notes = db.session.scalars(select(Note).where(Note.wg_id == wg.id, policy.visible(Note, current_user)).order_by(Note.id)).all()
     lanes = [(None, _("Ungrouped (divergence)"))] + [(g.id, g.name) for g in groups]
     by_lane = {lane: [n for n in notes if n.group_id == lane] for lane, _name in lanes}
     return render_template("planning/board.html", wg=wg, lanes=lanes, by_lane=by_lane, groups=groups,
@@ -81,7 +82,7 @@ def move(identifier: str, note_id: int):
 def decide(identifier: str):
     wg = load_wg(identifier, "use_planning_board")
     ids = {int(v) for v in request.form.getlist("note_ids") if v.isdigit()}
-    notes = [n for n in db.session.scalars(select(Note).where(Note.wg_id == wg.id, Note.id.in_(ids)))]
+    notes = [n for n in db.session.scalars(select(Note).where(Note.wg_id == wg.id, policy.visible(Note, current_user), Note.id.in_(ids)))]
     assignee = next((m.user for m in wg.members if str(m.user.id) == request.form.get("assignee_id")), None)
     try:
         due = date.fromisoformat(request.form.get("due_date", ""))

@@ -11,6 +11,8 @@ from tracker.core.i18n import local_today
 from tracker.extensions import db
 from tracker.quarterly import services
 from tracker.quarterly.models import QuarterlyEntry
+from tracker.core import policy
+from flask_login import current_user
 
 bp = api_blueprint("quarterly_api", __name__)
 blueprints = [bp]
@@ -25,7 +27,7 @@ def entry_json(e: QuarterlyEntry) -> dict:
 @api_login_required
 def list_entries(identifier: str):
     wg = load_wg(identifier)
-    query = select(QuarterlyEntry).where(QuarterlyEntry.wg_id == wg.id)
+    query = select(QuarterlyEntry).where(QuarterlyEntry.wg_id == wg.id, policy.visible(QuarterlyEntry, current_user))
     if request.args.get("year", "").isdigit():
         query = query.where(QuarterlyEntry.fiscal_year == int(request.args["year"]))
     rows = db.session.scalars(query.order_by(QuarterlyEntry.fiscal_year, QuarterlyEntry.initiative, QuarterlyEntry.quarter))

@@ -70,7 +70,7 @@ def check_missing_actuals(today: date | None = None) -> int:
             title=_l("%(wg)s: no actual reported for %(year)s %(quarter)sQ", wg=wg.name, year=quarter.year,
                      quarter=quarter.quarter),
             url=f"/projects/{wg.identifier}/quarterly?year={quarter.year}",
-            recipients=leaders, wg=wg,
+            recipients=leaders, wg=wg, subject=wg,
             data={"wg_id": wg.id, "fiscal_year": quarter.year, "quarter": quarter.quarter},
         ))
         reported += 1

@@ -12,6 +12,8 @@ from tracker.core.i18n import local_today
 from tracker.extensions import db
 from tracker.risks import services
 from tracker.risks.models import CATEGORIES, RESPONSES, Risk
+from tracker.core import policy
+from flask_login import current_user
 from sqlalchemy import select
 
 bp = api_blueprint("risks_api", __name__)
@@ -30,7 +32,7 @@ def risk_json(r: Risk, today: date) -> dict:
 def list_risks(identifier: str):
     wg = load_wg(identifier)
     today = local_today()
-    return jsonify(risks=[risk_json(r, today) for r in db.session.scalars(select(Risk).where(Risk.wg_id == wg.id).order_by(Risk.id))])
+    return jsonify(risks=[risk_json(r, today) for r in db.session.scalars(select(Risk).where(Risk.wg_id == wg.id, policy.visible(Risk, current_user)).order_by(Risk.id))])
 
 
 @bp.post("/wgs/<identifier>/risks")

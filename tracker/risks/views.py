@@ -17,6 +17,7 @@ from tracker.risks import queries, services
 from tracker.risks.forms import CATEGORY_LABELS, RESPONSE_LABELS, RiskForm
 from tracker.risks.models import Risk
 from tracker.wg.views import load_wg
+from tracker.core import policy
 
 bp = Blueprint("risks", __name__)
 blueprints = [bp]
@@ -51,7 +52,7 @@ def index(identifier: str):
             abort(403)
         if form.validate() and commit_or_flash(lambda: _save(wg, form), _("The risk was saved.")):
             return redirect(url_for(".index", identifier=wg.identifier))
-    risks = db.session.scalars(select(Risk).where(Risk.wg_id == wg.id).order_by(Risk.closed, Risk.next_review)).all()
+    risks = db.session.scalars(select(Risk).where(Risk.wg_id == wg.id, policy.visible(Risk, current_user)).order_by(Risk.closed, Risk.next_review)).all()
     return render_template("risks/index.html", wg=wg, risks=risks, matrix=queries.matrix(risks), form=form,
                            can_manage=can_manage, today=local_today(), categories=CATEGORY_LABELS,
                            responses=RESPONSE_LABELS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, jsonify, request
+from tracker.core import policy
+from tracker.core.requests import load
 from tracker.core.translation import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -83,7 +85,7 @@ def search():
 @api_login_required
 def list_requests():
     offset, limit = paging()
-    condition = HelpRequest.visible(current_user)
+    condition = policy.visible(HelpRequest, current_user)
     if request.args.get("status") in ("open", "closed"):
         condition = condition & (HelpRequest.status == RequestStatus(request.args["status"]))
     total = db.session.scalar(select(func.count()).select_from(HelpRequest).where(condition))
@@ -94,11 +96,9 @@ def list_requests():
 @bp.get("/talent/help-requests/<int:request_id>")
 @api_login_required
 def show_request(request_id: int):
-    r = db.session.get(HelpRequest, request_id)
-    if r is None or not r.visible_to(current_user):
-        abort(404)
+    r = load(HelpRequest, request_id)
     body = request_json(r)
-    if r.manageable_by(current_user):
+    if policy.can(current_user, "manage", r):
         body["candidates"] = [{"user_id": c.profile.user_id, "name": c.profile.user.name, "fit": c.score, "reasons": c.reasons}
                               for c in queries.candidates(r, current_user)]
     return jsonify(help_request=body)
@@ -163,10 +163,7 @@ def _change(change):
 
 
 def _load_request(request_id: int) -> HelpRequest:
-    r = db.session.get(HelpRequest, request_id)
-    if r is None or not r.visible_to(current_user):
-        abort(404)
-    return r
+    return load(HelpRequest, request_id)
 
 
 @bp.post("/talent/help-requests/<int:request_id>/apply")

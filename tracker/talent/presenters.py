@@ -1,16 +1,18 @@
-"""What a viewer gets to see of a profile: built from ``Profile.part_visible_to`` only, and used by the
+"""What a viewer gets to see of a profile: built from the profile policy (tracker/talent/policy.py) only, and used by the
 profile page, search results, the XLSX export and the API, so that all four follow the same rule."""
 from __future__ import annotations
 
 from datetime import date
 
+from tracker.core import policy
+from tracker.talent.policy import ProfilePolicy
 from tracker.talent.models import PARTS, Profile
 from tracker.talent.services import contributions
 
 
 def profile_data(profile: Profile, viewer) -> dict:
     user = profile.user
-    visible = profile.visible_parts(viewer)
+    visible = ProfilePolicy.parts_visible(viewer, profile)
     data: dict = {
         "user_id": user.id,
         "name": user.name,
@@ -20,7 +22,7 @@ def profile_data(profile: Profile, viewer) -> dict:
         "job_title": user.job_title,
         "visible_parts": sorted(visible),
     }
-    if Profile.staff_number_visible(profile, viewer):
+    if policy.can(viewer, "view_staff_number", profile):
         data["staff_number"] = profile.staff_number
     if viewer.id == profile.user_id:
         data["visibility"] = {part: profile.visibility_of(part).value for part in PARTS}

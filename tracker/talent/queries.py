@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tracker.core import policy
+from tracker.talent.policy import ProfilePolicy
 from tracker.core.translation import gettext as _
 from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
@@ -98,7 +100,7 @@ def _text_matches(viewer, text: str):
         return None, {}
     allowed = or_(
         SearchDocument.kind == DOCUMENT_KINDS["basic"],
-        *[and_(SearchDocument.kind == DOCUMENT_KINDS[p], Profile.part_visible(viewer, p)) for p in PARTS],
+        *[and_(SearchDocument.kind == DOCUMENT_KINDS[p], ProfilePolicy.part_visible(viewer, p)) for p in PARTS],
     )
     base = (select(SearchDocument.object_id).join(found, found.c.id == SearchDocument.id)
             .join(Profile, Profile.id == SearchDocument.object_id).where(allowed))
@@ -113,26 +115,26 @@ def search_statement(viewer, criteria: Criteria):
     score = literal(0.0)
     stmt = select(Profile.id).join(User, User.id == Profile.user_id).where(User.active.is_(True))
     if criteria.skills:
-        stmt = stmt.where(Profile.part_visible(viewer, "skills"))
+        stmt = stmt.where(ProfilePolicy.part_visible(viewer, "skills"))
     for skill, minimum in criteria.skills:
         entry = aliased(ProfileSkill)
         stmt = stmt.join(entry, and_(entry.profile_id == Profile.id, entry.skill_id == skill.id, entry.level >= minimum))
         score = score + 10 + (entry.level - minimum) * 3 + case((entry.can_help.is_(True), 3), else_=0)
     if criteria.certification.strip():
-        stmt = stmt.where(Profile.part_visible(viewer, "certifications"), exists(
+        stmt = stmt.where(ProfilePolicy.part_visible(viewer, "certifications"), exists(
             select(Certification.id).where(Certification.profile_id == Profile.id,
                                            func.lower(Certification.name).like(_like(criteria.certification), escape="\\"))
         ))
         score = score + 5
     if criteria.past_section.strip():
-        stmt = stmt.where(Profile.part_visible(viewer, "career"), exists(
+        stmt = stmt.where(ProfilePolicy.part_visible(viewer, "career"), exists(
             select(CareerEntry.id).where(CareerEntry.profile_id == Profile.id,
                                          func.lower(CareerEntry.section_name).like(_like(criteria.past_section), escape="\\"))
         ))
         score = score + 5
     if criteria.available or criteria.min_share:
         stmt = stmt.where(
-            Profile.part_visible(viewer, "availability"),
+            ProfilePolicy.part_visible(viewer, "availability"),
             Profile.willing_to_help.is_(True),
             Profile.time_share >= max(criteria.min_share, 1),
             or_(Profile.available_until.is_(None), Profile.available_until >= local_today()),
@@ -214,7 +216,7 @@ def reasons(profile: Profile, viewer, criteria: Criteria) -> list[str]:
         texts = part_texts(profile, with_contributions=False)
         labels = part_labels()
         parts = [labels.get(part, _("Name and section")) for part, text in texts.items()
-                 if (part == "basic" or profile.part_visible_to(viewer, part))
+                 if (part == "basic" or policy.can(viewer, f"view_{part}", profile))
                  and any(term in textsearch.normalize(text) for term in terms)]
         out.append(_("“%(text)s” found in: %(parts)s", text=criteria.text.strip(), parts=", ".join(parts) or _("the profile")))
     return out
@@ -253,7 +255,7 @@ def candidates(request: HelpRequest, viewer, limit: int = 20) -> list[Result]:
         select(Profile.id).distinct().join(User, User.id == Profile.user_id)
         .join(ProfileSkill, ProfileSkill.profile_id == Profile.id)
         .where(ProfileSkill.skill_id.in_(skill_ids), User.active.is_(True), Profile.user_id != request.requester_id,
-               Profile.user_id.not_in(engaged), Profile.part_visible(viewer, "skills"))
+               Profile.user_id.not_in(engaged), ProfilePolicy.part_visible(viewer, "skills"))
     ).all()
     results = [_fit(profile, request, viewer) for profile in load_profiles(list(ids))]
     results.sort(key=lambda r: (-r.score, r.profile.user.name_kana or r.profile.user.name))
@@ -283,7 +285,7 @@ def _fit(profile: Profile, request: HelpRequest, viewer) -> Result:
         if entry.can_help:
             score += 2 * weight
     best += 18
-    if profile.part_visible_to(viewer, "availability"):
+    if policy.can(viewer, "view_availability", profile):
         if profile.willing_to_help and (profile.available_until is None or profile.available_until >= local_today()):
             score += 10
             if profile.time_share >= request.time_share:

@@ -315,7 +315,7 @@ def invite(request: HelpRequest, user: User, actor: User, message: str = "") -> 
     db.session.flush()
     events.emit(Event(
         kind="talent.invited", title=lazy_gettext("You were invited to help: %(title)s", title=request.title),
-        url=_url(request), actor=actor, recipients=[user], wg=request.wg, body=message or None,
+        url=_url(request), actor=actor, recipients=[user], wg=request.wg, subject=request, body=message or None,
         data={"request_id": request.id, "engagement_id": engagement.id, "user_id": user.id},
     ))
     return engagement
@@ -339,7 +339,7 @@ def _ask_for_approval(engagement: Engagement, actor: User, title) -> None:
     request = engagement.request
     events.emit(Event(
         kind="talent.applied", title=title, url=_url(request), actor=actor,
-        recipients=[request.requester, *chiefs_of(engagement.user)], wg=request.wg, body=engagement.message or None,
+        recipients=[request.requester, *chiefs_of(engagement.user)], wg=request.wg, subject=request, body=engagement.message or None,
         data={"request_id": request.id, "engagement_id": engagement.id, "user_id": engagement.user_id},
     ))
 
@@ -371,7 +371,7 @@ def decide(engagement: Engagement, approver: User, approve: bool) -> None:
         engagement.status = EngagementStatus.REJECTED
         events.emit(Event(
             kind="talent.rejected", title=lazy_gettext("Your help for %(title)s was not approved", title=request.title),
-            url=_url(request), actor=approver, recipients=[engagement.user, request.requester], wg=request.wg,
+            url=_url(request), actor=approver, recipients=[engagement.user, request.requester], wg=request.wg, subject=request,
             data={"request_id": request.id, "engagement_id": engagement.id},
         ))
         return
@@ -386,7 +386,7 @@ def decide(engagement: Engagement, approver: User, approve: bool) -> None:
             add_member(request.wg, engagement.user, [role])
     events.emit(Event(
         kind="talent.approved", title=lazy_gettext("%(name)s will help with %(title)s", name=engagement.user.name, title=request.title),
-        url=_url(request), actor=approver, recipients=[engagement.user, request.requester], wg=request.wg,
+        url=_url(request), actor=approver, recipients=[engagement.user, request.requester], wg=request.wg, subject=request,
         data={"request_id": request.id, "engagement_id": engagement.id, "user_id": engagement.user_id},
     ))
 
@@ -410,7 +410,7 @@ def complete(engagement: Engagement, actor: User, hours, outcome: str) -> None:
     reindex(profile_for(engagement.user))
     events.emit(Event(
         kind="talent.completed", title=lazy_gettext("Your help with %(title)s was recorded", title=request.title),
-        url=_url(request), actor=actor, recipients=[engagement.user, *chiefs_of(engagement.user)], wg=request.wg,
+        url=_url(request), actor=actor, recipients=[engagement.user, *chiefs_of(engagement.user)], wg=request.wg, subject=request,
         data={"request_id": request.id, "engagement_id": engagement.id, "hours": hours},
     ))
 
@@ -430,7 +430,7 @@ def remind_completions() -> None:
         events.emit(Event(
             kind="talent.completion_due",
             title=lazy_gettext("Record the hours and outcome of %(name)s's help: %(title)s", name=engagement.user.name, title=request.title),
-            url=_url(request), recipients=[request.requester], wg=request.wg,
+            url=_url(request), recipients=[request.requester], wg=request.wg, subject=request,
             data={"request_id": request.id, "engagement_id": engagement.id},
         ))
 

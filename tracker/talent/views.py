@@ -3,6 +3,8 @@ XLSX export and the skill taxonomy (admin)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from tracker.core import policy
+from tracker.core.requests import load
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -80,7 +82,7 @@ def export():
 def profile(user_id: int):
     profile = services.displayed_profile(user_id) or abort(404)
     return render_template("talent/profile.html", user=profile.user, data=profile_data(profile, current_user),
-                           editable=profile.editable_by(current_user), labels=queries.part_labels(),
+                           editable=policy.can(current_user, "edit", profile), labels=queries.part_labels(),
                            availability=queries.availability_text(profile))
 
 
@@ -153,10 +155,7 @@ def _pending_for(user) -> list[Engagement]:
 
 
 def _load_request(request_id: int) -> HelpRequest:
-    help_request = db.session.get(HelpRequest, request_id)
-    if help_request is None or not help_request.visible_to(current_user):
-        abort(404)
-    return help_request
+    return load(HelpRequest, request_id)  # 404 unless the help-request policy lets the user see it
 
 
 def _linkable_wgs() -> list[WorkingGroup]:
@@ -169,7 +168,7 @@ def _linkable_wgs() -> list[WorkingGroup]:
 @login_required
 def requests():
     status = request.args.get("status", "open")
-    query = select(HelpRequest).where(HelpRequest.visible(current_user)).order_by(HelpRequest.created_at.desc())
+    query = select(HelpRequest).where(policy.visible(HelpRequest, current_user)).order_by(HelpRequest.created_at.desc())
     if status in ("open", "closed"):
         query = query.where(HelpRequest.status == RequestStatus(status))
     return render_template("talent/requests.html", requests=db.session.scalars(query).all(), status=status,
@@ -182,7 +181,7 @@ def wg_requests(identifier: str):
     from tracker.wg.views import load_wg
 
     wg = load_wg(identifier)
-    rows = db.session.scalars(select(HelpRequest).where(HelpRequest.wg_id == wg.id, HelpRequest.visible(current_user))
+    rows = db.session.scalars(select(HelpRequest).where(HelpRequest.wg_id == wg.id, policy.visible(HelpRequest, current_user))
                               .order_by(HelpRequest.status.desc(), HelpRequest.created_at.desc())).all()
     return render_template("talent/wg_requests.html", wg=wg, requests=rows, can_request=wg.allows(current_user, "manage_members"))
 
@@ -194,7 +193,7 @@ def edit_request(request_id: int | None = None):
     help_request = None
     if request_id is not None:
         help_request = _load_request(request_id)
-        if not help_request.manageable_by(current_user):
+        if not policy.can(current_user, "manage", help_request):
             abort(403)
     form = HelpRequestForm(obj=help_request)
     if request.method == "GET" and help_request is not None:
@@ -228,7 +227,7 @@ def edit_request(request_id: int | None = None):
 
 
 def _render_request(help_request: HelpRequest, complete_form: CompleteForm | None = None, completing: int | None = None):
-    manage = help_request.manageable_by(current_user)
+    manage = policy.can(current_user, "manage", help_request)
     candidates = queries.candidates(help_request, current_user) if manage and help_request.status == RequestStatus.OPEN else []
     return render_template(
         "talent/request.html", r=help_request, manage=manage, candidates=candidates,
@@ -275,7 +274,7 @@ def apply(request_id: int):
 @login_required
 def close(request_id: int):
     help_request = _load_request(request_id)
-    if not help_request.manageable_by(current_user):
+    if not policy.can(current_user, "manage", help_request):
         abort(403)
     commit_or_flash(lambda: services.close_request(help_request), _("The help request was closed."))
     return redirect(url_for(".show_request", request_id=help_request.id))

@@ -1,0 +1,57 @@
+"""Who sees and does what in the idea box (アイデアボックス).
+
+Every active member of staff sees every post and comment (with or without an owning section). The author
+of an anonymous post is shown as 匿名 to everyone except the author and the idea-box moderators, next to
+the post, next to their own comments on it, in the history, in the API and as the actor of notifications:
+``can(user, "see_author", post_or_comment)`` is that one rule.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, true
+
+from tracker.core.policy import VIEW, Policy, is_signed_in, register
+from tracker.ideas.models import Idea, IdeaComment
+
+
+@register
+class IdeaPolicy(Policy):
+    model = Idea
+    actions = frozenset({"view", "edit", "answer", "moderate", "see_author"})
+
+    def can(self, user, action: str, obj: Idea) -> bool:
+        if not is_signed_in(user):
+            return False
+        if action == VIEW:
+            return True
+        if action == "edit":
+            return obj.editable_by(user)
+        if action == "answer":
+            return obj.answerable_by(user)
+        if action == "moderate":
+            return Idea.moderates(user)
+        return obj.author_shown_to(user)
+
+    def visible(self, user) -> ColumnElement[bool]:
+        return true() if is_signed_in(user) else false()
+
+
+@register
+class IdeaCommentPolicy(Policy):
+    """A comment is seen with its post. Its author is hidden exactly when they wrote the anonymous post it
+    belongs to (otherwise a comment would give the anonymous author away)."""
+
+    model = IdeaComment
+    actions = frozenset({"view", "edit", "see_author"})
+
+    def can(self, user, action: str, obj: IdeaComment) -> bool:
+        if not is_signed_in(user):
+            return False
+        if action == VIEW:
+            return True
+        if action == "edit":
+            return obj.editable_by(user)
+        idea = obj.idea
+        return obj.author_id != idea.author_id or idea.author_shown_to(user)
+
+    def visible(self, user) -> ColumnElement[bool]:
+        return true() if is_signed_in(user) else false()

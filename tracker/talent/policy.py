@@ -1,0 +1,64 @@
+"""Who sees what in the talent bank (庁内人材バンク).
+
+A profile is listed to every member of staff, but each part (skills, certifications, career,
+achievements, availability) has its own visibility chosen by the person: everyone, HR only, or only me.
+The staff number is HR data. ``can(user, "view_skills", profile)`` etc. answer per part in Python and
+``part_visible(user, part)`` is the same rule in SQL (search, exports, HR lists).
+
+Help requests are seen by all staff and managed by the requester and HR.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, true
+
+from tracker.core.policy import VIEW, Policy, is_signed_in, register
+from tracker.talent.models import PARTS, HelpRequest, Profile
+
+PART_ACTIONS = {f"view_{part}": part for part in PARTS}
+
+
+@register
+class ProfilePolicy(Policy):
+    model = Profile
+    actions = frozenset({"view", "edit", "view_staff_number", *PART_ACTIONS})
+
+    def can(self, user, action: str, obj: Profile) -> bool:
+        if not is_signed_in(user):
+            return False
+        if action == VIEW:
+            return True
+        if action == "edit":
+            return obj.editable_by(user)
+        if action == "view_staff_number":
+            return Profile.staff_number_visible(obj, user)
+        return obj.part_visible_to(user, PART_ACTIONS[action])
+
+    def visible(self, user) -> ColumnElement[bool]:
+        return true() if is_signed_in(user) else false()
+
+    @staticmethod
+    def part_visible(user, part: str, entity=None) -> ColumnElement[bool]:
+        """SQL: ``part`` of the profile (``entity``, an alias of Profile if given) may be seen by ``user``."""
+        if part not in PARTS:
+            raise ValueError(f"no profile part {part!r}")
+        return Profile.part_visible(user, part, entity)
+
+    @staticmethod
+    def parts_visible(user, profile: Profile) -> set[str]:
+        return profile.visible_parts(user) if is_signed_in(user) else set()
+
+
+@register
+class HelpRequestPolicy(Policy):
+    model = HelpRequest
+    actions = frozenset({"view", "manage"})
+
+    def can(self, user, action: str, obj: HelpRequest) -> bool:
+        if not is_signed_in(user):
+            return False
+        if action == VIEW:
+            return obj.visible_to(user)
+        return obj.manageable_by(user)
+
+    def visible(self, user) -> ColumnElement[bool]:
+        return HelpRequest.visible(user) if is_signed_in(user) else false()
