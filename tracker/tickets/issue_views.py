@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from tracker.accounts.models import User
 from tracker.accounts.organisation import all_sections
+from tracker.core import policy
 from tracker.core.i18n import local_today
 from tracker.core.services import ServiceError, commit_or_flash
 from tracker.extensions import db
@@ -191,6 +192,15 @@ def new(identifier: str | None = None):
 
 # -- show ----------------------------------------------------------------------------------------------
 
+def _visible_ancestors(ticket: Ticket, user) -> list[Ticket]:
+    shown = []
+    for ancestor in relations.ancestors(ticket):
+        if not policy.can(user, "view", ancestor):
+            break
+        shown.append(ancestor)
+    return shown
+
+
 def _show_context(ticket: Ticket) -> dict:
     user = current_user
     wg = ticket.wg
@@ -218,7 +228,8 @@ def _show_context(ticket: Ticket) -> dict:
         "watching": services.is_watching(ticket, user),
         "watchers": [w.user for w in ticket.watchers],
         "members": services.assignable_users(wg),
-        "ancestors": list(reversed(relations.ancestors(ticket))),
+        # a hidden ancestor (a private parent) is not named, nor anything above it
+        "ancestors": list(reversed(_visible_ancestors(ticket, user))),
         "relation_labels": relations.RELATION_LABELS,
         "can": {
             "edit": ticket.editable_by(user), "note": ticket.notable_by(user),
