@@ -6,7 +6,8 @@ activity, feeds, exports, time entries, pickers) asks these and nothing else.
 ``visible`` is written positively (the ids a user may see); see tracker.core.policy for why."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy.orm import aliased
 
 from tracker.core.policy import Policy, is_signed_in, register
 from tracker.extensions import db
@@ -52,17 +53,22 @@ class TicketPolicy(Policy):
         return wg_policy.has_permission(user, wg, "view_private_issues")
 
     def visible(self, user) -> ColumnElement[bool]:
+        return self.visible_as(user, Ticket)
+
+    @staticmethod
+    def visible_as(user, tickets) -> ColumnElement[bool]:
         """In a WG where the user may view tickets, and, if private, their own, assigned to them, or in a
-        WG where they may see private tickets."""
+        WG where they may see private tickets. ``tickets`` is Ticket or an alias of it (for correlated
+        subqueries inside statements that already select from Ticket)."""
         if not is_signed_in(user):
             return false()
         if user.is_admin:
             return true()
-        return and_(Ticket.wg_id.in_(_wg_ids(user, "view_issues")), or_(
-            Ticket.is_private.is_(False),
-            Ticket.author_id == user.id,
-            and_(Ticket.assigned_to_id.is_not(None), Ticket.assigned_to_id == user.id),
-            Ticket.wg_id.in_(_wg_ids(user, "view_private_issues")),
+        return and_(tickets.wg_id.in_(_wg_ids(user, "view_issues")), or_(
+            tickets.is_private.is_(False),
+            tickets.author_id == user.id,
+            and_(tickets.assigned_to_id.is_not(None), tickets.assigned_to_id == user.id),
+            tickets.wg_id.in_(_wg_ids(user, "view_private_issues")),
         ))
 
 
@@ -92,10 +98,13 @@ class JournalPolicy(Policy):
             return false()
         if user.is_admin:
             return true()
-        return and_(Journal.ticket_id.in_(visible_ticket_ids(user)), or_(
-            Journal.private_notes.is_(False),
-            Journal.user_id == user.id,
-            Journal.ticket_id.in_(select(Ticket.id).where(Ticket.wg_id.in_(_wg_ids(user, "view_private_notes")))),
+        # Per journal, its own ticket (a primary-key lookup), not the list of every visible ticket.
+        ticket = aliased(Ticket)
+        return exists(select(ticket.id).where(
+            ticket.id == Journal.ticket_id,
+            TicketPolicy.visible_as(user, ticket),
+            or_(Journal.private_notes.is_(False), Journal.user_id == user.id,
+                ticket.wg_id.in_(_wg_ids(user, "view_private_notes"))),
         ))
 
 

@@ -27,16 +27,17 @@ class Hit:
 
 
 def visible_documents(user):
-    """SQL condition on SearchDocument (outer-joined with Journal) for what ``user`` may find: the same
-    policies as every list (a ticket document: TicketPolicy; a journal document: JournalPolicy; a WG: the
-    WG policy), written positively so that a NULL (an unassigned private ticket) hides rather than shows."""
+    """SQL condition for what ``user`` may find, on SearchDocument outer-joined with the Journal of a note
+    and the Ticket of a ticket document (see ``search``): the policies of every list, applied to the joined
+    rows (a ticket: TicketPolicy; a note: JournalPolicy too; a WG: the WG policy). Positive, so a NULL
+    (an unassigned private ticket) hides rather than shows."""
     if user.is_admin:
         return SearchDocument.kind.in_(KINDS)
     return or_(
         and_(SearchDocument.kind == "wg",
              SearchDocument.object_id.in_(policy.visible_ids(WorkingGroup, user))),
-        and_(SearchDocument.kind == "ticket", SearchDocument.object_id.in_(policy.visible_ids(Ticket, user))),
-        and_(SearchDocument.kind == "journal", SearchDocument.object_id.in_(policy.visible_ids(Journal, user))),
+        and_(SearchDocument.kind == "ticket", Ticket.id.is_not(None), policy.visible(Ticket, user)),
+        and_(SearchDocument.kind == "journal", Journal.id.is_not(None), policy.visible(Journal, user)),
     )
 
 
@@ -51,6 +52,7 @@ def search(user, query: str, kinds=KINDS, wg: WorkingGroup | None = None, offset
             select(*columns)
             .join(matched, matched.c.id == SearchDocument.id)
             .outerjoin(Journal, and_(SearchDocument.kind == "journal", Journal.id == SearchDocument.object_id))
+            .outerjoin(Ticket, and_(SearchDocument.kind == "ticket", Ticket.id == SearchDocument.object_id))
             .where(visible_documents(user))
         )
         if wg is not None:

@@ -71,14 +71,17 @@ def has_permission(user, wg: WorkingGroup | None, permission: str) -> bool:
 
 
 def _roles_with(permission: str) -> list[int]:
+    """The ids of the roles granting ``permission``; every role is read once per request."""
     cache = _request_cache()
-    key = ("roles", permission)
-    if cache is not None and key in cache:
-        return cache[key]
-    role_ids = [r.id for r in db.session.scalars(select(Role)) if r.has_permission(permission)]
-    if cache is not None:
-        cache[key] = role_ids
-    return role_ids
+    by_permission = cache.get("roles_by_permission") if cache is not None else None
+    if by_permission is None:
+        by_permission = {}
+        for role in db.session.scalars(select(Role)):
+            for name in role.permissions or []:
+                by_permission.setdefault(name, []).append(role.id)
+        if cache is not None:
+            cache["roles_by_permission"] = by_permission
+    return by_permission.get(permission, [])
 
 
 def with_permission(user, permission: str) -> ColumnElement[bool]:
