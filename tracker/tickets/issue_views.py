@@ -9,6 +9,7 @@ from sqlalchemy import select
 from tracker.accounts.models import User
 from tracker.accounts.organisation import all_sections
 from tracker.core import policy
+from tracker.core.requests import authorize, load
 from tracker.core.i18n import local_today
 from tracker.core.services import ServiceError, commit_or_flash
 from tracker.extensions import db
@@ -25,10 +26,7 @@ from tracker.wg.views import load_wg
 
 
 def load_ticket(ticket_id: int) -> Ticket:
-    ticket = db.session.get(Ticket, ticket_id)
-    if ticket is None or not ticket.visible_to(current_user):
-        abort(404)
-    return ticket
+    return load(Ticket, ticket_id)  # 404 when missing or hidden (TicketPolicy)
 
 
 # -- the form --------------------------------------------------------------------------------------
@@ -384,9 +382,7 @@ def delete_relation(relation_id: int):
 @bp.get("/attachments/download/<int:attachment_id>")
 @login_required
 def download(attachment_id: int, filename: str | None = None):
-    attachment = db.session.get(Attachment, attachment_id) or abort(404)
-    if attachment.ticket is None or not attachment.ticket.visible_to(current_user):
-        abort(404)
+    attachment = load(Attachment, attachment_id)  # AttachmentPolicy
     path = files.disk_path(attachment)
     if not path.exists():
         abort(404)
@@ -400,12 +396,11 @@ def download(attachment_id: int, filename: str | None = None):
 @bp.post("/attachments/<int:attachment_id>/delete")
 @login_required
 def delete_attachment(attachment_id: int):
-    attachment = db.session.get(Attachment, attachment_id) or abort(404)
+    attachment = load(Attachment, attachment_id)
     ticket = attachment.ticket
-    if ticket is None or not ticket.visible_to(current_user):
+    if ticket is None:
         abort(404)
-    if not ticket.editable_by(current_user):
-        abort(403)
+    authorize("delete", attachment)
     commit_or_flash(lambda: services.delete_attachment(attachment, current_user), _("The file was deleted."))
     return redirect(url_for(".show", ticket_id=ticket.id))
 

@@ -168,7 +168,8 @@ class AttachmentPolicy(Policy):
 @register
 class TimeEntryPolicy(Policy):
     """Spent time is visible with ``view_time_entries`` in its WG, and, when on a ticket, with the ticket.
-    One's own entries are changed with ``log_time``, others' with ``edit_issues`` too."""
+    One's own entries are changed (or deleted) by oneself, others' with ``edit_issues``; logging time at
+    all needs ``log_time`` (TicketPolicy "log_time", checked by the time log service)."""
 
     model = TimeEntry
     actions = frozenset({"view", "edit"})
@@ -180,8 +181,7 @@ class TimeEntryPolicy(Policy):
             return False
         if action == "view":
             return True
-        return wg_policy.has_permission(user, entry.wg, "log_time") and (
-            entry.user_id == user.id or wg_policy.has_permission(user, entry.wg, "edit_issues"))
+        return entry.user_id == user.id or wg_policy.has_permission(user, entry.wg, "edit_issues")
 
     def visible(self, user) -> ColumnElement[bool]:
         if not is_signed_in(user):
