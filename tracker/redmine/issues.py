@@ -145,7 +145,7 @@ def visible_ticket(ticket_id: int) -> Ticket:
 
 
 def _relations(ticket, me) -> list[dict]:
-    return [serialize.relation(r) for _kind, other, r in relations.relations_of(ticket) if other.visible_to(me)]
+    return [serialize.relation(r) for _kind, _other, r in relations.visible_relations_of(ticket, me)]
 
 
 def issue_json(ticket: Ticket, includes=(), new: bool = False) -> dict:

@@ -219,7 +219,7 @@ def _show_context(ticket: Ticket) -> dict:
         "editable_notes": journal_notes.editable_ids(journals, wg, user),
         "custom_fields": [(f, customfields.display(f, cf_values.get(f.id, []), cf_users)) for f in fields],
         "spent_hours": spent, "children": children,
-        "relations": [r for r in relations.relations_of(ticket) if r[1].visible_to(user)],
+        "relations": relations.visible_relations_of(ticket, user),
         "relation_form": relation_form, "time_form": time_form,
         "time_entries": list(db.session.scalars(
             select(TimeEntry).where(TimeEntry.ticket_id == ticket.id).order_by(TimeEntry.spent_on.desc()).limit(20))),
