@@ -50,6 +50,28 @@ def test_list_page_queries_do_not_grow_with_the_tickets(client, db, make, login,
     assert few <= 35
 
 
+def test_search_queries_do_not_grow_with_the_hits(client, db, make, login, team):
+    """Search filters by the ticket and journal policies in SQL: a page of 25 hits (tickets, private
+    ones, notes) costs the same statements as a page of 3."""
+    from tracker.tickets import services
+
+    def add(n):
+        for i in range(n):
+            ticket = make.ticket(team.wg, team.leader, subject=f"窓口の改善 {i}", is_private=bool(i % 2))
+            services.update_ticket(ticket, team.leader, {}, notes=f"窓口の調整 {i}")
+        db.session.commit()
+
+    path = "/search?q=窓口"
+    add(2)
+    login(team.observer)
+    client.get(path)
+    few = _list_queries(client, db, path)
+    add(20)
+    many = _list_queries(client, db, path)
+    assert many == few, f"{few} queries for a few hits, {many} for a full page"
+    assert few <= 15
+
+
 def _ids(make_query):
     return [t.id for t in make_query.results()]
 

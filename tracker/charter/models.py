@@ -165,17 +165,24 @@ _perms.register("manage_meetings", _l("Manage meetings"))
 _perms.register("use_planning_board", _l("Use the planning board"))
 
 
-# A closed or stopped WG is read-only except for comments (notes on tickets).
-COMMENT_PERMISSIONS = {"add_issue_notes"}
+# A closed or stopped WG is read-only except for comments (notes on tickets). Declared once, for pages
+# (Python) and for lists and pickers (SQL), so a picker never offers a WG whose page would refuse.
+COMMENT_PERMISSIONS = frozenset({"add_issue_notes"})
+FINISHED_PHASES = (CLOSED, STOPPED)
 
 
-def _read_only_when_finished(wg, user, granted: set[str]) -> set[str]:
+def _finished(wg) -> bool:
     from sqlalchemy import select
 
-    phase = db.session.scalar(select(Charter.phase).where(Charter.wg_id == wg.id))
-    if phase not in (CLOSED, STOPPED):
-        return granted
-    return {p for p in granted if p in _perms.READ_ONLY or p in COMMENT_PERMISSIONS or p == "view_wg"}
+    return db.session.scalar(select(Charter.phase).where(Charter.wg_id == wg.id)) in FINISHED_PHASES
 
 
-_perms.add_filter(_read_only_when_finished)
+def _finished_wg_ids():
+    from sqlalchemy import select
+
+    return select(Charter.wg_id).where(Charter.phase.in_(FINISHED_PHASES))
+
+
+_perms.add_restriction(_perms.Restriction(
+    name="finished_wg_read_only", applies_to=_finished, restricted_wg_ids=_finished_wg_ids, kept=COMMENT_PERMISSIONS,
+))

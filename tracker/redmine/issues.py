@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import jsonify, request
+from tracker.tickets.policy import visible_parent_ids
 from tracker.core.translation import gettext as _
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
@@ -107,8 +108,11 @@ def list_issues(wg=None):
     fields = ApplicableFields()
     includes = set(request.args.get("include", "").split(","))
     items = []
+    shown_parents = visible_parent_ids(tickets, me)
     for ticket in tickets:
         item = serialize.issue(ticket, spent.get(ticket.id, Decimal(0)), fields=fields(ticket), values=values.get(ticket.id, {}))
+        if ticket.parent_id and ticket.parent_id not in shown_parents:
+            item.pop("parent", None)  # a hidden (private) parent is not named
         if "attachments" in includes:
             item["attachments"] = [serialize.attachment(a) for a in ticket.attachments]
         if "relations" in includes:
@@ -142,7 +146,7 @@ def visible_ticket(ticket_id: int) -> Ticket:
 
 
 def _relations(ticket, me) -> list[dict]:
-    return [serialize.relation(r) for _kind, other, r in relations.relations_of(ticket) if other.visible_to(me)]
+    return [serialize.relation(r) for _kind, _other, r in relations.visible_relations_of(ticket, me)]
 
 
 def issue_json(ticket: Ticket, includes=(), new: bool = False) -> dict:
@@ -160,6 +164,8 @@ def issue_json(ticket: Ticket, includes=(), new: bool = False) -> dict:
         ticket, spent.get(ticket.id, Decimal(0)), sum(spent.values(), Decimal(0)), fields=fields,
         values=customfields.values_of(ticket),
     )
+    if ticket.parent_id and not visible_parent_ids([ticket], me):
+        data.pop("parent", None)  # a hidden (private) parent is not named
     if "children" in includes:
         data["children"] = [
             {"id": c.id, "tracker": serialize.ref(c.tracker), "subject": c.subject}

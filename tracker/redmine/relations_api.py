@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from tracker.core import policy
 from tracker.api.helpers import created, no_content
 from tracker.extensions import db
 from tracker.redmine import serialize
@@ -22,7 +23,7 @@ def relations_index(ticket_id: int):
 def relation_create(ticket_id: int):
     me = user()
     ticket = visible_ticket(ticket_id)
-    if not ticket.wg.allows(me, "manage_issue_relations"):
+    if not policy.can(me, "manage_relations", ticket):
         forbidden()
     data = body("relation")
     relation = commit(lambda: relations.add_relation(
@@ -34,7 +35,7 @@ def relation_create(ticket_id: int):
 def _visible_relation(relation_id: int) -> TicketRelation:
     me = user()
     relation = db.session.get(TicketRelation, relation_id)
-    if relation is None or not (relation.issue_from.visible_to(me) and relation.issue_to.visible_to(me)):
+    if relation is None or not policy.can(me, "view", relation):  # TicketRelationPolicy: both tickets visible
         not_found()
     return relation
 
@@ -48,7 +49,7 @@ def relation_show(relation_id: int):
 def relation_delete(relation_id: int):
     me = user()
     relation = _visible_relation(relation_id)
-    if not relation.issue_from.wg.allows(me, "manage_issue_relations"):
+    if not policy.can(me, "manage", relation):
         forbidden()
     commit(lambda: relations.remove_relation(relation, me))
     return no_content()

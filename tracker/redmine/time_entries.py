@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import jsonify, request
+from tracker.core import policy
 from tracker.core.translation import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -102,7 +103,7 @@ def time_entry_create():
 def time_entry_update(entry_id: int):
     me = user()
     entry = _visible_entry(entry_id)
-    if entry.user_id != me.id and not entry.wg.allows(me, "edit_issues"):
+    if not policy.can(me, "edit", entry):
         forbidden()
     data = body("time_entry")
     values = {
@@ -118,7 +119,7 @@ def time_entry_update(entry_id: int):
 def time_entry_delete(entry_id: int):
     me = user()
     entry = _visible_entry(entry_id)
-    if entry.user_id != me.id and not entry.wg.allows(me, "edit_issues"):
+    if not policy.can(me, "edit", entry):
         forbidden()
     commit(lambda: timelog.delete_time_entry(entry, me))
     return no_content()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, jsonify, request
+from tracker.core import policy
 from tracker.core.translation import gettext as _
 
 from tracker.api.helpers import created, no_content
@@ -99,12 +100,7 @@ def upload():
 def _visible_attachment(attachment_id: int) -> Attachment:
     me = user()
     attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None:
-        not_found()
-    if attachment.ticket is None:
-        if attachment.author_id != me.id:
-            not_found()
-    elif not attachment.ticket.visible_to(me):
+    if attachment is None or not policy.can(me, "view", attachment):  # AttachmentPolicy
         not_found()
     return attachment
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import literal, or_, select, union_all
+from sqlalchemy import literal, select, union_all
 
+from tracker.core import policy
 from tracker.extensions import db
 from tracker.tickets.models import Journal, Ticket
 from tracker.wg.models import WorkingGroup
@@ -29,13 +30,12 @@ class ActivityItem:
 
 def activity(user, wg: WorkingGroup | None = None, limit: int = 50, before: datetime | None = None,
              author_id: int | None = None) -> list[ActivityItem]:
-    visible = Ticket.visible(user)
+    visible = policy.visible(Ticket, user)
     created = select(literal("ticket").label("kind"), Ticket.id.label("id"), Ticket.created_at.label("at")).where(visible)
-    private_ok = select(WorkingGroup.id).where(WorkingGroup.with_permission(user, "view_private_notes"))
     changed = (
         select(literal("journal").label("kind"), Journal.id.label("id"), Journal.created_at.label("at"))
         .join(Ticket, Ticket.id == Journal.ticket_id)
-        .where(visible, or_(Journal.private_notes.is_(False), Journal.user_id == user.id, Ticket.wg_id.in_(private_ok)))
+        .where(visible, policy.visible(Journal, user))  # JournalPolicy: private notes too
     )
     if wg is not None:
         created = created.where(Ticket.wg_id == wg.id)

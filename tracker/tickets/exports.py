@@ -28,7 +28,8 @@ def cell(ticket, column: str, for_sheet: bool = False, fields: dict | None = Non
     value = {
         "project": lambda t: t.wg.name,
         "tracker": lambda t: t.tracker.name,
-        "parent": lambda t: f"#{t.parent_id}" if t.parent_id else "",
+        # a hidden parent is not named (the list marks which parents the user may see)
+        "parent": lambda t: f"#{t.shown_parent_id}" if getattr(t, "shown_parent_id", None) else "",
         "status": lambda t: t.status.name,
         "priority": lambda t: t.priority.name,
         "subject": lambda t: t.subject,

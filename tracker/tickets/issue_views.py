@@ -9,6 +9,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.accounts.models import User
 from tracker.accounts.organisation import all_sections
+from tracker.core import policy
+from tracker.core.requests import authorize, load
 from tracker.core.i18n import local_today
 from tracker.core.services import ServiceError, commit_or_flash
 from tracker.extensions import db
@@ -25,10 +27,7 @@ from tracker.wg.views import load_wg
 
 
 def load_ticket(ticket_id: int) -> Ticket:
-    ticket = db.session.get(Ticket, ticket_id)
-    if ticket is None or not ticket.visible_to(current_user):
-        abort(404)
-    return ticket
+    return load(Ticket, ticket_id)  # 404 when missing or hidden (TicketPolicy)
 
 
 # -- the form --------------------------------------------------------------------------------------
@@ -192,6 +191,15 @@ def new(identifier: str | None = None):
 
 # -- show ----------------------------------------------------------------------------------------------
 
+def _visible_ancestors(ticket: Ticket, user) -> list[Ticket]:
+    shown = []
+    for ancestor in relations.ancestors(ticket):
+        if not policy.can(user, "view", ancestor):
+            break
+        shown.append(ancestor)
+    return shown
+
+
 def _show_context(ticket: Ticket) -> dict:
     user = current_user
     wg = ticket.wg
@@ -212,14 +220,15 @@ def _show_context(ticket: Ticket) -> dict:
         "editable_notes": journal_notes.editable_ids(journals, wg, user),
         "custom_fields": [(f, customfields.display(f, cf_values.get(f.id, []), cf_users)) for f in fields],
         "spent_hours": spent, "children": children,
-        "relations": [r for r in relations.relations_of(ticket) if r[1].visible_to(user)],
+        "relations": relations.visible_relations_of(ticket, user),
         "relation_form": relation_form, "time_form": time_form,
         "time_entries": list(db.session.scalars(
             select(TimeEntry).where(TimeEntry.ticket_id == ticket.id).order_by(TimeEntry.spent_on.desc()).limit(20))),
         "watching": services.is_watching(ticket, user),
         "watchers": [w.user for w in ticket.watchers],
         "members": services.assignable_users(wg),
-        "ancestors": list(reversed(relations.ancestors(ticket))),
+        # a hidden ancestor (a private parent) is not named, nor anything above it
+        "ancestors": list(reversed(_visible_ancestors(ticket, user))),
         "relation_labels": relations.RELATION_LABELS,
         "can": {
             "edit": ticket.editable_by(user), "note": ticket.notable_by(user),
@@ -375,9 +384,7 @@ def delete_relation(relation_id: int):
 @bp.get("/attachments/download/<int:attachment_id>")
 @login_required
 def download(attachment_id: int, filename: str | None = None):
-    attachment = db.session.get(Attachment, attachment_id) or abort(404)
-    if attachment.ticket is None or not attachment.ticket.visible_to(current_user):
-        abort(404)
+    attachment = load(Attachment, attachment_id)  # AttachmentPolicy
     path = files.disk_path(attachment)
     if not path.exists():
         abort(404)
@@ -391,12 +398,11 @@ def download(attachment_id: int, filename: str | None = None):
 @bp.post("/attachments/<int:attachment_id>/delete")
 @login_required
 def delete_attachment(attachment_id: int):
-    attachment = db.session.get(Attachment, attachment_id) or abort(404)
+    attachment = load(Attachment, attachment_id)
     ticket = attachment.ticket
-    if ticket is None or not ticket.visible_to(current_user):
+    if ticket is None:
         abort(404)
-    if not ticket.editable_by(current_user):
-        abort(403)
+    authorize("delete", attachment)
     commit_or_flash(lambda: services.delete_attachment(attachment, current_user), _("The file was deleted."))
     return redirect(url_for(".show", ticket_id=ticket.id))
 

@@ -93,11 +93,10 @@ def visible_journals(ticket: Ticket, user) -> list[Journal]:
     """The ticket's journals; private notes only for those who may see them (their own always)."""
     from sqlalchemy.orm import joinedload, selectinload
 
-    can_private = ticket.wg.allows(user, "view_private_notes")
-    stmt = (select(Journal).where(Journal.ticket_id == ticket.id).order_by(Journal.id)
+    from tracker.core import policy
+
+    stmt = (select(Journal).where(Journal.ticket_id == ticket.id, policy.visible(Journal, user)).order_by(Journal.id)
             .options(joinedload(Journal.user), selectinload(Journal.details)))
-    if not can_private:
-        stmt = stmt.where((Journal.private_notes.is_(False)) | (Journal.user_id == user.id))
     return list(db.session.scalars(stmt).unique())
 
 

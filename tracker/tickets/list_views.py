@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from tracker.core.requests import authorize, load
 from tracker.core.translation import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -252,11 +253,8 @@ def save_query():
 @bp.post("/queries/<int:query_id>/delete")
 @login_required
 def delete_query(query_id: int):
-    saved = db.session.get(SavedQuery, query_id) or abort(404)
-    allowed = saved.user_id == current_user.id or current_user.is_admin or (
-        saved.wg is not None and saved.wg.allows(current_user, "manage_public_queries"))
-    if not allowed:
-        abort(403)
+    saved = load(SavedQuery, query_id)
+    authorize("edit", saved)
     db.session.delete(saved)
     db.session.commit()
     flash(_("The query was deleted."), "success")

@@ -8,10 +8,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, false, or_, select, true,
+    JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.core import policy
 from tracker.core.db import TimestampMixin, UTCDateTime, utcnow
 from tracker.extensions import db
 from tracker.tickets import permissions as _permissions  # noqa: F401  (registers the ticket permissions)
@@ -186,44 +187,21 @@ class Ticket(TimestampMixin, db.Model):
     def url(self) -> str:
         return f"/issues/{self.id}"
 
-    # -- permissions: the one place that decides who may see and change a ticket ---------------------
+    # -- permissions: thin delegates to the one ticket policy (tracker.tickets.policy) ------------------
 
     def visible_to(self, user) -> bool:
-        wg = self.wg
-        if not wg.allows(user, "view_issues"):
-            return False
-        if not self.is_private:
-            return True
-        if user.id in (self.author_id, self.assigned_to_id):
-            return True
-        return wg.allows(user, "view_private_issues")
+        return policy.can(user, "view", self)
 
     def editable_by(self, user) -> bool:
-        return self.visible_to(user) and self.wg.allows(user, "edit_issues")
+        return policy.can(user, "edit", self)
 
     def notable_by(self, user) -> bool:
-        return self.visible_to(user) and (
-            self.wg.allows(user, "add_issue_notes") or self.wg.allows(user, "edit_issues")
-        )
+        return policy.can(user, "add_notes", self)
 
     @classmethod
     def visible(cls, user):
-        """SQL condition for the tickets ``user`` may see: in a WG where they may view tickets, and, for
-        private tickets, their own or assigned to them or in a WG where they may see private tickets."""
-        from tracker.wg.models import WorkingGroup
-
-        if user is None or not user.is_authenticated or not user.active:
-            return false()
-        if user.is_admin:
-            return true()
-        viewable = select(WorkingGroup.id).where(WorkingGroup.with_permission(user, "view_issues"))
-        private_ok = select(WorkingGroup.id).where(WorkingGroup.with_permission(user, "view_private_issues"))
-        return cls.wg_id.in_(viewable) & or_(
-            cls.is_private.is_(False),
-            cls.author_id == user.id,
-            cls.assigned_to_id == user.id,
-            cls.wg_id.in_(private_ok),
-        )
+        """SQL condition for the tickets ``user`` may see (TicketPolicy.visible)."""
+        return policy.visible(cls, user)
 
 
 class Journal(db.Model):
@@ -402,15 +380,8 @@ class TimeEntry(TimestampMixin, db.Model):
 
     @classmethod
     def visible(cls, user):
-        from tracker.wg.models import WorkingGroup
-
-        if user is None or not user.is_authenticated or not user.active:
-            return false()
-        if user.is_admin:
-            return true()
-        viewable = select(WorkingGroup.id).where(WorkingGroup.with_permission(user, "view_time_entries"))
-        hidden_tickets = select(Ticket.id).where(~Ticket.visible(user))
-        return cls.wg_id.in_(viewable) & (cls.ticket_id.is_(None) | cls.ticket_id.not_in(hidden_tickets))
+        """SQL condition for the time entries ``user`` may see (TimeEntryPolicy.visible)."""
+        return policy.visible(cls, user)
 
 
 class SavedQuery(TimestampMixin, db.Model):
@@ -429,14 +400,8 @@ class SavedQuery(TimestampMixin, db.Model):
 
     @classmethod
     def visible(cls, user, wg=None):
-        from tracker.wg.models import WorkingGroup
-
-        if user is None or not user.is_authenticated:
-            return false()
-        public = (cls.visibility == "public") & (
-            cls.wg_id.is_(None) | cls.wg_id.in_(select(WorkingGroup.id).where(WorkingGroup.visible(user)))
-        )
-        condition = or_(cls.user_id == user.id, public)
+        """The saved queries ``user`` may see (SavedQueryPolicy.visible); with ``wg``, those for all WGs or ``wg``."""
+        condition = policy.visible(cls, user)
         if wg is not None:
             condition = condition & (cls.wg_id.is_(None) | (cls.wg_id == wg.id))
         return condition
@@ -450,3 +415,6 @@ class FeedKey(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+from tracker.tickets import policy as _policy  # noqa: E402,F401  (registers the ticket policies)

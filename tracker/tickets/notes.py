@@ -1,40 +1,28 @@
-"""Editing a journal's notes afterwards, as Redmine does: the author (``edit_own_issue_notes``) or anyone
+"""Editing a journal's notes afterwards (who may: JournalPolicy in tracker.tickets.policy), as Redmine does: the author (``edit_own_issue_notes``) or anyone
 allowed ``edit_issue_notes``. Redmine keeps no history of note edits, so the journal is just updated; a
 journal whose notes are emptied and that has no details is deleted (Redmine 5)."""
 from __future__ import annotations
 
-from tracker.core import textsearch
+from tracker.core import policy, textsearch
 from tracker.core.services import ServiceError
 from tracker.core.translation import gettext as _
 from tracker.extensions import db
 from tracker.tickets.models import Journal
+from tracker.tickets.policy import editable_journal_ids
 from tracker.tickets.services import index_journal
 
 
 def visible_to(journal: Journal, user) -> bool:
-    """The journal's ticket is visible, and private notes only to their author or ``view_private_notes``."""
-    ticket = journal.ticket
-    if not ticket.visible_to(user):
-        return False
-    return (not journal.private_notes or journal.user_id == user.id
-            or ticket.wg.allows(user, "view_private_notes"))
+    return policy.can(user, "view", journal)
 
 
 def editable_by(journal: Journal, user) -> bool:
-    wg = journal.ticket.wg
-    return visible_to(journal, user) and (
-        wg.allows(user, "edit_issue_notes")
-        or (journal.user_id == user.id and wg.allows(user, "edit_own_issue_notes"))
-    )
+    return policy.can(user, "edit", journal)
 
 
 def editable_ids(journals: list[Journal], wg, user) -> set[int]:
     """The ids of the journals (already filtered for visibility) whose notes ``user`` may edit."""
-    if wg.allows(user, "edit_issue_notes"):
-        return {j.id for j in journals if j.notes}
-    if wg.allows(user, "edit_own_issue_notes"):
-        return {j.id for j in journals if j.notes and j.user_id == user.id}
-    return set()
+    return editable_journal_ids(journals, wg, user)
 
 
 def update_notes(journal: Journal, user, notes, private_notes=None) -> Journal | None:

@@ -540,6 +540,10 @@ class TicketQuery:
             options.append(selectinload(Ticket.custom_values))
         tickets = {t.id: t for t in db.session.scalars(select(Ticket).where(Ticket.id.in_(ids)).options(*options)).unique()}
         ordered = [tickets[i] for i in ids if i in tickets]
+        if "parent" in self.columns:
+            from tracker.tickets.policy import mark_visible_parents
+
+            mark_visible_parents(ordered, self.user)
         if "spent_hours" in self.columns:
             from tracker.tickets.timelog import spent_hours
 

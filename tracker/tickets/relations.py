@@ -97,8 +97,15 @@ def rollup(ticket: Ticket, user) -> None:
 
 # -- relations -----------------------------------------------------------------------------------
 
+def visible_relations_of(ticket: Ticket, user) -> list[tuple[str, Ticket, TicketRelation]]:
+    """``relations_of`` limited to what ``user`` may see (TicketRelationPolicy: both tickets visible)."""
+    from tracker.core import policy
+
+    return [row for row in relations_of(ticket) if policy.can(user, "view", row[2])]
+
+
 def relations_of(ticket: Ticket) -> list[tuple[str, Ticket, TicketRelation]]:
-    """(label key from this ticket's point of view, other ticket, relation)."""
+    """(label key from this ticket's point of view, other ticket, relation), whoever may see them."""
     rows = db.session.scalars(
         select(TicketRelation).where(or_(TicketRelation.issue_from_id == ticket.id, TicketRelation.issue_to_id == ticket.id))
     )

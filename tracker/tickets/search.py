@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
-from tracker.core import textsearch
+from tracker.core import policy, textsearch
 from tracker.core.models import SearchDocument
 from tracker.extensions import db
 from tracker.tickets.models import Journal, Ticket
@@ -27,22 +27,17 @@ class Hit:
 
 
 def visible_documents(user):
-    """SQL condition on SearchDocument (outer-joined with Journal) for what ``user`` may find."""
+    """SQL condition for what ``user`` may find, on SearchDocument outer-joined with the Journal of a note
+    and the Ticket of a ticket document (see ``search``): the policies of every list, applied to the joined
+    rows (a ticket: TicketPolicy; a note: JournalPolicy too; a WG: the WG policy). Positive, so a NULL
+    (an unassigned private ticket) hides rather than shows."""
     if user.is_admin:
         return SearchDocument.kind.in_(KINDS)
-    viewable = select(WorkingGroup.id).where(WorkingGroup.with_permission(user, "view_issues"))
-    private_notes_ok = select(WorkingGroup.id).where(WorkingGroup.with_permission(user, "view_private_notes"))
-    hidden = select(Ticket.id).where(Ticket.is_private.is_(True), ~Ticket.visible(user))
-    ticket_id = case((SearchDocument.kind == "journal", Journal.ticket_id), else_=SearchDocument.object_id)
     return or_(
-        and_(SearchDocument.kind == "wg", SearchDocument.object_id.in_(select(WorkingGroup.id).where(WorkingGroup.visible(user)))),
-        and_(
-            SearchDocument.kind.in_(("ticket", "journal")),
-            SearchDocument.wg_id.in_(viewable),
-            ticket_id.not_in(hidden),
-            or_(SearchDocument.kind == "ticket", Journal.private_notes.is_(False), Journal.user_id == user.id,
-                SearchDocument.wg_id.in_(private_notes_ok)),
-        ),
+        and_(SearchDocument.kind == "wg",
+             SearchDocument.object_id.in_(policy.visible_ids(WorkingGroup, user))),
+        and_(SearchDocument.kind == "ticket", Ticket.id.is_not(None), policy.visible(Ticket, user)),
+        and_(SearchDocument.kind == "journal", Journal.id.is_not(None), policy.visible(Journal, user)),
     )
 
 
@@ -57,6 +52,7 @@ def search(user, query: str, kinds=KINDS, wg: WorkingGroup | None = None, offset
             select(*columns)
             .join(matched, matched.c.id == SearchDocument.id)
             .outerjoin(Journal, and_(SearchDocument.kind == "journal", Journal.id == SearchDocument.object_id))
+            .outerjoin(Ticket, and_(SearchDocument.kind == "ticket", Ticket.id == SearchDocument.object_id))
             .where(visible_documents(user))
         )
         if wg is not None:

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from tracker.core import policy
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
@@ -473,7 +474,7 @@ def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_vers
         kind="ticket.updated",
         title=_l("#%(id)s %(subject)s was updated by %(user)s", id=ticket.id, subject=ticket.subject, user=user.name),
         url=f"{ticket.url}#note-{journal.id}", actor=user,
-        recipients=[u for u in recipients(ticket) if not journal.private_notes or ticket.wg.allows(u, "view_private_notes")],
+        recipients=[u for u in recipients(ticket) if policy.can(u, "view", journal)],  # JournalPolicy
         wg=wg, body=body, data={"ticket_id": ticket.id, "journal_id": journal.id},
     ))
     if ticket.assignee_key != old_assignee and ticket.assignee_key:

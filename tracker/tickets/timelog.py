@@ -8,6 +8,7 @@ from tracker.core.translation import gettext as _
 from sqlalchemy import and_, func, select
 
 from tracker.accounts.models import User
+from tracker.core import policy
 from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.tickets.models import Ticket, TimeEntry, TimeEntryActivity
@@ -30,7 +31,7 @@ def log_time(user, values: dict, ticket: Ticket | None = None, wg: WorkingGroup 
     wg = ticket.wg if ticket is not None else wg or (entry.wg if entry else None)
     if wg is None or not wg.allows(user, "log_time") or (ticket is not None and not ticket.visible_to(user)):
         raise ServiceError(_("You may not log time here."))
-    if entry is not None and entry.user_id != user.id and not wg.allows(user, "edit_issues"):
+    if entry is not None and not policy.can(user, "edit", entry):
         raise ServiceError(_("You may not change this time entry."))
     try:
         spent_on = values.get("spent_on")
@@ -77,7 +78,7 @@ def log_time(user, values: dict, ticket: Ticket | None = None, wg: WorkingGroup 
 
 
 def delete_time_entry(entry: TimeEntry, user) -> None:
-    if entry.user_id != user.id and not entry.wg.allows(user, "edit_issues"):
+    if not policy.can(user, "edit", entry):
         raise ServiceError(_("You may not delete this time entry."))
     db.session.delete(entry)
 

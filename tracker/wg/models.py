@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false, or_, select, true
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tracker.core.db import TimestampMixin
 from tracker.extensions import db
-from tracker.wg import permissions as perms
+from tracker.wg import permissions as perms  # noqa: F401  (the WG permission registry)
 
 IDENTIFIER_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,99}$")
 
@@ -73,7 +73,7 @@ class WorkingGroup(TimestampMixin, db.Model):
     def __str__(self) -> str:
         return self.name
 
-    # -- permissions: the one place that decides who may see and do what in a WG --------------------
+    # -- permissions: thin delegates to the one WG policy (tracker.wg.policy) ---------------------------
 
     def member_for(self, user) -> Member | None:
         if user is None or not user.is_authenticated:
@@ -81,29 +81,14 @@ class WorkingGroup(TimestampMixin, db.Model):
         return db.session.scalar(select(Member).where(Member.wg_id == self.id, Member.user_id == user.id))
 
     def permissions_for(self, user) -> set[str]:
-        if user is None or not user.is_authenticated or not user.active:
-            return set()
-        if user.is_admin:
-            return perms.all_permissions()
-        cache = _request_cache()
-        key = ("wg", self.id, user.id)
-        if cache is not None and key in cache:
-            return set(cache[key])
-        granted: set[str] = set()
-        member = self.member_for(user)
-        if member is not None:
-            granted |= member.permissions
-            granted.add("view_wg")
-        if self.is_public or user.is_dx_office:
-            granted |= perms.READ_ONLY
-        for narrow in perms.FILTERS:
-            granted = narrow(self, user, granted)
-        if cache is not None:
-            cache[key] = frozenset(granted)
-        return granted
+        from tracker.wg import policy
+
+        return policy.permissions_for(user, self)
 
     def allows(self, user, permission: str) -> bool:
-        return permission in self.permissions_for(user)
+        from tracker.wg import policy
+
+        return policy.has_permission(user, self, permission)
 
     def visible_to(self, user) -> bool:
         return self.allows(user, "view_wg")
@@ -114,40 +99,16 @@ class WorkingGroup(TimestampMixin, db.Model):
     @classmethod
     def visible(cls, user):
         """SQL condition for the WGs ``user`` may see; lists, search, feeds, exports and the API use it."""
-        if user is None or not user.is_authenticated or not user.active:
-            return false()
-        if user.is_admin or user.is_dx_office:
-            return true()
-        member_of = select(Member.wg_id).where(Member.user_id == user.id)
-        return or_(cls.is_public.is_(True), cls.id.in_(member_of))
+        from tracker.wg import policy
+
+        return policy.with_permission(user, "view_wg")
 
     @classmethod
     def with_permission(cls, user, permission: str):
         """SQL condition for the WGs where ``user`` holds ``permission`` (e.g. to pick a WG for a new ticket)."""
-        if user is None or not user.is_authenticated or not user.active:
-            return false()
-        if user.is_admin:
-            return true()
-        cache = _request_cache()
-        key = ("roles", permission)
-        if cache is not None and key in cache:
-            role_ids = cache[key]
-        else:
-            role_ids = [r.id for r in db.session.scalars(select(Role)) if r.has_permission(permission)]
-            if cache is not None:
-                cache[key] = role_ids
-        conditions = []
-        if role_ids:
-            conditions.append(
-                cls.id.in_(
-                    select(Member.wg_id)
-                    .join(MemberRole, MemberRole.member_id == Member.id)
-                    .where(Member.user_id == user.id, MemberRole.role_id.in_(role_ids))
-                )
-            )
-        if permission in perms.READ_ONLY:
-            conditions.append(cls.visible(user))
-        return or_(*conditions) if conditions else false()
+        from tracker.wg import policy
+
+        return policy.with_permission(user, permission)
 
 
 # -- a per-request memo of permission answers ------------------------------------------------------
@@ -173,3 +134,6 @@ def _forget_permissions(session, flush_context) -> None:
     watched = (Member, MemberRole, Role, WorkingGroup, User, UserOrgRole)
     if any(isinstance(obj, watched) for obj in (*session.new, *session.dirty, *session.deleted)):
         g.pop("_wg_permission_cache", None)
+
+
+from tracker.wg import policy as _policy  # noqa: E402,F401  (registers the WG policy)

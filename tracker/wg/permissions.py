@@ -1,6 +1,9 @@
 """Per-WG permissions, granted through roles (Redmine's model: a member's roles give a permission set)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 from tracker.core.translation import lazy_gettext as _l
 
 # name -> label. Later features add theirs with ``register``.
@@ -14,13 +17,27 @@ PERMISSIONS: dict[str, object] = {
 READ_ONLY: set[str] = {"view_wg"}
 
 
-# Functions (wg, user, granted) -> granted that narrow a non-admin's permissions, e.g. a closed WG is read-only.
-FILTERS: list = []
+@dataclass(frozen=True)
+class Restriction:
+    """A state in which a WG keeps only its read-only permissions and ``kept`` (e.g. a closed or stopped
+    WG: read-only except for comments). One declaration serves both sides of the WG policy: ``applies_to``
+    for one WG in Python, ``restricted_wg_ids`` (SELECT of WG ids) for SQL, so pickers and pages agree.
+    Administrators are not restricted (they repair and reopen WGs)."""
+
+    name: str
+    applies_to: Callable[[object], bool]
+    restricted_wg_ids: Callable[[], object]
+    kept: frozenset[str] = frozenset()
+
+    def removes(self, permission: str) -> bool:
+        return permission not in READ_ONLY and permission not in self.kept
 
 
-def add_filter(narrow) -> None:
-    if narrow not in FILTERS:
-        FILTERS.append(narrow)
+RESTRICTIONS: dict[str, Restriction] = {}
+
+
+def add_restriction(restriction: Restriction) -> None:
+    RESTRICTIONS[restriction.name] = restriction
 
 
 def register(name: str, label, read_only: bool = False) -> None:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from tracker.core.org_permissions import has_org_permission
+from tracker.wg.policy import CREATE_WGS
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -39,7 +41,7 @@ def load_wg(identifier: str, permission: str = "view_wg") -> WorkingGroup:
 
 
 def can_create_wg(user) -> bool:
-    return user.is_authenticated and (user.is_admin or user.is_dx_office)
+    return has_org_permission(user, CREATE_WGS)
 
 
 def _roles() -> list[Role]:

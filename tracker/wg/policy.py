@@ -1,0 +1,132 @@
+"""The access policy of working groups, and the one place that answers "may this user do X in this WG?".
+
+Every feature asks here (directly or through ``wg.allows``): ``permissions_for`` / ``has_permission`` for one
+WG in Python, ``with_permission`` / ``ids_with_permission`` for SQL. Both sides are built from the same
+declarations: role permissions (tracker.wg.permissions), read-only permissions for public WGs and for those
+who see every WG (an organisation permission), and restrictions such as "a closed WG is read-only".
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+
+from tracker.accounts.models import OrgRole
+from tracker.core.org_permissions import has_org_permission, register_org_permission
+from tracker.core.policy import Policy, is_signed_in, register
+from tracker.core.translation import lazy_gettext as _l
+from tracker.extensions import db
+from tracker.wg import permissions as perms
+from tracker.wg.models import Member, MemberRole, Role, WorkingGroup, _request_cache
+
+# The DX office sees every WG read-only (Redmine's "view all projects" as an organisation role).
+VIEW_ALL_WGS = "view_all_wgs"
+register_org_permission(VIEW_ALL_WGS, _l("See every WG (read-only)"), roles=[OrgRole.DX_OFFICE])
+CREATE_WGS = "create_wgs"
+register_org_permission(CREATE_WGS, _l("Create WGs"), roles=[OrgRole.DX_OFFICE])
+
+# A WG action is a WG permission; a member's roles grant permissions.
+ACTION_PERMISSIONS = {
+    "view": "view_wg",
+    "edit": "manage_wg",
+    "manage": "manage_wg",
+    "manage_members": "manage_members",
+}
+
+
+def _sees_all_wgs(user) -> bool:
+    return has_org_permission(user, VIEW_ALL_WGS)
+
+
+def permissions_for(user, wg: WorkingGroup) -> set[str]:
+    """Every WG permission ``user`` holds in ``wg`` (memoised for the request)."""
+    if not is_signed_in(user):
+        return set()
+    if user.is_admin:
+        return perms.all_permissions()
+    cache = _request_cache()
+    key = ("wg", wg.id, user.id)
+    if cache is not None and key in cache:
+        return set(cache[key])
+    granted: set[str] = set()
+    member = db.session.scalar(select(Member).where(Member.wg_id == wg.id, Member.user_id == user.id))
+    if member is not None:
+        granted |= member.permissions
+        granted.add("view_wg")
+    if wg.is_public or _sees_all_wgs(user):
+        granted |= perms.READ_ONLY
+    for restriction in perms.RESTRICTIONS.values():
+        if restriction.applies_to(wg):
+            granted = {p for p in granted if not restriction.removes(p)}
+    if cache is not None:
+        cache[key] = frozenset(granted)
+    return granted
+
+
+def has_permission(user, wg: WorkingGroup | None, permission: str) -> bool:
+    """The generic question: does ``user`` hold the WG permission ``permission`` in ``wg``?"""
+    if wg is None:
+        return False
+    if permission not in perms.PERMISSIONS:
+        raise ValueError(f"No WG permission {permission!r}")
+    return permission in permissions_for(user, wg)
+
+
+def _roles_with(permission: str) -> list[int]:
+    """The ids of the roles granting ``permission``; every role is read once per request."""
+    cache = _request_cache()
+    by_permission = cache.get("roles_by_permission") if cache is not None else None
+    if by_permission is None:
+        by_permission = {}
+        for role in db.session.scalars(select(Role)):
+            for name in role.permissions or []:
+                by_permission.setdefault(name, []).append(role.id)
+        if cache is not None:
+            cache["roles_by_permission"] = by_permission
+    return by_permission.get(permission, [])
+
+
+def with_permission(user, permission: str) -> ColumnElement[bool]:
+    """SQL condition on WorkingGroup: the WGs where ``user`` holds ``permission`` (the SQL twin of
+    ``has_permission``: pickers, lists and every ``visible`` built on WGs use it)."""
+    if not is_signed_in(user):
+        return false()
+    if user.is_admin:
+        return true()
+    granted_by = []
+    if permission == "view_wg":
+        # Any membership shows the WG, whatever the member's roles.
+        granted_by.append(WorkingGroup.id.in_(select(Member.wg_id).where(Member.user_id == user.id)))
+    role_ids = _roles_with(permission)
+    if role_ids:
+        granted_by.append(WorkingGroup.id.in_(
+            select(Member.wg_id)
+            .join(MemberRole, MemberRole.member_id == Member.id)
+            .where(Member.user_id == user.id, MemberRole.role_id.in_(role_ids))
+        ))
+    if permission in perms.READ_ONLY:
+        granted_by.append(true() if _sees_all_wgs(user) else WorkingGroup.is_public.is_(True))
+    if not granted_by:
+        return false()
+    condition = or_(*granted_by)
+    restricted = [r for r in perms.RESTRICTIONS.values() if r.removes(permission)]
+    if restricted:
+        # "Not in a restricted state": NOT IN over a non-null id column (the restriction's WG ids), so
+        # NULL cannot make a restricted WG slip through.
+        condition = and_(condition, *[WorkingGroup.id.not_in(r.restricted_wg_ids()) for r in restricted])
+    return condition
+
+
+def ids_with_permission(user, permission: str):
+    """``SELECT id FROM working_groups`` where ``user`` holds ``permission``."""
+    return select(WorkingGroup.id).where(with_permission(user, permission))
+
+
+@register
+class WorkingGroupPolicy(Policy):
+    model = WorkingGroup
+    actions = frozenset(ACTION_PERMISSIONS)
+
+    def can(self, user, action: str, wg: WorkingGroup) -> bool:
+        return has_permission(user, wg, ACTION_PERMISSIONS[action])
+
+    def visible(self, user) -> ColumnElement[bool]:
+        return with_permission(user, "view_wg")
