@@ -61,9 +61,10 @@ VISIBLE_TO: dict[str, frozenset[str]] = {
     PRIVWG_TICKET: _PRIVATE_WG_READERS,
     PRIVWG_MEETING: _PRIVATE_WG_READERS,
     PRIVWG_RISK: _PRIVATE_WG_READERS,
-    # The KPI serves only the private WG, so it is that WG's content.
-    PRIVWG_KPI: _PRIVATE_WG_READERS,
-    PRIVWG_MEASUREMENT: _PRIVATE_WG_READERS,
+    # KPIs are the city's DX-plan register (seed 000's KPI table is published in the plan): every member of
+    # staff reads them, even one that only a private WG serves (tracker/kpi/policy.py). Not anonymous readers.
+    PRIVWG_KPI: SIGNED_IN,
+    PRIVWG_MEASUREMENT: SIGNED_IN,
     PRIVWG_QUARTERLY: _PRIVATE_WG_READERS,
     PRIVWG_PLANNING: _PRIVATE_WG_READERS,
     PRIVWG_CHARTER: _PRIVATE_WG_READERS,

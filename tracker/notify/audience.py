@@ -13,7 +13,7 @@ recipient's membership, roles and the WG phase: three queries per recipient.
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, literal, select, union_all
 from sqlalchemy.orm import object_session
 
 from tracker.core import policy
@@ -44,13 +44,7 @@ def subject_of(event) -> tuple[object | None, object | None]:
 
 
 def _condition(model: type, user) -> ColumnElement[bool]:
-    try:
-        return policy.visible(model, user)
-    except LookupError:
-        fallback = _ticket_visibility_fallback(model, user)
-        if fallback is None:
-            raise
-        return fallback
+    return policy.visible(model, user)  # LookupError for a subject without a policy: never guess
 
 
 def visible_to(obj, users) -> set[int]:
@@ -101,28 +95,3 @@ def actor_shown_to(event, user) -> bool:
     if getattr(subject, "author_id", None) != actor_id:
         return True
     return policy.can(user, "see_author", subject)
-
-
-# -- TEMPORARY: until the ticket helper registers the ticket, journal and WG policies --------------------
-# The integrator removes this once tracker/tickets/policy.py and tracker/wg/policy.py are merged: then
-# ``policy.visible`` answers for Ticket, Journal and WorkingGroup and this is never reached.
-
-def _ticket_visibility_fallback(model: type, user) -> ColumnElement[bool] | None:
-    """The rules of ``Ticket.visible`` / ``ticket.visible_to``, of private notes (``view_private_notes``,
-    or the note's own author) and of ``WorkingGroup.visible``, for the models that have no policy yet."""
-    from tracker.tickets.models import Journal, Ticket
-    from tracker.wg.models import WorkingGroup
-
-    if model is Ticket:
-        return Ticket.visible(user)
-    if model is Journal:
-        private_ok = select(WorkingGroup.id).where(WorkingGroup.with_permission(user, "view_private_notes"))
-        ticket_ok = select(Ticket.id).where(Ticket.visible(user))
-        return Journal.ticket_id.in_(ticket_ok) & or_(
-            Journal.private_notes.is_(False),
-            Journal.user_id == user.id,
-            Journal.ticket_id.in_(select(Ticket.id).where(Ticket.wg_id.in_(private_ok))),
-        )
-    if model is WorkingGroup:
-        return WorkingGroup.visible(user)
-    return None

@@ -54,7 +54,7 @@ def _user():
 
 
 def _wg_or_none(identifier: str | None) -> WorkingGroup | None:
-    return load_wg(identifier, "view_issues") if identifier else None
+    return load_wg(identifier, "view_issues", user=_user()) if identifier else None
 
 
 def build_query(identifier: str | None = None) -> TicketQuery:

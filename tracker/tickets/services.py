@@ -292,7 +292,7 @@ def _emit_mentions(ticket: Ticket, user, text: str, already: set[int], body: str
             kind="ticket.mentioned",
             title=_l("%(user)s mentioned you in #%(id)s %(subject)s", user=user.name, id=ticket.id, subject=ticket.subject),
             url=ticket.url, actor=user, recipients=mentioned, wg=ticket.wg, body=body,
-            data={"ticket_id": ticket.id},
+            data={"ticket_id": ticket.id}, subject=ticket,
         ))
 
 
@@ -353,7 +353,7 @@ def create_ticket(user, wg: WorkingGroup, values: dict, uploads=(), watcher_ids=
         kind="ticket.created",
         title=_l("#%(id)s %(subject)s was created by %(user)s", id=ticket.id, subject=ticket.subject, user=user.name),
         url=ticket.url, actor=user, recipients=recipients(ticket), wg=wg, body=ticket.description,
-        data={"ticket_id": ticket.id},
+        data={"ticket_id": ticket.id}, subject=ticket,
     ))
     if ticket.assigned_to_id or ticket.assigned_section_id:
         _emit_assigned(ticket, user)
@@ -370,7 +370,7 @@ def _emit_assigned(ticket: Ticket, user) -> None:
         title=_l("#%(id)s %(subject)s was assigned to %(assignee)s", id=ticket.id, subject=ticket.subject,
                  assignee=str(ticket.assignee)),
         url=ticket.url, actor=user, recipients=[p for p in people if ticket.visible_to(p)], wg=ticket.wg,
-        data={"ticket_id": ticket.id},
+        data={"ticket_id": ticket.id}, subject=ticket,
     ))
 
 
@@ -475,7 +475,7 @@ def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_vers
         title=_l("#%(id)s %(subject)s was updated by %(user)s", id=ticket.id, subject=ticket.subject, user=user.name),
         url=f"{ticket.url}#note-{journal.id}", actor=user,
         recipients=[u for u in recipients(ticket) if policy.can(u, "view", journal)],  # JournalPolicy
-        wg=wg, body=body, data={"ticket_id": ticket.id, "journal_id": journal.id},
+        wg=wg, body=body, data={"ticket_id": ticket.id, "journal_id": journal.id}, subject=ticket, note=journal,
     ))
     if ticket.assignee_key != old_assignee and ticket.assignee_key:
         _emit_assigned(ticket, user)

@@ -29,13 +29,14 @@ wg_tabs = [
 admin_tabs = [AdminTab("roles", _l("Roles and permissions"), "wg.roles", order=20)]
 
 
-def load_wg(identifier: str, permission: str = "view_wg") -> WorkingGroup:
+def load_wg(identifier: str, permission: str = "view_wg", user=None) -> WorkingGroup:
     """The WG behind a URL: 404 when it does not exist or the user may not see it, 403 when it may be
-    seen but ``permission`` is missing."""
+    seen but ``permission`` is missing. ``user`` is the signed-in user unless a feed key names another."""
+    user = current_user if user is None else user
     wg = db.session.scalar(select(WorkingGroup).where(WorkingGroup.identifier == identifier))
-    if wg is None or not wg.visible_to(current_user):
+    if wg is None or not wg.visible_to(user):
         abort(404)
-    if not wg.allows(current_user, permission):
+    if not wg.allows(user, permission):
         abort(403)
     return wg
 
