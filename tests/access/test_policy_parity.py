@@ -52,3 +52,20 @@ def test_can_agrees_with_visible(app, scenario, module_db):
                                          f"visible={obj.id in visible}")
     assert checked, "no scenario object of any registered model"
     assert not disagreements, "\n".join(disagreements)
+
+
+def test_journals_of_one_ticket_agree_with_can(app, scenario, module_db):
+    """The ticket page's narrowed rule (``JournalPolicy.visible_on_ticket``) selects exactly the journals that
+    ``can`` allows, private notes included, for every ticket and user of the scenario."""
+    from tracker.tickets.models import Journal, Ticket
+
+    journal_policy = policy.policy_for(Journal)
+    disagreements = []
+    for ticket in module_db.session.scalars(select(Ticket)):
+        journals = list(module_db.session.scalars(select(Journal).where(Journal.ticket_id == ticket.id)))
+        for name, user in _users(scenario).items():
+            shown = set(module_db.session.scalars(select(Journal.id).where(journal_policy.visible_on_ticket(user, ticket))))
+            allowed = {j.id for j in journals if policy.can(user, policy.VIEW, j)}
+            if shown != allowed:
+                disagreements.append(f"ticket #{ticket.id} for {name}: shown {sorted(shown)}, allowed {sorted(allowed)}")
+    assert not disagreements, "\n".join(disagreements)

@@ -5,6 +5,8 @@ from flask import abort, jsonify
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker.core.org_permissions import has_org_permission
+from tracker.charter.policy import VIEW_PORTFOLIO
 from tracker.api.helpers import api_blueprint, api_login_required, json_body
 from tracker.charter import apikit, health, rules, services
 from tracker.charter.models import GateDecision
@@ -52,7 +54,7 @@ def show_charter(identifier: str):
 @api_login_required
 def portfolio():
     """Every WG the caller may see, by phase, with its health signals (the DX office's board)."""
-    if not (current_user.is_admin or current_user.is_dx_office):
+    if not has_org_permission(current_user, VIEW_PORTFOLIO):
         abort(403)
     board = health.portfolio(current_user)
     return jsonify(portfolio={

@@ -7,6 +7,16 @@ from tracker.charter.models import Charter, GateDecision
 from tracker.core.policy import VIEW, is_signed_in, register
 from tracker.core.wg_scoped import WgScopedPolicy
 
+from tracker.accounts.models import OrgRole
+from tracker.core.org_permissions import register_org_permission
+from tracker.core.translation import lazy_gettext as _l
+
+# What the DX office (DX推進本部事務局) may do across the organisation, by name (tracker.core.org_permissions).
+DECIDE_GATES = "decide_gates"
+VIEW_PORTFOLIO = "view_portfolio"
+register_org_permission(DECIDE_GATES, _l("Record gate decisions in every WG"), roles=[OrgRole.DX_OFFICE])
+register_org_permission(VIEW_PORTFOLIO, _l("See the portfolio and quarterly reports of every WG"), roles=[OrgRole.DX_OFFICE])
+
 
 @register
 class CharterPolicy(WgScopedPolicy):

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 from tracker.core.translation import gettext as _
 
+from tracker.core.org_permissions import has_org_permission
+from tracker.charter.policy import DECIDE_GATES
 from tracker.charter.models import EXECUTION, LAUNCH, PLANNING, RESPONSIBLE, Charter
 
 
@@ -42,7 +44,7 @@ def missing_for(charter: Charter, user, today: date | None = None) -> list[str]:
         if empty:
             problems.append(_("The charter is not complete; still empty: %(items)s.", items="、".join(empty)))
         responsible = {p.user_id for p in charter.people_of(RESPONSIBLE)}
-        if not (user.is_admin or user.is_dx_office or user.id in responsible):
+        if not (has_org_permission(user, DECIDE_GATES) or user.id in responsible):
             problems.append(_("Leaving launch must be approved by a final responsible person or the DX office."))
     elif charter.phase == PLANNING:
         if not charter.milestones:

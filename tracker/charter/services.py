@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from tracker.core.org_permissions import has_org_permission
+from tracker.charter.policy import DECIDE_GATES
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
@@ -159,7 +161,7 @@ def _forget_permissions() -> None:
 
 def may_decide(charter: Charter, user) -> bool:
     """The DX office, the final responsible people, and those who keep the charter record gate decisions."""
-    if user.is_admin or user.is_dx_office or charter.wg.allows(user, "edit_charter"):
+    if has_org_permission(user, DECIDE_GATES) or charter.wg.allows(user, "edit_charter"):
         return True
     return charter.wg.visible_to(user) and any(p.user_id == user.id for p in charter.people_of(RESPONSIBLE))
 

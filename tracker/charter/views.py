@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from tracker.core.org_permissions import has_org_permission
+from tracker.charter.policy import VIEW_PORTFOLIO
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -25,7 +27,7 @@ from tracker.core.requests import authorize
 bp = Blueprint("charter", __name__)
 blueprints = [bp]
 nav_items = [NavItem("charter.portfolio", _l("Portfolio"), order=50, section="/portfolio",
-                     visible=lambda user: user.is_authenticated and (user.is_admin or user.is_dx_office))]
+                     visible=lambda user: has_org_permission(user, VIEW_PORTFOLIO))]
 wg_tabs = [WGTab("charter", _l("Charter"), "charter.show", order=10)]
 health.register("tickets_overdue", _l("Overdue tickets"), ticket_links.overdue_counts,
                 lambda wg: url_for("tickets.project_index", identifier=wg.identifier)
@@ -213,7 +215,7 @@ def closeout(identifier: str):
 @bp.get("/portfolio")
 @login_required
 def portfolio():
-    if not (current_user.is_admin or current_user.is_dx_office):
+    if not has_org_permission(current_user, VIEW_PORTFOLIO):
         abort(403)
     board = health.portfolio(current_user)
     return render_template("charter/portfolio.html", board=board, phases=PHASES, labels=PHASE_LABELS)

@@ -16,17 +16,3 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapped
-
-
-def org_role_required(role):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if not current_user.has_org_role(role):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator

@@ -152,3 +152,6 @@ def init_app(app) -> None:
     app.url_map.converters["int"] = BoundedIntegerConverter
     # Templates ask the same policy as the views: {% if can(current_user, "edit", idea) %}
     app.jinja_env.globals["can"] = policy.can
+    from tracker.core.org_permissions import has_org_permission
+
+    app.jinja_env.globals["has_org_permission"] = has_org_permission

@@ -123,7 +123,7 @@ class Idea(TimestampMixin, db.Model):
         """Whether ``user`` may see who wrote it: the author may hide their name from other staff."""
         if not self.anonymous:
             return True
-        return self._staff(user) and (user.id == self.author_id or user.is_idea_moderator)
+        return self._staff(user) and (user.id == self.author_id or self.moderates(user))
 
     def author_name_for(self, user) -> str:
         return self.name_for(self.author, user)
@@ -145,7 +145,9 @@ class Idea(TimestampMixin, db.Model):
 
     @staticmethod
     def moderates(user) -> bool:
-        return user is not None and user.is_authenticated and user.active and user.is_idea_moderator
+        from tracker.core.org_permissions import has_org_permission
+
+        return has_org_permission(user, "moderate_ideas")
 
 
 class IdeaVote(db.Model):

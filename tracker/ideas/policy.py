@@ -10,6 +10,15 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, true
 
 from tracker.core.policy import VIEW, Policy, is_signed_in, register
+
+from tracker.accounts.models import OrgRole
+from tracker.core.org_permissions import register_org_permission
+from tracker.core.translation import lazy_gettext as _l
+
+MODERATE_IDEAS = "moderate_ideas"
+PROMOTE_IDEAS = "promote_ideas"
+register_org_permission(MODERATE_IDEAS, _l("Moderate the idea box and see anonymous authors"), roles=[OrgRole.IDEA_MODERATOR])
+register_org_permission(PROMOTE_IDEAS, _l("Turn ideas into WGs or tickets"), roles=[OrgRole.IDEA_MODERATOR, OrgRole.DX_OFFICE])
 from tracker.ideas.models import Idea, IdeaComment
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from tracker.core.org_permissions import has_org_permission
+from tracker.ideas.policy import PROMOTE_IDEAS
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -345,7 +347,7 @@ def merge(duplicate: Idea, original: Idea, user: User) -> None:
 # -- promotion ------------------------------------------------------------------------------------
 
 def _check_promotable(idea: Idea, user: User) -> None:
-    if not (Idea.moderates(user) or user.is_dx_office):
+    if not has_org_permission(user, PROMOTE_IDEAS):
         raise IdeaError(_("Only idea-box moderators and the DX office promote ideas."))
     if idea.state not in PROMOTABLE_STATES:
         raise IdeaError(_("Only accepted ideas can be promoted."))

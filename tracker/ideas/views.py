@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tracker.core.org_permissions import has_org_permission
+from tracker.ideas.policy import PROMOTE_IDEAS
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from tracker.core import policy
 from tracker.core.requests import authorize, load
@@ -169,7 +171,7 @@ def _render_show(idea: Idea, status: int = 200, **given):
         "ideas/show.html", idea=idea, voted=services.has_voted(idea, current_user),
         threads=queries.comments_for(idea), merged=[(m, queries.comments_for(m)) for m in merged],
         journals=journals, moderator=policy.can(current_user, "moderate", idea), answerable=policy.can(current_user, "answer", idea),
-        can_promote=(Idea.moderates(current_user) or current_user.is_dx_office), today=local_today(),
+        can_promote=has_org_permission(current_user, PROMOTE_IDEAS), today=local_today(),
         field_labels=FIELD_LABELS, journal_value=journal_value,
         wg_status=wg_link.wg_status(idea.wg, local_today()) if idea.wg else {},
         **_forms(idea, **given),

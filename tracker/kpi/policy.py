@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, true
 
+from tracker.core.org_permissions import has_org_permission
 from tracker.core.policy import VIEW, Policy, is_signed_in, register
 from tracker.kpi.models import Kpi, KpiMeasurement
 
+from tracker.accounts.models import OrgRole
+from tracker.core.org_permissions import register_org_permission
+from tracker.core.translation import lazy_gettext as _l
+
+MANAGE_KPIS = "manage_kpis"
+register_org_permission(MANAGE_KPIS, _l("Define KPIs and record their measurements"), roles=[OrgRole.DX_OFFICE])
+
 
 def _office(user) -> bool:
-    return user.is_admin or user.is_dx_office
+    return has_org_permission(user, MANAGE_KPIS)
 
 
 def _may_measure(user, kpi: Kpi) -> bool:

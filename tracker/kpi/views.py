@@ -7,6 +7,8 @@ from tracker.core.requests import authorize, load
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from tracker.core.org_permissions import has_org_permission
+from tracker.kpi.policy import MANAGE_KPIS
 from tracker.charter import health
 from tracker.core.fiscal import fiscal_year_label
 from tracker.core.i18n import local_today
@@ -35,7 +37,7 @@ def number(value) -> str:
 
 def _is_office(user) -> bool:
     # Defining a new KPI has no object to ask a policy about: it is the DX office's (an org role).
-    return user.is_admin or user.is_dx_office
+    return has_org_permission(user, MANAGE_KPIS)
 
 
 @bp.get("/kpis")

@@ -7,6 +7,8 @@ from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from tracker.core.org_permissions import has_org_permission
+from tracker.charter.policy import VIEW_PORTFOLIO
 from tracker.charter import health
 from tracker.charter.services import phase_of
 from tracker.core.fiscal import fiscal_year, fiscal_year_label
@@ -101,7 +103,7 @@ def report_xlsx():
 @bp.get("/quarterly/missing")
 @login_required
 def missing():
-    if not (current_user.is_admin or current_user.is_dx_office):
+    if not has_org_permission(current_user, VIEW_PORTFOLIO):
         abort(403)
     quarter = queries.last_ended_quarter(local_today())
     return render_template("quarterly/missing.html", quarter=quarter, wgs=queries.wgs_missing_actual(quarter),

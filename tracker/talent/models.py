@@ -5,6 +5,7 @@ and ``Profile.part_visible`` (SQL), used by profile pages, search, exports and t
 """
 from __future__ import annotations
 
+from tracker.core.org_permissions import has_org_permission
 import enum
 from datetime import date, datetime
 
@@ -20,6 +21,10 @@ from tracker.extensions import db
 def _enum(cls, length: int = 20):
     return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
+
+# HR (人事課): the talent bank's HR data (HR-only parts, staff numbers), import and export, and approving
+# help engagements where no section chief can. Registered as an organisation permission in policy.py.
+MANAGE_TALENT_BANK = "manage_talent_bank"
 
 class Visibility(str, enum.Enum):
     EVERYONE = "everyone"  # 全職員
@@ -95,7 +100,7 @@ class Profile(TimestampMixin, db.Model):
         if user.id == self.user_id:
             return True
         visibility = self.visibility_of(part)
-        return visibility == Visibility.EVERYONE or (visibility == Visibility.HR and user.is_hr)
+        return visibility == Visibility.EVERYONE or (visibility == Visibility.HR and has_org_permission(user, MANAGE_TALENT_BANK))
 
     def visible_parts(self, user) -> set[str]:
         return {part for part in PARTS if self.part_visible_to(user, part)}
@@ -108,7 +113,7 @@ class Profile(TimestampMixin, db.Model):
             return false()
         entity = entity if entity is not None else cls
         column = getattr(entity, f"{part}_visibility")
-        allowed = [Visibility.EVERYONE] + ([Visibility.HR] if user.is_hr else [])
+        allowed = [Visibility.EVERYONE] + ([Visibility.HR] if has_org_permission(user, MANAGE_TALENT_BANK) else [])
         return or_(entity.user_id == user.id, column.in_(allowed))
 
     def editable_by(self, user) -> bool:
@@ -117,7 +122,7 @@ class Profile(TimestampMixin, db.Model):
     @classmethod
     def staff_number_visible(cls, profile: "Profile", user) -> bool:
         """The staff number is HR data: the person and HR see it."""
-        return user.id == profile.user_id or user.is_hr
+        return user.id == profile.user_id or has_org_permission(user, MANAGE_TALENT_BANK)
 
 
 class ProfileSkill(db.Model):
@@ -208,7 +213,7 @@ class HelpRequest(TimestampMixin, db.Model):
 
     def manageable_by(self, user) -> bool:
         """Invite, record completion, close: the requester, HR and administrators."""
-        return user.is_authenticated and (user.id == self.requester_id or user.is_hr)
+        return user.is_authenticated and (user.id == self.requester_id or has_org_permission(user, MANAGE_TALENT_BANK))
 
 
 class Importance(int, enum.Enum):

@@ -12,7 +12,13 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, true
 
 from tracker.core.policy import VIEW, Policy, is_signed_in, register
-from tracker.talent.models import PARTS, HelpRequest, Profile
+from tracker.accounts.models import OrgRole
+from tracker.core.org_permissions import register_org_permission
+from tracker.core.translation import lazy_gettext as _l
+from tracker.talent.models import MANAGE_TALENT_BANK, PARTS, HelpRequest, Profile
+
+register_org_permission(MANAGE_TALENT_BANK, _l("See HR-only talent data, import and export the talent bank"),
+                        roles=[OrgRole.HR])
 
 PART_ACTIONS = {f"view_{part}": part for part in PARTS}
 

@@ -2,6 +2,8 @@
 XLSX export and the skill taxonomy (admin)."""
 from __future__ import annotations
 
+from tracker.core.org_permissions import has_org_permission
+from tracker.talent.models import MANAGE_TALENT_BANK
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from tracker.core import policy
 from tracker.core.requests import load
@@ -66,7 +68,7 @@ def index():
 @bp.get("/export.xlsx")
 @login_required
 def export():
-    if not current_user.is_hr:
+    if not has_org_permission(current_user, MANAGE_TALENT_BANK):
         abort(403)
     criteria = criteria_from(request.args)
     _total, results = queries.search(current_user, criteria, limit=5000)
@@ -146,10 +148,10 @@ def edit():
 def _pending_for(user) -> list[Engagement]:
     """Applications waiting for ``user``'s approval: only chiefs (their section's) and HR (the fallback) have any."""
     is_chief = is_chief_title(user.job_title) and user.section_id is not None
-    if not (is_chief or user.is_hr):
+    if not (is_chief or has_org_permission(user, MANAGE_TALENT_BANK)):
         return []
     query = select(Engagement).where(Engagement.status == EngagementStatus.PENDING)
-    if not user.is_hr:
+    if not has_org_permission(user, MANAGE_TALENT_BANK):
         query = query.where(Engagement.user.has(User.section_id == user.section_id))
     return [e for e in db.session.scalars(query) if may_approve(user, e.user)]
 
@@ -323,7 +325,7 @@ def approvals():
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_csv():
-    if not current_user.is_hr:
+    if not has_org_permission(current_user, MANAGE_TALENT_BANK):
         abort(403)
     form = ImportForm()
     report = None

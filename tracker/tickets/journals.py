@@ -95,7 +95,7 @@ def visible_journals(ticket: Ticket, user) -> list[Journal]:
 
     from tracker.core import policy
 
-    stmt = (select(Journal).where(Journal.ticket_id == ticket.id, policy.visible(Journal, user)).order_by(Journal.id)
+    stmt = (select(Journal).where(policy.policy_for(Journal).visible_on_ticket(user, ticket)).order_by(Journal.id)
             .options(joinedload(Journal.user), selectinload(Journal.details)))
     return list(db.session.scalars(stmt).unique())
 
