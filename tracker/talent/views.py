@@ -3,6 +3,8 @@ XLSX export and the skill taxonomy (admin)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+
+from tracker.core.requests import redirect_to
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -298,7 +300,7 @@ def decide(engagement_id: int, action: str):
     else:
         commit_or_flash(lambda: services.decide(engagement, current_user, action == "approve"),
                         _("Approved.") if action == "approve" else _("Not approved."))
-    return redirect(request.form.get("next") or url_for(".show_request", request_id=engagement.request_id))
+    return redirect_to(request.form.get("next"), url_for(".show_request", request_id=engagement.request_id))
 
 
 @bp.post("/engagements/<int:engagement_id>/complete")
