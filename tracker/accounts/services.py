@@ -127,8 +127,11 @@ class LoginResult:
         return self.user is not None and self.error is None
 
 
-def authenticate(login: str, password: str, now: datetime | None = None) -> LoginResult:
-    """Check a login attempt; count failures and lock the account for a while after too many."""
+def authenticate(login: str, password: str, now: datetime | None = None, *, record_login: bool = True) -> LoginResult:
+    """Check a login attempt; count failures and lock the account for a while after too many.
+
+    ``record_login=False`` (HTTP Basic on the API, checked on every request): a success writes only when
+    there were failures to forget, so an API GET does not write on every call."""
     now = now or utcnow()
     config = current_app.config
     user = db.session.scalar(select(User).where(func.lower(User.login) == (login or "").strip().lower()))
@@ -148,6 +151,12 @@ def authenticate(login: str, password: str, now: datetime | None = None) -> Logi
         return LoginResult(error="invalid")
     if not user.active:
         return LoginResult(error="inactive")
+    if not record_login:
+        if user.failed_logins or user.locked_until is not None:
+            user.failed_logins = 0
+            user.locked_until = None
+            db.session.commit()
+        return LoginResult(user=user)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now

@@ -1,18 +1,18 @@
 """Login, logout and the user's own account (Redmine's /login and /my/account)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from tracker.accounts import password_reset, services
+from tracker.accounts import password_reset, services, throttle
 from tracker.accounts.admin_views import bp as admin_bp
 from tracker.accounts.forms import AccountForm, LoginForm, LostPasswordForm, PasswordChangeForm, PasswordResetForm
 from tracker.accounts.models import User
 from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
-from tracker.core.urls import safe_next_url
+from tracker.core.requests import redirect_to
 from tracker.extensions import db, limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -36,16 +36,18 @@ def _login_rate_limit() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm()
+    if request.method == "POST" and throttle.address_blocked():
+        abort(429)  # only failures count, and the form and the API share them (tracker.accounts.throttle)
     if form.validate_on_submit():
         result = services.authenticate(form.login.data, form.password.data)
         if result.ok:
             login_user(result.user, remember=form.remember.data)
-            return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
+            return redirect_to(request.args.get("next"), url_for("core.home"))
+        throttle.record_failure()
         if result.error == "locked":
             flash(
                 _(
