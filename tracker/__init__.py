@@ -53,6 +53,9 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
+    from tracker.core import logs
+
+    logs.install()  # no ?key= values in the access log
 
     from tracker.core.db import include_object
     from tracker.core.i18n import register_template_helpers, select_locale

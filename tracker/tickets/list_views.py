@@ -153,16 +153,13 @@ def _render_list(identifier: str | None):
 @bp.get("/issues")
 @login_required
 def index():
-    response = _render_list(None)
-    db.session.commit()  # the feed key, made on first use
-    return response
+    return _render_list(None)
 
 
 @bp.get("/projects/<identifier>/issues")
 @login_required
 def project_index(identifier: str):
     response = _render_list(identifier)
-    db.session.commit()
     return response
 
 
