@@ -10,6 +10,7 @@ from flask import current_app
 from tracker.core.translation import gettext as _
 from sqlalchemy import delete, func, select
 
+from tracker.accounts import sessions
 from tracker.accounts.models import PasswordResetToken, User
 from tracker.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
 from tracker.core.db import utcnow
@@ -101,6 +102,7 @@ def set_password(user: User, password: str) -> None:
     user.failed_logins = 0
     user.locked_until = None
     void_reset_links(user)
+    sessions.end_all(user)  # whoever had the old password (or a copied cookie) is logged out
 
 
 def change_own_password(user: User, current: str, new: str) -> None:
@@ -185,6 +187,9 @@ def update_user(user: User, *, password: str | None = None, org_roles=None, **fi
         user.failed_logins = 0
         user.locked_until = None
         void_reset_links(user)
+        sessions.end_all(user)
+    if fields.get("active") is False:
+        sessions.end_all(user)
     if org_roles is not None:
         user.set_org_roles(org_roles)
 
