@@ -1,7 +1,7 @@
 """Login, logout and the user's own account (Redmine's /login and /my/account)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
@@ -107,9 +107,8 @@ def reset_password(token: str):
             if current_user.is_authenticated:
                 logout_user()  # its server-side session already ended with the new password
             return redirect(url_for("accounts.login"))
-    response = make_response(render_template("accounts/reset_password.html", form=form, user=user))
-    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the address
-    return response
+    g.referrer_policy = "no-referrer"  # the token is in the address
+    return render_template("accounts/reset_password.html", form=form, user=user)
 
 
 @bp.post("/logout")
