@@ -6,7 +6,7 @@ NUMERIC_PARAMETERS = ["id", "ids", "offset", "limit", "page", "per_page", "year"
                       "parent_id", "tracker_id", "status_id", "query_id", "section_id", "department_id", "role_id",
                       "priority_id", "assigned_to_id", "author_id", "wg_id", "kpi_id", "skill_id", "fiscal_year",
                       "before", "quarter", "min_level", "time_share", "version_id", "category_id"]
-BAD_VALUES = ["9" * 30, "2147483648", "-9223372036854775809", "-1", "1e309", "abc", "12%00"]
+BAD_VALUES = ["9" * 30, "2147483648", "2147483647", "99999", "0", "-9223372036854775809", "-1", "1e309", "abc", "12%00"]
 
 
 def _get_routes(app):
