@@ -7,6 +7,10 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
+# `make run`, `make db` and `make demo` serve a developer's machine: the development configuration, whose key is
+# in the repository. Anything else (gunicorn, the `tracker` command) defaults to production.
+run db demo: export TRACKER_ENV ?= development
+
 .PHONY: run test install translations messages db demo bench clean wheel wheelhouse
 
 run: install db

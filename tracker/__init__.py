@@ -61,11 +61,14 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, stream=sys.stdout)
+    from tracker.core import logs
+
+    logs.install()  # no ?key= values in the access log
 
     from tracker.core.db import include_object
     from tracker.core.i18n import register_template_helpers, select_locale
     from tracker.core.translation import install as install_translations
-    from tracker.extensions import babel, csrf, db, init_limiter, login_manager, migrate
+    from tracker.extensions import babel, csrf, db, init_limiter, init_security_headers, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(
@@ -75,6 +78,7 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     init_limiter(app)
+    init_security_headers(app)
     install_translations(app)
     register_template_helpers(app)
 

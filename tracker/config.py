@@ -121,6 +121,11 @@ class ProductionConfig(Config):
 
     def validate(self) -> None:
         key = self.SECRET_KEY or ""
+        if key in KNOWN_PUBLIC_KEYS:
+            raise ConfigError(
+                "TRACKER_SECRET_KEY is the development key published in the repository; anyone could sign "
+                "a session cookie with it. Generate one with: python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
         if len(key) < MIN_SECRET_KEY_LENGTH:
             raise ConfigError(
                 "TRACKER_SECRET_KEY is missing or shorter than "
@@ -129,11 +134,16 @@ class ProductionConfig(Config):
             )
 
 
+# Keys that are in the repository: a production instance started with one of them is not secret.
+KNOWN_PUBLIC_KEYS = {DevelopmentConfig.default_secret_key, TestConfig.default_secret_key}
+
 CONFIGS = {cls.name: cls for cls in (DevelopmentConfig, TestConfig, ProductionConfig)}
 
 
 def load_config(name: str | None = None, **overrides) -> Config:
-    name = name or os.environ.get("TRACKER_ENV", "development")
+    # Unset means production: the development key is in the repository, so only an explicit
+    # TRACKER_ENV=development (``make run``) or the tests may use it.
+    name = name or os.environ.get("TRACKER_ENV") or "production"
     try:
         cls = CONFIGS[name]
     except KeyError:

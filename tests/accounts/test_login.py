@@ -125,3 +125,13 @@ def test_session_cookie_is_httponly_and_samesite(client, make):
     cookie = response.headers.get("Set-Cookie")
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_successful_logins_from_one_address_are_not_throttled(client, make, app):
+    # A city hall reaches the server from one address: thirty colleagues logging in at 8:30 is normal.
+    limit = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
+    users = [make.user() for _ in range(limit + 5)]
+    for user in users:
+        response = _post_login(client, user.login, TEST_PASSWORD)
+        assert response.status_code == 302, user.login
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/")})

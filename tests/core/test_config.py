@@ -52,3 +52,37 @@ def test_sqlite_connections_enforce_foreign_keys_and_use_wal(app, db):
     assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
     assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+
+
+def test_without_tracker_env_production_runs(monkeypatch):
+    # An operator who forgets TRACKER_ENV must not get the development key that is in the repository.
+    monkeypatch.delenv("TRACKER_ENV", raising=False)
+    monkeypatch.delenv("TRACKER_SECRET_KEY", raising=False)
+    assert load_config().name == "production"
+    with pytest.raises(ConfigError, match="TRACKER_SECRET_KEY"):
+        create_app()
+
+
+def test_without_tracker_env_a_long_secret_key_starts_production(monkeypatch, tmp_path):
+    monkeypatch.delenv("TRACKER_ENV", raising=False)
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "y" * 40)
+    monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "y" * 40
+    assert app.debug is False
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_the_repository_development_key_is_refused_in_production(monkeypatch):
+    from config import DevelopmentConfig
+
+    monkeypatch.setenv("TRACKER_SECRET_KEY", DevelopmentConfig.default_secret_key)
+    with pytest.raises(ConfigError, match="TRACKER_SECRET_KEY"):
+        create_app("production")
+
+
+def test_make_run_sets_the_development_environment():
+    from config import PROJECT_ROOT
+
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    assert "TRACKER_ENV" in makefile and "development" in makefile

@@ -80,3 +80,19 @@ def test_not_dates(text):
 
     with pytest.raises(ValueError):
         parse_date(text)
+
+
+def test_an_oversized_field_is_an_error_on_its_row_and_the_other_rows_import(client, login, make, db, setup):
+    # csv's field size limit (128 KiB) used to end the whole import with a 500.
+    huge = "x" * (200 * 1024)
+    data = (f"職員番号,氏名,所属,開始日,終了日,スキル,資格\n"
+            f"A001,前橋 一郎,市民課,2012-04-01,2016-03-31,,\n"
+            f"A009,\"{huge}\",広報課,2019-04-01,,,\n"
+            f"A003,前橋 三郎,広報課,2019-04-01,,,\n").encode("utf-8")
+    login(make.user(org_roles=[OrgRole.HR]))
+    response = _upload(client, data, "valid")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "2件を取り込みました" in page
+    assert "長すぎ" in page
+    assert db.session.query(Profile).filter_by(staff_number="A003").one()

@@ -121,6 +121,7 @@ def test_exports_share_the_query(client, make, login, team):
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     subjects = [row[0].value for row in sheet.iter_rows(min_col=6, max_col=6)] + [c.value for row in sheet.iter_rows() for c in row]
     assert "利活用策の検討" in subjects and "周知・PR強化" not in subjects
+    client.post("/my/feed_key", data={"csrf_token": csrf_token(client, "/my/page")})  # a GET never makes one
     page = client.get("/issues").get_data(as_text=True)
     key = re.search(r'issues\.atom\?[^"]*key=([0-9a-f]+)', page).group(1)
     client.post("/logout", data={"csrf_token": csrf_token(client, "/issues")})

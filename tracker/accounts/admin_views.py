@@ -6,7 +6,7 @@ from flask_login import current_user
 from tracker.core.translation import gettext as _
 from sqlalchemy import func, or_, select
 
-from tracker.accounts import organisation, password_reset, services
+from tracker.accounts import organisation, password_reset, services, sessions
 from tracker.accounts.forms import DepartmentForm, SectionForm, UserAdminForm, org_role_choices
 from tracker.accounts.models import Department, Section, User
 from tracker.core.permissions import admin_required
@@ -106,6 +106,8 @@ def set_active(user_id: int):
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for(".users"))
     user.active = active
+    if not active:
+        sessions.end_all(user)
     db.session.commit()
     message = _("User %(login)s was activated.", login=user.login) if user.active else _(
         "User %(login)s was deactivated.", login=user.login

@@ -124,6 +124,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_idea_moderator(self) -> bool:
         return self.has_org_role(OrgRole.IDEA_MODERATOR)
 
+    # The session this request runs in (set by tracker.accounts.sessions); Flask-Login stores get_id() in
+    # the session cookie and the remember cookie, so both name a server-side session that can be ended.
+    session_token = None  # type: str | None  (not a column)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}" if self.session_token else f"{self.id}:"
+
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now
 
@@ -160,6 +167,26 @@ class PasswordResetToken(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @staticmethod
+    def digest(token: str) -> str:
+        # Tokens are 256 random bits, so a fast digest is enough and lets us look them up by index.
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
+class UserSession(db.Model):
+    """A login on one browser: its session and remember-me cookies carry the token, whose digest is here.
+    Deleting the row ends that login everywhere its cookies were copied to."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(45))
 
     @staticmethod
     def digest(token: str) -> str:

@@ -10,6 +10,7 @@ from flask import current_app
 from tracker.core.translation import gettext as _
 from sqlalchemy import delete, func, select
 
+from tracker.accounts import sessions
 from tracker.accounts.models import PasswordResetToken, User
 from tracker.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
 from tracker.core.db import utcnow
@@ -101,6 +102,7 @@ def set_password(user: User, password: str) -> None:
     user.failed_logins = 0
     user.locked_until = None
     void_reset_links(user)
+    sessions.end_all(user)  # whoever had the old password (or a copied cookie) is logged out
 
 
 def change_own_password(user: User, current: str, new: str) -> None:
@@ -127,8 +129,11 @@ class LoginResult:
         return self.user is not None and self.error is None
 
 
-def authenticate(login: str, password: str, now: datetime | None = None) -> LoginResult:
-    """Check a login attempt; count failures and lock the account for a while after too many."""
+def authenticate(login: str, password: str, now: datetime | None = None, *, record_login: bool = True) -> LoginResult:
+    """Check a login attempt; count failures and lock the account for a while after too many.
+
+    ``record_login=False`` (HTTP Basic on the API, checked on every request): a success writes only when
+    there were failures to forget, so an API GET does not write on every call."""
     now = now or utcnow()
     config = current_app.config
     user = db.session.scalar(select(User).where(func.lower(User.login) == (login or "").strip().lower()))
@@ -148,6 +153,12 @@ def authenticate(login: str, password: str, now: datetime | None = None) -> Logi
         return LoginResult(error="invalid")
     if not user.active:
         return LoginResult(error="inactive")
+    if not record_login:
+        if user.failed_logins or user.locked_until is not None:
+            user.failed_logins = 0
+            user.locked_until = None
+            db.session.commit()
+        return LoginResult(user=user)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
@@ -176,6 +187,9 @@ def update_user(user: User, *, password: str | None = None, org_roles=None, **fi
         user.failed_logins = 0
         user.locked_until = None
         void_reset_links(user)
+        sessions.end_all(user)
+    if fields.get("active") is False:
+        sessions.end_all(user)
     if org_roles is not None:
         user.set_org_roles(org_roles)
 

@@ -1,18 +1,18 @@
 """Login, logout and the user's own account (Redmine's /login and /my/account)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from tracker.core.translation import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from tracker.accounts import password_reset, services
+from tracker.accounts import password_reset, services, sessions, throttle
 from tracker.accounts.admin_views import bp as admin_bp
 from tracker.accounts.forms import AccountForm, LoginForm, LostPasswordForm, PasswordChangeForm, PasswordResetForm
 from tracker.accounts.models import User
 from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
-from tracker.core.urls import safe_next_url
+from tracker.core.requests import redirect_to
 from tracker.extensions import db, limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -28,7 +28,7 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    return sessions.load(user_id)
 
 
 def _login_rate_limit() -> str:
@@ -36,16 +36,18 @@ def _login_rate_limit() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm()
+    if request.method == "POST" and throttle.address_blocked():
+        abort(429)  # only failures count, and the form and the API share them (tracker.accounts.throttle)
     if form.validate_on_submit():
         result = services.authenticate(form.login.data, form.password.data)
         if result.ok:
-            login_user(result.user, remember=form.remember.data)
-            return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
+            sessions.start(result.user, remember=bool(form.remember.data))
+            return redirect_to(request.args.get("next"), url_for("core.home"))
+        throttle.record_failure()
         if result.error == "locked":
             flash(
                 _(
@@ -103,16 +105,17 @@ def reset_password(token: str):
             _("Your password was set. Log in with it."),
         ):
             if current_user.is_authenticated:
-                logout_user()
+                logout_user()  # its server-side session already ended with the new password
             return redirect(url_for("accounts.login"))
-    response = make_response(render_template("accounts/reset_password.html", form=form, user=user))
-    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the address
-    return response
+    g.referrer_policy = "no-referrer"  # the token is in the address
+    return render_template("accounts/reset_password.html", form=form, user=user)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    sessions.end_current(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("accounts.login"))
@@ -150,6 +153,37 @@ def my_password():
                 flash(message, "error")
         else:
             db.session.commit()
-            flash(_("Your password was changed."), "success")
+            # Every session ended with the old password; this browser continues in a new one.
+            user = current_user._get_current_object()
+            sessions.start(user, remember=False)
+            flash(_("Your password was changed. You were logged out everywhere else."), "success")
             return redirect(url_for("accounts.my_account"))
     return render_template("accounts/my_password.html", form=form)
+
+
+@bp.get("/my/sessions")
+@login_required
+def my_sessions():
+    rows = sessions.sessions_of(current_user)
+    return render_template("accounts/my_sessions.html", rows=rows, current_id=sessions.current_session_id(current_user))
+
+
+@bp.post("/my/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    if session_id == sessions.current_session_id(current_user):
+        abort(404)  # this browser's session ends with "Log out"
+    if not sessions.end(current_user, session_id):
+        abort(404)
+    db.session.commit()
+    flash(_("The session was ended."), "success")
+    return redirect(url_for("accounts.my_sessions"))
+
+
+@bp.post("/my/sessions/end_others")
+@login_required
+def end_other_sessions():
+    sessions.end_all(current_user, keep_current=True)
+    db.session.commit()
+    flash(_("Every other session was ended."), "success")
+    return redirect(url_for("accounts.my_sessions"))

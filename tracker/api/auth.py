@@ -6,12 +6,9 @@ from __future__ import annotations
 from flask import g, request
 from flask_login import current_user
 
-from sqlalchemy import func, select
-
+from tracker.accounts import services, throttle
 from tracker.accounts.models import User
-from tracker.accounts.passwords import verify_password
-from tracker.core.db import utcnow
-from tracker.extensions import csrf, db, login_manager
+from tracker.extensions import csrf, login_manager
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -23,17 +20,28 @@ def is_api_request() -> bool:
 
 
 def _user_from_credentials() -> User | None:
+    """The user the request's key or Basic credentials name. Failures count like failed logins on the
+    form: per address (``throttle``) and, for a password, per account (lockout)."""
+    if throttle.address_blocked():
+        g.api_auth_error = "throttled"
+        return None
     key = request.headers.get("X-Redmine-API-Key") or request.args.get("key")
-    if key:
-        return User.by_api_key(key)
     auth = request.authorization
+    if not key and auth and auth.type == "basic" and auth.username and not auth.password:
+        key = auth.username
+    if key:
+        user = User.by_api_key(key)
+        if user is None:
+            throttle.record_failure()
+        return user
     if auth and auth.type == "basic":
-        if auth.username and not auth.password:
-            return User.by_api_key(auth.username)
-        user = db.session.scalar(select(User).where(func.lower(User.login) == (auth.username or "").lower()))
-        if user is not None and not user.is_locked(utcnow()):
-            if verify_password(user.password_hash, auth.password or ""):
-                return user
+        result = services.authenticate(auth.username or "", auth.password or "", record_login=False)
+        if result.ok:
+            return result.user
+        throttle.record_failure()
+        if result.error == "locked":
+            g.api_auth_error = "locked"
+            g.api_locked_until = result.locked_until
         return None
     return None
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, g, jsonify, request
+from flask_babel import format_datetime
 from tracker.core.translation import gettext as _
 from flask_login import current_user
 
@@ -27,6 +28,9 @@ def api_login_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
+            refused = _refused_credentials()
+            if refused is not None:
+                return refused
             response = jsonify(errors=[_("Authentication is required: send an API key or log in.")])
             response.status_code = 401
             response.headers["WWW-Authenticate"] = 'Basic realm="WG Tracker API"'
@@ -34,6 +38,24 @@ def api_login_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def _refused_credentials():
+    """The answer when the credentials may be right but are not checked: the account is locked (403) or
+    this address made too many failed attempts (429)."""
+    error = g.get("api_auth_error")
+    if error == "locked":
+        response = jsonify(errors=[_(
+            "Too many failed logins: this account is locked until %(time)s. Try again then, "
+            "or ask an administrator to unlock it.", time=format_datetime(g.api_locked_until, "short"),
+        )])
+        response.status_code = 403
+        return response
+    if error == "throttled":
+        response = jsonify(errors=[_("Too many attempts from your address. Wait a minute and try again.")])
+        response.status_code = 429
+        return response
+    return None
 
 
 def json_errors(messages, status: int = 422):

@@ -18,15 +18,17 @@ ALLOWED_TAGS = {
     "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "span", "strong",
     "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }
+# No class or style from users: either could borrow the application's own look (a fake banner, an invisible
+# overlay). The only classes kept are those our own linkers add, whoever typed them.
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
     "img": {"src", "alt", "title"},
     "span": {"class"},
-    "code": {"class"},
     "th": {"align"},
     "td": {"align"},
     "ol": {"start"},
 }
+ALLOWED_CLASSES = {"a": {"issue"}, "span": {"mention"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 LINKERS: list[Callable[[str], str]] = []
@@ -37,11 +39,18 @@ def register_linker(linker: Callable[[str], str]) -> None:
         LINKERS.append(linker)
 
 
+def _only_our_classes(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "class":
+        return value if value in ALLOWED_CLASSES.get(tag, ()) else None
+    return value
+
+
 def sanitize(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_only_our_classes,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )

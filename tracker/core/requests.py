@@ -10,6 +10,7 @@ fails in the tests instead of quietly writing in production.
 """
 from __future__ import annotations
 
+import re
 from typing import Callable, TypeVar
 from urllib.parse import urlsplit
 
@@ -148,6 +149,36 @@ def redirect_to(target: str | None, fallback: str):
     return redirect(safe_path(target) or fallback)
 
 
+# -- numbers in query strings ------------------------------------------------------------------------
+
+# Query parameters that hold an id or a count. A number there beyond MAX_ID can name no row and would
+# overflow INTEGER (PostgreSQL) or 64 bits (SQLite), so it is refused before any view reads it.
+NUMERIC_PARAMETERS = {"id", "ids", "offset", "limit", "page", "per_page", "year", "fiscal_year", "quarter"}
+_INTEGER = re.compile(r"^\s*[-+]?\d+\s*$")
+
+
+def _is_numeric_parameter(name: str) -> bool:
+    return name in NUMERIC_PARAMETERS or name.endswith("_id") or name.endswith("_ids")
+
+
+def out_of_range_parameter() -> str | None:
+    """The first query parameter holding an integer outside ±MAX_ID, if any."""
+    for name, value in request.args.items(multi=True):
+        if _is_numeric_parameter(name) and _INTEGER.match(value) and abs(int(value)) > MAX_ID:
+            return name
+    return None
+
+
+def _refuse_out_of_range_numbers():
+    name = out_of_range_parameter()
+    if name is None:
+        return None
+    from tracker.core.errors import render_error
+    from tracker.core.translation import gettext as _
+
+    return render_error(422, _("The number in “%(name)s” is out of range.", name=name))
+
+
 def init_app(app) -> None:
     app.url_map.converters["int"] = BoundedIntegerConverter
     # Templates ask the same policy as the views: {% if can(current_user, "edit", idea) %}
@@ -155,3 +186,4 @@ def init_app(app) -> None:
     from tracker.core.org_permissions import has_org_permission
 
     app.jinja_env.globals["has_org_permission"] = has_org_permission
+    app.before_request(_refuse_out_of_range_numbers)

@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from tracker.core.exports import xlsx_append
 from tracker.ideas.models import Idea
 
 
@@ -17,11 +18,11 @@ def ideas_workbook(ideas: list[Idea], viewer) -> BytesIO:
     sheet.title = _("Idea box")
     headers = [_("No."), _("Kind"), _("Title"), _("Category"), _("Section that owns the process"), _("Author"),
                _("State"), _("Votes"), _("Comments"), _("Answer due"), _("Official answer"), _("Posted"), _("WG")]
-    sheet.append(headers)
+    xlsx_append(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for idea in ideas:
-        sheet.append([
+        xlsx_append(sheet, [
             idea.id, str(idea.kind_label), idea.title, str(idea.category_label),
             idea.section.full_name if idea.section else "", idea.author_name_for(viewer), str(idea.state_label),
             idea.vote_count, idea.comment_count, idea.answer_due, idea.answer or "",

@@ -405,8 +405,7 @@ def add_attachment(idea: Idea, user: User, storage):
     from pathlib import Path
 
     from flask import current_app
-    from werkzeug.utils import secure_filename
-
+    from tracker.core.filenames import clean_filename
     from tracker.ideas.models import IdeaAttachment
 
     if not storage or not storage.filename:
@@ -421,7 +420,7 @@ def add_attachment(idea: Idea, user: User, storage):
     folder = Path(current_app.config["UPLOAD_DIR"]) / "ideas"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / stored).write_bytes(data)
-    name = storage.filename.replace("/", "_").replace("\\", "_").strip() or secure_filename(storage.filename) or "file"
+    name = clean_filename(storage.filename.replace("/", "_").replace("\\", "_"))  # no control or bidi characters
     attachment = IdeaAttachment(idea_id=idea.id, filename=name[:255], content_type=(storage.mimetype or "application/octet-stream")[:100],
                                 size=len(data), stored_name=stored, uploaded_by_id=user.id)
     db.session.add(attachment)

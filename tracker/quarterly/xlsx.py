@@ -6,20 +6,22 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from tracker.core.exports import xlsx_append
+
 
 def workbook(title: str, rows: list[dict], labels: dict) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
-    ws.append([labels["wg"], labels["initiative"], "", "1Q", "2Q", "3Q", "4Q"])
+    xlsx_append(ws, [labels["wg"], labels["initiative"], "", "1Q", "2Q", "3Q", "4Q"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     grey = PatternFill("solid", fgColor="F2F2F2")
     for row in rows:
         q = row["quarters"]
-        ws.append([row["wg"].name, row["initiative"], labels["target"], *[q[i].target if i in q else "" for i in range(1, 5)]])
-        ws.append(["", "", labels["actual"], *[q[i].actual if i in q else "" for i in range(1, 5)]])
+        xlsx_append(ws, [row["wg"].name, row["initiative"], labels["target"], *[q[i].target if i in q else "" for i in range(1, 5)]])
+        xlsx_append(ws, ["", "", labels["actual"], *[q[i].actual if i in q else "" for i in range(1, 5)]])
         for cell in ws[ws.max_row]:
             cell.fill = grey
     for row in ws.iter_rows(min_row=2):

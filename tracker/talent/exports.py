@@ -7,6 +7,7 @@ from tracker.core.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tracker.core.exports import xlsx_append
 from tracker.core.i18n import format_day
 from tracker.talent.presenters import profile_data
 
@@ -15,14 +16,14 @@ def results_workbook(results, viewer) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Talent bank")
-    sheet.append([_("Staff number"), _("Full name"), _("Department"), _("Section"), _("Job title"), _("Fit"), _("Why it matched"),
+    xlsx_append(sheet, [_("Staff number"), _("Full name"), _("Department"), _("Section"), _("Job title"), _("Fit"), _("Why it matched"),
                   _("Skills"), _("Certifications"), _("Career history"), _("Availability")])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for result in results:
         data = profile_data(result.profile, viewer)
         availability = data.get("availability")
-        sheet.append([
+        xlsx_append(sheet, [
             data.get("staff_number") or "", data["name"], data["department"] or "", data["section"] or "", data["job_title"] or "",
             round(result.score, 1), "\n".join(result.reasons),
             "\n".join(f"{s['name']} Lv{s['level']}" for s in data.get("skills", [])),

@@ -103,7 +103,10 @@ def parse(data: bytes) -> Report:
     except ValueError:
         return Report([], header_errors=[_("The file is neither UTF-8 nor Shift_JIS text.")])
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, None) or []
+    try:
+        header = next(reader, None) or []
+    except csv.Error:
+        return Report([], header_errors=[_("The header line cannot be read as CSV.")])
     columns = {}
     for index, title in enumerate(header):
         for key, names in HEADERS.items():
@@ -117,7 +120,7 @@ def parse(data: bytes) -> Report:
     for user in db.session.scalars(select(User).where(User.active.is_(True))):
         users_by_name.setdefault(_squash(user.name), []).append(user)
     rows = []
-    for line, values in enumerate(reader, start=2):
+    for line, values in _records(reader, rows):
         if not any(v.strip() for v in values):
             continue
         get = lambda key: values[columns[key]].strip() if key in columns and columns[key] < len(values) else ""  # noqa: E731
@@ -146,6 +149,21 @@ def parse(data: bytes) -> Report:
             row.certifications.append((name.strip(), _date(when, row, name.strip())))
         rows.append(row)
     return Report(rows)
+
+
+def _records(reader, rows: list):
+    """(line, values) for each record; a record csv cannot read (a field beyond csv.field_size_limit, a
+    stray NUL) becomes an error on its own row, and reading goes on with the next one."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            rows.append(Row(line=line, errors=[_("Line %(line)s cannot be read: a field is too long or not valid CSV.", line=line)]))
+            continue
+        yield line, values
 
 
 def _check_person(row: Row, name: str, users_by_number: dict, users_by_name: dict) -> None:

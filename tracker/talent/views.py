@@ -6,7 +6,7 @@ from tracker.core.org_permissions import has_org_permission
 from tracker.talent.models import MANAGE_TALENT_BANK
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from tracker.core import policy
-from tracker.core.requests import load
+from tracker.core.requests import load, redirect_to
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -299,7 +299,7 @@ def decide(engagement_id: int, action: str):
     else:
         commit_or_flash(lambda: services.decide(engagement, current_user, action == "approve"),
                         _("Approved.") if action == "approve" else _("Not approved."))
-    return redirect(request.form.get("next") or url_for(".show_request", request_id=engagement.request_id))
+    return redirect_to(request.form.get("next"), url_for(".show_request", request_id=engagement.request_id))
 
 
 @bp.post("/engagements/<int:engagement_id>/complete")

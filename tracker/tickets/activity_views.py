@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.tickets import exports
 from tracker.tickets.activity import activity as load_activity
 from tracker.tickets.blueprint import bp
-from tracker.tickets.feeds import feed_key_for, feed_login
+from tracker.tickets.feeds import feed_key_for, feed_login, make_feed_key
 from tracker.tickets.journals import DetailFormatter
 from tracker.tickets.models import TimeEntry
 from tracker.tickets.queries import TicketQuery
@@ -33,11 +33,10 @@ def _before() -> datetime | None:
 def _page(wg=None):
     items = load_activity(current_user, wg=wg, before=_before())
     journals = [i.journal for i in items if i.journal is not None]
-    db_commit_key = feed_key_for(current_user)
-    db.session.commit()
+    key = feed_key_for(current_user)
     older = items[-1].at.isoformat() if len(items) == 50 else None
     return render_template("tickets/activity.html", items=items, wg=wg, formatter=DetailFormatter(journals),
-                           older=older, feed_key=db_commit_key)
+                           older=older, feed_key=key)
 
 
 @bp.get("/activity")
@@ -129,7 +128,7 @@ def reset_feed_key():
     from flask_wtf.csrf import validate_csrf
 
     validate_csrf(request.form.get("csrf_token"))
-    feed_key_for(current_user, reset=True)
+    make_feed_key(current_user)
     db.session.commit()
     flash(_("A new feed key was made; feed readers with the old one stop working."), "success")
     return redirect(url_for(".my_page"))

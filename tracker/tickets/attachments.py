@@ -27,6 +27,9 @@ class Upload:
     description: str = ""
 
 
+from tracker.core.filenames import clean_filename  # noqa: E402
+
+
 def upload_from_storage(storage) -> Upload | None:
     """A werkzeug FileStorage as an Upload (reads at most the limit + 1 byte, so the check below works)."""
     if storage is None or not storage.filename:
@@ -37,8 +40,7 @@ def upload_from_storage(storage) -> Upload | None:
 
 
 def safe_filename(name: str) -> str:
-    name = (name or "").replace("\\", "/").split("/")[-1].strip().replace("\x00", "")
-    return name[:255] or "file"
+    return clean_filename(name)
 
 
 def check(uploads: list[Upload]) -> list[str]:

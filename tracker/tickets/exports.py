@@ -2,7 +2,7 @@
 (feedgen). Each takes the same TicketQuery that drives the HTML list."""
 from __future__ import annotations
 
-import csv
+
 import io
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,6 +10,7 @@ from decimal import Decimal
 from flask import current_app
 from tracker.core.translation import gettext as _
 
+from tracker.core.exports import csv_writer, xlsx_append
 from tracker.core.i18n import format_day, format_moment
 from tracker.tickets import customfields
 from tracker.tickets.queries import TicketQuery
@@ -79,7 +80,7 @@ def to_csv(query: TicketQuery, with_description: bool = False) -> bytes:
     if with_description:
         headers.append(_("Description"))
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_writer(out)
     writer.writerow(headers)
     for ticket in tickets:
         row = [ticket.id] + [cell(ticket, c, fields=fields) for c in query.columns]
@@ -97,11 +98,11 @@ def to_xlsx(query: TicketQuery) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Tickets")[:31]
-    sheet.append(headers)
+    xlsx_append(sheet, headers)
     for cell_ in sheet[1]:
         cell_.font = Font(bold=True)
     for ticket in tickets:
-        sheet.append([ticket.id] + [cell(ticket, c, for_sheet=True, fields=fields) for c in query.columns])
+        xlsx_append(sheet, [ticket.id] + [cell(ticket, c, for_sheet=True, fields=fields) for c in query.columns])
     for index, column in enumerate(query.columns, start=2):
         letter = sheet.cell(row=1, column=index).column_letter
         if column in ("start_date", "due_date"):

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+
+from tracker.core.requests import redirect_to
 from tracker.core.translation import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -433,7 +435,7 @@ def delete_time_entry(entry_id: int):
     if entry.ticket is not None and not entry.ticket.visible_to(current_user):
         abort(404)
     commit_or_flash(lambda: timelog.delete_time_entry(entry, current_user), _("The time entry was deleted."))
-    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/") else url_for(".show", ticket_id=entry.ticket_id))
+    return redirect_to(request.form.get("back"), url_for(".show", ticket_id=entry.ticket_id))
 
 
 @bp.get("/journals/<int:journal_id>")

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
-from tracker.core.requests import authorize, load
+from tracker.core.requests import authorize, load, redirect_to, safe_path
 from tracker.core.translation import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -152,16 +152,13 @@ def _render_list(identifier: str | None):
 @bp.get("/issues")
 @login_required
 def index():
-    response = _render_list(None)
-    db.session.commit()  # the feed key, made on first use
-    return response
+    return _render_list(None)
 
 
 @bp.get("/projects/<identifier>/issues")
 @login_required
 def project_index(identifier: str):
     response = _render_list(identifier)
-    db.session.commit()
     return response
 
 
@@ -216,9 +213,7 @@ def save_query():
     form = SavedQueryForm()
     identifier = request.form.get("project") or None
     wg = _wg_or_none(identifier)
-    back = request.form.get("back") or url_for(".index")
-    if not back.startswith("/"):
-        back = url_for(".index")
+    back = safe_path(request.form.get("back")) or url_for(".index")
     if not form.validate_on_submit():
         abort(400)
     if wg is not None and not wg.allows(current_user, "save_queries"):
@@ -300,7 +295,7 @@ def bulk_edit():
                 values[key] = None
         if commit_or_flash(lambda: services.bulk_update(tickets, current_user, values, notes=request.form.get("notes", "")),
                            _("%(count)s tickets were updated.", count=len(tickets))):
-            return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/") else url_for(".index"))
+            return redirect_to(request.form.get("back"), url_for(".index"))
     return render_template(
         "tickets/bulk_edit.html", tickets=tickets, wg=one_wg, statuses=statuses,
         trackers=list(db.session.scalars(select(Tracker).order_by(Tracker.position))),

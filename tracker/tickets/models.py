@@ -408,12 +408,18 @@ class SavedQuery(TimestampMixin, db.Model):
 
 
 class FeedKey(db.Model):
-    """The per-user key for Atom feeds (Redmine's RSS access key), so feed readers need no session."""
+    """The per-user key for Atom feeds (Redmine's RSS access key), so feed readers need no session.
+
+    The key itself is not stored: it is an HMAC of ``salt`` under the secret key (so the pages can show it
+    again without writing), and ``key_digest`` finds it by index, as for API keys. Someone who reads the
+    database learns neither. A row without salt holds a key digested by migration 0120: it keeps working
+    for the feed readers that have it, and the owner makes a new one to see it again."""
 
     __tablename__ = "feed_keys"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), unique=True)
+    key_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    salt: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
