@@ -125,7 +125,7 @@ def build(db, make) -> Scenario:
     from tracker.tickets import attachments as files
     from tracker.tickets import services as ticket_services
     from tracker.tickets import timelog
-    from tracker.tickets.feeds import feed_key_for
+    from tracker.tickets.feeds import make_feed_key
     from tracker.tickets.models import Attachment, SavedQuery, TicketRelation, Version
 
     s = Scenario()
@@ -210,6 +210,6 @@ def build(db, make) -> Scenario:
     for name, user in u.items():
         if user is not None:
             s.api_keys[name] = issue_api_key(user)
-            s.feed_keys[name] = feed_key_for(user)
+            s.feed_keys[name] = make_feed_key(user)  # as the POST on マイページ does
     db.session.flush()
     return s

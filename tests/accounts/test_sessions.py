@@ -47,6 +47,16 @@ def test_the_remember_cookie_from_before_logout_no_longer_works(app, client, mak
     assert client.get("/my/account").status_code == 302
 
 
+def test_logout_ends_the_sessions_of_other_browsers_too(app, client, make):
+    user = make.user()
+    other = app.test_client()
+    _login(other, user, remember=True)
+    assert other.get("/my/account").status_code == 200
+    _login(client, user)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert other.get("/my/account").status_code == 302  # sent to the login page
+
+
 def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app, client, make):
     user = make.user()
     other = app.test_client()

@@ -24,11 +24,19 @@ def test_the_list_and_following_a_notification_marks_it_read(client, login, make
     page = client.get("/my/notifications").get_data(as_text=True)
     assert "窓口DX WG: チケット #12 が更新されました" in page and "他人宛て" not in page
 
+    # Following the plain link changes nothing (a GET never writes) ...
     response = client.get(f"/my/notifications/{note.id}")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/projects")
+    db.session.refresh(note)
+    assert note.read_at is None
+    # ... opening it from the list (a POST: the title is a button) marks it read.
+    token = csrf_token(client, "/my/notifications")
+    response = client.post(f"/my/notifications/{note.id}/open", data={"csrf_token": token})
     assert response.status_code == 302 and response.headers["Location"].endswith("/projects")
     db.session.refresh(note)
     assert note.read_at is not None
     assert client.get(f"/my/notifications/{other.id}").status_code == 404
+    assert client.post(f"/my/notifications/{other.id}/open", data={"csrf_token": token}).status_code == 404
     assert "窓口DX WG" not in client.get("/my/notifications?filter=unread").get_data(as_text=True)
 
 

@@ -114,7 +114,9 @@ def reset_password(token: str):
 @bp.post("/logout")
 @login_required
 def logout():
-    sessions.end_current(current_user)
+    # Logging out ends every session of the account, other browsers' and remember cookies included, so a
+    # cookie left on a shared or stolen machine dies too (/my/sessions ends single sessions instead).
+    sessions.end_all(current_user)
     db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")

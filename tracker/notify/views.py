@@ -75,8 +75,16 @@ def index():
 
 @bp.get("/my/notifications/<int:notification_id>")
 @login_required
+def show_notification(notification_id: int):
+    """Follow a notification without changing it (a GET never writes): the list opens it with a POST."""
+    item = load(Notification, notification_id)
+    return redirect(safe_next_url(item.url) or url_for(".index"))
+
+
+@bp.post("/my/notifications/<int:notification_id>/open")
+@login_required
 def open_notification(notification_id: int):
-    """Follow a notification: it counts as read, and the browser goes to what it is about."""
+    """Open a notification from the list: it counts as read, and the browser goes to what it is about."""
     item = load(Notification, notification_id)
     services.mark_read(current_user, [item.id])
     db.session.commit()
