@@ -10,12 +10,12 @@ database (0 lost writes).
 
 Run:  .venv/bin/python bench/load_test.py [--clients 50] [--seconds 60] [--think 1.0]
       [--server-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
-Measured 2026-12-02 12:46 UTC on the shared 2-CPU machine while five other helpers ran their test suites
-(load average 5-10 during the run), defaults (50 clients, 60 s, think 1 s, 4 workers, Redis limits):
-  1517 requests in 65 s = 23.3 req/s, 0 errors, 0 lost writes (146 tickets, 141 notes, 104 ideas),
-  p50 888 ms, p95 1996 ms, p99 2614 ms  -> the p95 < 300 ms target was NOT met on the loaded machine.
-  The same script with 2 clients: p50 28 ms, p95 62 ms (per request ~30-40 ms of CPU): the server was
-  CPU-bound at ~23 req/s with the cores shared; repeat on an idle machine before judging the app.
+Measured 2026-12-02 13:23 UTC on the 2-CPU machine, idle (load average 0.1 before the run), defaults
+(50 clients, 60 s, think 1 s, 4 workers, Redis limits):
+  2845 requests in 65 s = 43.6 req/s, 0 errors, 0 lost writes (291 tickets, 272 notes, 219 ideas),
+  p50 25 ms, p95 99 ms, p99 471 ms  -> PASS (p95 < 300 ms).
+  The same run while five parallel test suites loaded both cores (load average 5-10) gave 23.3 req/s and
+  p95 1996 ms: the figure only means something on a machine that is not busy with other work.
 
 Needs: a reachable PostgreSQL (a throwaway database is created and dropped), redis-server on PATH for the
 shared rate-limit storage (optional; without it each worker counts alone).
