@@ -164,8 +164,33 @@ def test_every_get_route_is_covered_or_exempt():
     assert not stale, f"EXEMPT lists routes that no longer exist: {stale}"
 
 
+_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+@pytest.fixture
+def no_writes(app):
+    """Records every INSERT, UPDATE or DELETE sent to the database while the test runs: the matrix only
+    sends GETs, and a GET never writes (feed keys, read marks and sessions are made by POSTs)."""
+    import sqlalchemy as sa
+
+    from tracker.extensions import db
+
+    writes: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if _WRITE.match(statement):
+            writes.append(statement.split("\n", 1)[0][:120])
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    yield writes
+    sa.event.remove(engine, "before_cursor_execute", record)
+    assert not writes, "a GET wrote to the database:\n" + "\n".join(writes)
+
+
 @pytest.mark.parametrize("rule", COVERED, ids=[r.rule for r in COVERED])
-def test_get_route_leaks_nothing(rule, scenario, clients):
+def test_get_route_leaks_nothing(rule, scenario, clients, no_writes):
     if any(n not in PARAMETERS and type(rule._converters.get(n)).__name__ != "AnyConverter" for n in rule.arguments):
         pytest.fail(f"{rule.rule}: a parameter cannot be filled from the scenario")
     problems = [p for url in _urls(rule, scenario) for p in check(url, scenario, clients)]
@@ -181,7 +206,7 @@ def _fill(template: str, s, user: str) -> str:
 
 
 @pytest.mark.parametrize("template", VARIANTS)
-def test_query_variant_leaks_nothing(template, scenario, clients):
+def test_query_variant_leaks_nothing(template, scenario, clients, no_writes):
     problems = []
     for user in sc.USERS:
         path = _fill(template, scenario, user)

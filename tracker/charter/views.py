@@ -125,7 +125,7 @@ def show(identifier: str):
 @login_required
 def edit(identifier: str):
     wg = load_wg(identifier, "edit_charter")
-    charter = services.charter_for(wg)
+    charter = services.charter_for(wg, create=request.method == "POST")  # a GET never writes
     form = CharterForm(obj=charter)
     rows = _charter_rows(charter)
     sections = db.session.scalars(select(Section).order_by(Section.name)).all()
@@ -191,7 +191,7 @@ def gate(identifier: str):
 @login_required
 def closeout(identifier: str):
     wg = load_wg(identifier, "edit_charter")
-    charter = services.charter_for(wg)
+    charter = services.charter_for(wg, create=request.method == "POST")  # a GET never writes
     form = CloseoutForm(obj=charter)
     form.handover_section_id.choices = [("", "—")] + [
         (s.id, s.name) for s in db.session.scalars(select(Section).order_by(Section.name))
