@@ -6,6 +6,7 @@ The database is SQLite in a temporary file unless ``TRACKER_TEST_DATABASE_URL`` 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import re
 
 import pytest
@@ -80,9 +81,10 @@ class _Client(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def db(app):
-    """A session whose work is rolled back after the test, even what the code under test committed."""
+@contextmanager
+def rolled_back_session(app):
+    """A session inside one outer transaction that is rolled back at the end: everything, even what the code
+    under test committed (its commits are savepoints), is undone."""
     with app.app_context():
         connection = _db.engine.connect()
         outer = connection.begin()
@@ -96,6 +98,13 @@ def db(app):
             if outer.is_active:
                 outer.rollback()
             connection.close()
+
+
+@pytest.fixture
+def db(app):
+    """A session whose work is rolled back after the test, even what the code under test committed."""
+    with rolled_back_session(app) as database:
+        yield database
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
-from tracker import create_app, feature_modules
+from tracker import create_app
 
 
 def _make_app():

@@ -3,31 +3,18 @@ client per scenario user (logged in once)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy.orm import sessionmaker
 
-from tests.conftest import TEST_PASSWORD, _Client, _TestSession, csrf_token
+from tests.conftest import TEST_PASSWORD, _Client, csrf_token, rolled_back_session
 from tests.factories import Factories
 from tests.access import scenario as sc
-from tracker.extensions import db as _db
 from tracker.extensions import limiter
 
 
 @pytest.fixture(scope="module")
 def module_db(app):
     """As tests/conftest.py's ``db``, for a whole module: everything, even what requests commit, is undone."""
-    with app.app_context():
-        connection = _db.engine.connect()
-        outer = connection.begin()
-        original = _db.session
-        _db.session = _TestSession(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
-        try:
-            yield _db
-        finally:
-            _db.session.dispose()
-            _db.session = original
-            if outer.is_active:
-                outer.rollback()
-            connection.close()
+    with rolled_back_session(app) as database:
+        yield database
 
 
 @pytest.fixture(scope="module")

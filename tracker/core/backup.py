@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect, make_url, select, text
+from sqlalchemy import create_engine, inspect, select
 from sqlalchemy.engine import Connection, Engine
 
 MANIFEST = "manifest.json"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Select, false, select
+from sqlalchemy import ColumnElement, Select, false, select, true
 
 VIEW = "view"
 
@@ -55,6 +55,24 @@ class Policy:
 
     # Most objects are for signed-in staff only; a policy that serves anonymous readers says so.
     allows_anonymous: ClassVar[bool] = False
+
+
+class StaffPolicy(Policy):
+    """Objects that every active member of staff sees (the idea box, the KPI register, talent profiles):
+    viewing needs a signed-in account and nothing else; every other action is the subclass's ``can_act``."""
+
+    def can(self, user, action: str, obj) -> bool:
+        if not is_signed_in(user):
+            return False
+        if action == VIEW:
+            return True
+        return self.can_act(user, action, obj)
+
+    def can_act(self, user, action: str, obj) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def visible(self, user) -> ColumnElement[bool]:
+        return true() if is_signed_in(user) else false()
 
 
 _POLICIES: dict[type, Policy] = {}

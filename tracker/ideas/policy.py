@@ -7,9 +7,8 @@ the post, next to their own comments on it, in the history, in the API and as th
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, true
 
-from tracker.core.policy import VIEW, Policy, is_signed_in, register
+from tracker.core.policy import StaffPolicy, register
 
 from tracker.accounts.models import OrgRole
 from tracker.core.org_permissions import register_org_permission
@@ -23,15 +22,11 @@ from tracker.ideas.models import Idea, IdeaComment
 
 
 @register
-class IdeaPolicy(Policy):
+class IdeaPolicy(StaffPolicy):
     model = Idea
     actions = frozenset({"view", "edit", "answer", "moderate", "see_author"})
 
-    def can(self, user, action: str, obj: Idea) -> bool:
-        if not is_signed_in(user):
-            return False
-        if action == VIEW:
-            return True
+    def can_act(self, user, action: str, obj: Idea) -> bool:
         if action == "edit":
             return obj.editable_by(user)
         if action == "answer":
@@ -40,27 +35,17 @@ class IdeaPolicy(Policy):
             return Idea.moderates(user)
         return obj.author_shown_to(user)
 
-    def visible(self, user) -> ColumnElement[bool]:
-        return true() if is_signed_in(user) else false()
-
 
 @register
-class IdeaCommentPolicy(Policy):
+class IdeaCommentPolicy(StaffPolicy):
     """A comment is seen with its post. Its author is hidden exactly when they wrote the anonymous post it
     belongs to (otherwise a comment would give the anonymous author away)."""
 
     model = IdeaComment
     actions = frozenset({"view", "edit", "see_author"})
 
-    def can(self, user, action: str, obj: IdeaComment) -> bool:
-        if not is_signed_in(user):
-            return False
-        if action == VIEW:
-            return True
+    def can_act(self, user, action: str, obj: IdeaComment) -> bool:
         if action == "edit":
             return obj.editable_by(user)
         idea = obj.idea
         return obj.author_id != idea.author_id or idea.author_shown_to(user)
-
-    def visible(self, user) -> ColumnElement[bool]:
-        return true() if is_signed_in(user) else false()

@@ -3,10 +3,9 @@
 the DX office and those who keep the charter of a WG serving the KPI record measurements."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, true
 
 from tracker.core.org_permissions import has_org_permission
-from tracker.core.policy import VIEW, Policy, is_signed_in, register
+from tracker.core.policy import StaffPolicy, register
 from tracker.kpi.models import Kpi, KpiMeasurement
 
 from tracker.accounts.models import OrgRole
@@ -26,37 +25,23 @@ def _may_measure(user, kpi: Kpi) -> bool:
 
 
 @register
-class KpiPolicy(Policy):
+class KpiPolicy(StaffPolicy):
     model = Kpi
     actions = frozenset({"view", "edit", "measure"})
 
-    def can(self, user, action: str, obj: Kpi) -> bool:
-        if not is_signed_in(user):
-            return False
-        if action == VIEW:
-            return True
+    def can_act(self, user, action: str, obj: Kpi) -> bool:
         if action == "edit":
             return _office(user)
         return _may_measure(user, obj)
 
-    def visible(self, user) -> ColumnElement[bool]:
-        return true() if is_signed_in(user) else false()
-
 
 @register
-class KpiMeasurementPolicy(Policy):
+class KpiMeasurementPolicy(StaffPolicy):
     """A measurement is seen with its KPI; it is corrected by whoever may record measurements of the KPI
     (also when ``recorded_by`` is empty: an imported value or a deleted account)."""
 
     model = KpiMeasurement
     actions = frozenset({"view", "edit"})
 
-    def can(self, user, action: str, obj: KpiMeasurement) -> bool:
-        if not is_signed_in(user):
-            return False
-        if action == VIEW:
-            return True
+    def can_act(self, user, action: str, obj: KpiMeasurement) -> bool:
         return _may_measure(user, obj.kpi)
-
-    def visible(self, user) -> ColumnElement[bool]:
-        return true() if is_signed_in(user) else false()

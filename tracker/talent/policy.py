@@ -9,9 +9,9 @@ Help requests are seen by all staff and managed by the requester and HR.
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, false
 
-from tracker.core.policy import VIEW, Policy, is_signed_in, register
+from tracker.core.policy import VIEW, Policy, StaffPolicy, is_signed_in, register
 from tracker.accounts.models import OrgRole
 from tracker.core.org_permissions import register_org_permission
 from tracker.core.translation import lazy_gettext as _l
@@ -24,23 +24,16 @@ PART_ACTIONS = {f"view_{part}": part for part in PARTS}
 
 
 @register
-class ProfilePolicy(Policy):
+class ProfilePolicy(StaffPolicy):
     model = Profile
     actions = frozenset({"view", "edit", "view_staff_number", *PART_ACTIONS})
 
-    def can(self, user, action: str, obj: Profile) -> bool:
-        if not is_signed_in(user):
-            return False
-        if action == VIEW:
-            return True
+    def can_act(self, user, action: str, obj: Profile) -> bool:
         if action == "edit":
             return obj.editable_by(user)
         if action == "view_staff_number":
             return Profile.staff_number_visible(obj, user)
         return obj.part_visible_to(user, PART_ACTIONS[action])
-
-    def visible(self, user) -> ColumnElement[bool]:
-        return true() if is_signed_in(user) else false()
 
     @staticmethod
     def part_visible(user, part: str, entity=None) -> ColumnElement[bool]:

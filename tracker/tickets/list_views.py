@@ -21,7 +21,7 @@ from tracker.tickets.blueprint import bp
 from tracker.tickets.feeds import feed_key_for, feed_login
 from tracker.tickets.forms import SavedQueryForm
 from tracker.tickets.models import (
-    IssueCategory, IssuePriority, IssueStatus, SavedQuery, Ticket, Tracker, Version,
+    IssueCategory, IssuePriority, SavedQuery, Ticket, Tracker, Version,
 )
 from tracker.tickets.queries import GROUPABLE, OPERATORS, PER_PAGE_CHOICES, TicketQuery
 from tracker.wg.models import WorkingGroup
