@@ -66,11 +66,13 @@ def main() -> None:
             textsearch.index_document("idea", idea.id, idea.title, idea.body)
         db.session.commit()
         print(f"built {args.posts} posts, {votes} votes on {db.engine.dialect.name} in {time.perf_counter() - started:.1f}s")
-        viewer_id = staff[0].id
+        from tracker.accounts.sessions import open_session
+
+        session_user_id = open_session(staff[0])  # sessions are server-side: the cookie names one
 
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(viewer_id)
+        session["_user_id"] = session_user_id
         session["_fresh"] = True
     for label, path in [
         ("popular", "/ideas"), ("trending", "/ideas?sort=trending"), ("newest", "/ideas?sort=newest"),

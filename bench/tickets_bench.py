@@ -198,7 +198,10 @@ def main() -> None:
 
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False)
     with app.app_context():
+        from flask_migrate import upgrade
         from sqlalchemy import func, select
+
+        upgrade()  # a database kept from an older release gets this release's schema first
 
         from tracker.accounts.models import User
         from tracker.tickets.models import Journal, Ticket
@@ -210,10 +213,13 @@ def main() -> None:
         user = db.session.get(User, member_id)
         journals_on_1 = db.session.scalar(select(func.count()).select_from(Journal).where(Journal.ticket_id == 1))
         wg_of_1 = db.session.scalar(select(Ticket.wg_id).where(Ticket.id == 1))
+        from tracker.accounts.sessions import open_session
+
+        session_user_id = open_session(user)  # sessions are server-side: the cookie names one
         db.session.remove()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = session_user_id
         session["_fresh"] = True
     pages = [
         ("ticket list, all visible WGs: open, tracker 1, sort priority desc + updated desc, 25 rows",

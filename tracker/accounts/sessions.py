@@ -14,15 +14,22 @@ from tracker.core.db import utcnow
 from tracker.extensions import db
 
 
-def start(user: User, remember: bool = False) -> None:
-    """Log ``user`` in on this browser with a new server-side session (commits)."""
+def open_session(user: User, remember: bool = False, user_agent: str | None = None,
+                 address: str | None = None) -> str:
+    """A new server-side session of ``user``; returns the cookie's user id ``"<id>:<token>"`` (commits)."""
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(
         user_id=user.id, token_digest=UserSession.digest(token), created_at=utcnow(), remember=remember,
-        user_agent=(request.user_agent.string or "")[:200] or None, address=(request.remote_addr or "")[:45] or None,
+        user_agent=(user_agent or "")[:200] or None, address=(address or "")[:45] or None,
     ))
     db.session.commit()
     user.session_token = token
+    return f"{user.id}:{token}"
+
+
+def start(user: User, remember: bool = False) -> None:
+    """Log ``user`` in on this browser with a new server-side session (commits)."""
+    open_session(user, remember, request.user_agent.string, request.remote_addr)
     login_user(user, remember=remember)
 
 
