@@ -141,15 +141,20 @@ def check(path: str, s, clients) -> list[str]:
     for user in sc.USERS:
         for mode, kwargs in requests_for(path, user, s):
             client = clients[sc.ANON] if mode == "api_key" else clients[user]
-            response = client.get(path, **kwargs)
-            if response.status_code >= 500:
-                problems.append(f"{path} as {user} ({mode}): {response.status_code}")
-                continue
-            # a marker in the request itself (echoed in a search box or a login redirect) is no leak
-            markers = [m for m in sc.leaked(user, body_text(response)) if m not in path]
-            if markers:
-                problems.append(f"{path} as {user} ({mode}): {response.status_code} shows {', '.join(markers)}")
+            problems += _problems_of(client, path, user, mode, kwargs)
     return problems
+
+
+def _problems_of(client, path: str, user: str, mode: str, kwargs: dict) -> list[str]:
+    """What is wrong with one request: a 500, or a marker that ``user`` may not see."""
+    response = client.get(path, **kwargs)
+    if response.status_code >= 500:
+        return [f"{path} as {user} ({mode}): {response.status_code}"]
+    # a marker in the request itself (echoed in a search box or a login redirect) is no leak
+    markers = [m for m in sc.leaked(user, body_text(response)) if m not in path]
+    if markers:
+        return [f"{path} as {user} ({mode}): {response.status_code} shows {', '.join(markers)}"]
+    return []
 
 
 COVERED = [r for r in GET_RULES if r.rule not in EXEMPT]
@@ -212,14 +217,7 @@ def test_query_variant_leaks_nothing(template, scenario, clients, no_writes):
         path = _fill(template, scenario, user)
         for mode, kwargs in requests_for(path, user, scenario):
             client = clients[sc.ANON] if mode == "api_key" or "key=" in path else clients[user]
-            response = client.get(path, **kwargs)
-            if response.status_code >= 500:
-                problems.append(f"{path} as {user} ({mode}): {response.status_code}")
-                continue
-            # a marker in the request itself (echoed in a search box or a login redirect) is no leak
-            markers = [m for m in sc.leaked(user, body_text(response)) if m not in path]
-            if markers:
-                problems.append(f"{path} as {user} ({mode}): {response.status_code} shows {', '.join(markers)}")
+            problems += _problems_of(client, path, user, mode, kwargs)
     assert not problems, "\n".join(problems)
 
 

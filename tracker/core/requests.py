@@ -72,6 +72,18 @@ def authorize(action: str, obj, *, user=None) -> None:
         abort(403)
 
 
+def _commit_once(change: Callable[[], T]) -> T:
+    """Run the service and commit once; on any refusal or conflict roll back and let the caller map it."""
+    _refuse_writes_on_safe_methods()
+    try:
+        result = change()
+        db.session.commit()
+    except (ServiceError, StaleDataError, Conflict):
+        db.session.rollback()
+        raise
+    return result
+
+
 def perform(change: Callable[[], T], *, success: str | None = None) -> T | None:
     """Run a service, then commit once.
 
@@ -80,17 +92,13 @@ def perform(change: Callable[[], T], *, success: str | None = None) -> T | None:
     - A stale object (``StaleDataError`` from the flush or commit): roll back, raise ``Conflict``.
     - Otherwise commit, flash ``success`` and return the result (``True`` when the service returned None).
     """
-    _refuse_writes_on_safe_methods()
     try:
-        result = change()
-        db.session.commit()
+        result = _commit_once(change)
     except ServiceError as error:
-        db.session.rollback()
         for message in error.messages:
             flash(message, "error")
         return None
     except StaleDataError:
-        db.session.rollback()
         raise Conflict() from None
     if success:
         flash(success, "success")
@@ -100,19 +108,14 @@ def perform(change: Callable[[], T], *, success: str | None = None) -> T | None:
 def perform_api(change: Callable[[], T], *, conflict_status: int = 409) -> T:
     """The API form of ``perform``: ``ServiceError`` → 422 ``{"errors": [...]}``, stale → ``conflict_status``.
     Returns the service's result, or aborts with the JSON error response."""
-    _refuse_writes_on_safe_methods()
     try:
-        result = change()
-        db.session.commit()
+        return _commit_once(change)
     except ServiceError as error:
-        db.session.rollback()
         abort(_json_error(error.messages, 422))
     except (StaleDataError, Conflict):
-        db.session.rollback()
         from tracker.core.translation import gettext as _
 
         abort(_json_error([_("Someone else changed this in the meantime. Reload it and try again.")], conflict_status))
-    return result
 
 
 def _json_error(messages, status: int):
