@@ -26,3 +26,6 @@ class SearchDocument(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     grams: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+from tracker.core.audit import AuditEntry  # noqa: E402,F401  (registers the audit table with the metadata)
