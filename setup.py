@@ -36,12 +36,12 @@ def compile_catalogs(package: Path) -> None:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    sources = sorted((ROOT / "tracker").glob("*/translations/*/LC_MESSAGES/messages.po"))
+    sources = sorted((ROOT / "tracker").glob("translations/*/LC_MESSAGES/messages.po"))
     if not sources:
         raise SystemExit("no translation catalogs found: the wheel would have no Japanese")
     for po in sources:
         relative = po.relative_to(ROOT / "tracker")
-        locale = relative.parts[2]
+        locale = relative.parts[1]
         with po.open("rb") as handle:
             catalog = read_po(handle, locale=locale)
         mo = package / relative.with_suffix(".mo")

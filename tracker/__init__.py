@@ -12,7 +12,8 @@ from tracker.config import Config, load_config
 from tracker.paths import PACKAGE_DIR, data_dir
 
 # Feature packages, in dependency order. Each has a ``views.py`` with ``blueprints`` to register and
-# may have an ``api.py`` (JSON endpoints, also with ``blueprints``), ``translations/`` and a ``demo.py``.
+# may have an ``api.py`` (JSON endpoints, also with ``blueprints``) and a ``demo.py``. Their strings share one
+# catalog, ``tracker/translations``.
 FEATURES = [
     "core", "accounts", "wg", "api", "tickets", "kpi", "charter", "quarterly", "risks", "meetings", "planning",
     "ideas", "talent", "notify", "redmine",
@@ -32,8 +33,8 @@ def feature_modules(name: str) -> list:
 
 
 def translation_directories() -> str:
-    dirs = [str(PACKAGE_DIR / f / "translations") for f in FEATURES]
-    return ";".join(d for d in dirs if Path(d).is_dir())
+    """The one catalog's folder (Flask-Babel reads ``<dir>/<locale>/LC_MESSAGES/messages.mo``)."""
+    return str(PACKAGE_DIR / "translations")
 
 
 def create_app(config: Config | str | None = None, **overrides) -> Flask:
@@ -67,7 +68,6 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
 
     from tracker.core.db import include_object
     from tracker.core.i18n import register_template_helpers, select_locale
-    from tracker.core.translation import install as install_translations
     from tracker.extensions import babel, csrf, db, init_limiter, init_security_headers, login_manager, migrate
 
     db.init_app(app)
@@ -79,7 +79,6 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     init_limiter(app)
     init_security_headers(app)
-    install_translations(app)
     register_template_helpers(app)
 
     feature_modules("models")  # importing them registers every table with the metadata

@@ -54,7 +54,7 @@ def test_the_wheel_carries_templates_static_migrations_and_compiled_catalogs(whe
     assert "tracker/_data/static/css/app.css" in names
     assert "tracker/_data/migrations/env.py" in names
     assert any(n.startswith("tracker/_data/migrations/versions/0001_") for n in names)
-    assert "tracker/accounts/translations/ja/LC_MESSAGES/messages.mo" in names
+    assert "tracker/translations/ja/LC_MESSAGES/messages.mo" in names
     top_level = {n.split("/")[0] for n in names}
     assert "config.py" not in top_level and top_level <= {"tracker", "wg_tracker-0.1.0.dist-info"}
 

@@ -77,7 +77,7 @@ def test_export_is_an_xlsx_with_the_filters_applied(client, make, login):
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = load_workbook(BytesIO(response.get_data())).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0][:3] == ["番号", "種類", "タイトル"]
+    assert rows[0][:3] == ["番号", "種類", "件名"]
     titles = [r[2] for r in rows[1:]]
     assert "提案X" in titles and "困りごとY" not in titles
     assert "隠れ 太郎" not in [r[5] for r in rows[1:]]

@@ -66,7 +66,7 @@ def create_user(
     login, email, name = (login or "").strip(), (email or "").strip(), (name or "").strip()
     problems = validate_identity(login, email)
     if not name:
-        problems.append(_("The name is required."))
+        problems.append(_("The full name is required."))
     if password is not None:
         problems += password_problems(password, login)
     if problems:
@@ -174,7 +174,7 @@ def update_user(user: User, *, password: str | None = None, org_roles=None, **fi
     email = (fields.get("email", user.email) or "").strip()
     problems = validate_identity(login, email, exclude_id=user.id)
     if not (fields.get("name", user.name) or "").strip():
-        problems.append(_("The name is required."))
+        problems.append(_("The full name is required."))
     if password:
         problems += password_problems(password, login)
     if problems:

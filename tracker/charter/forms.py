@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tracker.core.translation import lazy_gettext as _l
+from tracker.core.translation import lazy_gettext as _l, lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -12,7 +12,7 @@ class CharterForm(FlaskForm):
     """The text items; people, success criteria, milestones and budget lines are repeated rows read from
     the request (see ``views._rows``)."""
 
-    purpose = TextAreaField(_l("Purpose"), validators=[Optional()])
+    purpose = TextAreaField(_lp("charter", "Purpose"), validators=[Optional()])
     background = TextAreaField(_l("Background"), validators=[Optional()])
     content = TextAreaField(_l("Content"), validators=[Optional()])
     stakeholders = TextAreaField(_l("Other stakeholders (people, notes)"), validators=[Optional()])
@@ -30,7 +30,7 @@ class GateForm(FlaskForm):
 
 class CloseoutForm(FlaskForm):
     keep = TextAreaField(_l("Keep"), validators=[Optional()])
-    problem = TextAreaField(_l("Problem"), validators=[Optional()])
+    problem = TextAreaField(_lp("charter", "Problem"), validators=[Optional()])
     try_next = TextAreaField(_l("Try"), validators=[Optional()])
     handover_section_id = SelectField(_l("Section that carries the result on"), coerce=lambda v: int(v) if v else None,
                                       validators=[Optional()])

@@ -1,5 +1,5 @@
 """User-facing names of phases, decisions, origins and charter items."""
-from tracker.core.translation import lazy_gettext as _l
+from tracker.core.translation import lazy_gettext as _l, lazy_pgettext as _lp
 
 PHASE_LABELS = {
     "launch": _l("Launch"), "planning": _l("Planning"), "execution": _l("Execution"),
@@ -11,10 +11,10 @@ ORIGIN_LABELS = {
 }
 EVALUATION_LABELS = {"achieved": _l("Achieved"), "partly": _l("Partly achieved"), "not": _l("Not achieved")}
 ITEM_LABELS = {
-    "name": _l("WG name"), "purpose": _l("Purpose"), "responsible": _l("Final responsible people"),
+    "name": _l("WG name"), "purpose": _lp("charter", "Purpose"), "responsible": _l("Final responsible people"),
     "leader": _l("WG leaders"), "stakeholders": _l("Stakeholders"), "stakeholder_sections": _l("Stakeholder sections"), "criteria": _l("Success criteria"),
     "nature": _l("Nature of the WG"), "schedule": _l("Schedule and milestones"), "budget": _l("Budget"),
     "background": _l("Background"), "content": _l("Content"), "origin": _l("Origin"), "origin_note": _l("Origin note"),
     "milestones": _l("Milestones"), "phase": _l("Phase"), "evaluation": _l("Evaluation"), "keep": _l("Keep"),
-    "problem": _l("Problem"), "try_next": _l("Try"), "handover_note": _l("Hand-over"),
+    "problem": _lp("charter", "Problem"), "try_next": _l("Try"), "handover_note": _l("Hand-over"),
 }

@@ -1,11 +1,14 @@
-"""Translation catalogs, one per feature package (``tracker/<feature>/translations``).
+"""The translation catalog: one for the whole app (``tracker/translations``).
 
-One catalog per feature keeps features independent; Flask-Babel merges them at run time.
+One catalog means one Japanese wording per English string. Real ambiguities carry a gettext context
+(``pgettext("progress", "Status")``), so they stay apart without a catalog per feature.
 
-    python -m tracker.core.catalogs update    # extract strings and merge them into each ja catalog
-    python -m tracker.core.catalogs compile   # build the .mo files (the install step runs this)
+    python -m tracker.core.catalogs update    # extract strings from tracker/ and templates/ and merge them in
+    python -m tracker.core.catalogs compile   # build the .mo file (the install step runs this)
     python -m tracker.core.catalogs check     # list strings without a Japanese translation
-    python -m tracker.core.catalogs set FEATURE < pairs.tsv   # msgid<TAB>msgstr lines into FEATURE's ja catalog
+    python -m tracker.core.catalogs set [FEATURE] < pairs.tsv
+        # lines "English<TAB>日本語", or "context<TAB>English<TAB>日本語"; FEATURE is accepted and ignored,
+        # so that pair files written per feature still apply
 
 Runs without the app or a database so that ``make`` can call it before anything else exists.
 """
@@ -22,26 +25,28 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ["ja"]
-KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "lazy_gettext": None,
+    "_l": None,
+    "lazy_ngettext": (1, 2),
+    "lazy_pgettext": ((1, "c"), 2),
+    "_lp": ((1, "c"), 2),
+}
 JINJA = "jinja2.ext:babel_extract"
 JINJA_OPTIONS = {"extensions": "jinja2.ext.do,jinja2.ext.loopcontrols", "trimmed": "true"}
 
 
-def features() -> list[str]:
-    return sorted(p.parent.name for p in (ROOT / "tracker").glob("*/__init__.py") if p.parent.name != "__pycache__")
+def sources() -> list[Path]:
+    """Every Python module and template whose strings belong in the catalog."""
+    return sorted((ROOT / "tracker").rglob("*.py")) + sorted((ROOT / "templates").rglob("*.html"))
 
 
-def sources(feature: str) -> list[Path]:
-    """The Python modules and templates whose strings belong to a feature's catalog."""
-    files = sorted((ROOT / "tracker" / feature).rglob("*.py")) + sorted((ROOT / "templates" / feature).rglob("*.html"))
-    if feature == "core":
-        files += sorted((ROOT / "tracker").glob("*.py")) + sorted((ROOT / "templates").glob("*.html"))
-    return files
-
-
-def extract(feature: str) -> Catalog:
+def extract() -> Catalog:
     template = Catalog(project="wg-tracker", charset="utf-8")
-    for path in sources(feature):
+    for path in sources():
+        if "_data" in path.relative_to(ROOT).parts:
+            continue  # the build's copy of templates/ inside the package
         method = "python" if path.suffix == ".py" else JINJA
         options = {} if method == "python" else JINJA_OPTIONS
         for lineno, message, comments, context in extract_from_file(
@@ -51,8 +56,8 @@ def extract(feature: str) -> Catalog:
     return template
 
 
-def po_path(feature: str, locale: str) -> Path:
-    return ROOT / "tracker" / feature / "translations" / locale / "LC_MESSAGES" / "messages.po"
+def po_path(locale: str) -> Path:
+    return ROOT / "tracker" / "translations" / locale / "LC_MESSAGES" / "messages.po"
 
 
 def read_catalog(path: Path, locale: str) -> Catalog:
@@ -77,67 +82,64 @@ def save_catalog(path: Path, catalog: Catalog) -> None:
 
 
 def update() -> None:
-    for feature in features():
-        template = extract(feature)
-        if not len(template):
-            continue
-        for locale in LOCALES:
-            path = po_path(feature, locale)
-            catalog = read_catalog(path, locale)
-            catalog.update(template, no_fuzzy_matching=True)
-            catalog.obsolete.clear()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            save_catalog(path, catalog)
-            print(f"{path.relative_to(ROOT)}: {len(catalog)} messages")
+    template = extract()
+    for locale in LOCALES:
+        path = po_path(locale)
+        catalog = read_catalog(path, locale)
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        save_catalog(path, catalog)
+        print(f"{path.relative_to(ROOT)}: {len(catalog)} messages")
 
 
 def compile_all() -> None:
-    for feature in features():
-        for locale in LOCALES:
-            path = po_path(feature, locale)
-            if not path.exists():
-                continue
-            catalog = read_catalog(path, locale)
-            with path.with_suffix(".mo").open("wb") as handle:
-                write_mo(handle, catalog, use_fuzzy=False)
+    for locale in LOCALES:
+        path = po_path(locale)
+        if not path.exists():
+            continue
+        catalog = read_catalog(path, locale)
+        with path.with_suffix(".mo").open("wb") as handle:
+            write_mo(handle, catalog, use_fuzzy=False)
+
+
+def _untranslated(message) -> bool:
+    strings = message.string
+    if isinstance(strings, (tuple, list)):
+        return not all(strings)
+    return not strings
 
 
 def missing() -> dict[str, list[str]]:
-    """Per feature, the extracted messages that have no Japanese translation."""
+    """Per locale, the extracted messages that have no translation."""
+    template = extract()
     result = {}
-    for feature in features():
-        template = extract(feature)
-        for locale in LOCALES:
-            catalog = read_catalog(po_path(feature, locale), locale)
-            gaps = []
-            for message in template:
-                if not message.id:
-                    continue
-                found = catalog.get(message.id, context=message.context)
-                strings = found.string if found is not None else None
-                if isinstance(strings, (tuple, list)):
-                    empty = not all(strings)
-                else:
-                    empty = not strings
-                if found is None or empty or found.fuzzy:
-                    gaps.append(message.id if isinstance(message.id, str) else message.id[0])
-            if gaps:
-                result[f"{feature}/{locale}"] = gaps
+    for locale in LOCALES:
+        catalog = read_catalog(po_path(locale), locale)
+        gaps = []
+        for message in template:
+            if not message.id:
+                continue
+            found = catalog.get(message.id, context=message.context)
+            if found is None or _untranslated(found) or found.fuzzy:
+                gaps.append(message.id if isinstance(message.id, str) else message.id[0])
+        if gaps:
+            result[locale] = gaps
     return result
 
 
-def set_translations(feature: str, lines, locale: str = "ja") -> int:
-    path = po_path(feature, locale)
+def set_translations(lines, locale: str = "ja") -> int:
+    path = po_path(locale)
     catalog = read_catalog(path, locale)
     changed = 0
     for line in lines:
         line = line.rstrip("\n")
         if not line.strip() or "\t" not in line:
             continue
-        message_id, text = line.split("\t", 1)
-        message = catalog.get(message_id)
+        parts = line.split("\t")
+        context, message_id, text = (parts[0], parts[1], "\t".join(parts[2:])) if len(parts) >= 3 else (None, *parts)
+        message = catalog.get(message_id, context=context)
         if message is None:
-            print(f"not in {feature}: {message_id}", file=sys.stderr)
+            print(f"not in the catalog (run update first): {message_id}", file=sys.stderr)
             continue
         message.string = text
         message.flags.discard("fuzzy")
@@ -159,8 +161,8 @@ def main(argv: list[str]) -> int:
             for message_id in ids:
                 print(f"  {message_id}")
         return 1 if gaps else 0
-    elif command == "set" and len(argv) > 2:
-        print(f"{set_translations(argv[2], sys.stdin)} translations set")
+    elif command == "set":
+        print(f"{set_translations(sys.stdin)} translations set")
     else:
         print(__doc__)
         return 2

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from tracker.core.translation import gettext as _
+from tracker.core.translation import gettext as _, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -16,7 +16,7 @@ def ideas_workbook(ideas: list[Idea], viewer) -> BytesIO:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Idea box")
-    headers = [_("No."), _("Kind"), _("Title"), _("Category"), _("Section that owns the process"), _("Author"),
+    headers = [_("No."), _("Kind"), _("Title"), _("Category"), _("Section that owns the process"), pgettext("idea", "Author"),
                _("State"), _("Votes"), _("Comments"), _("Answer due"), _("Official answer"), _("Posted"), _("WG")]
     xlsx_append(sheet, headers)
     for cell in sheet[1]:

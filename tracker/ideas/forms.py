@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tracker.core.translation import lazy_gettext as _l
+from tracker.core.translation import lazy_gettext as _l, lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
@@ -47,7 +47,7 @@ class AssignForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    state = RadioField(_l("Result"), choices=[(s, STATES[s]) for s in ANSWER_STATES], validators=[InputRequired()])
+    state = RadioField(_lp("idea", "Result"), choices=[(s, STATES[s]) for s in ANSWER_STATES], validators=[InputRequired()])
     answer = TextAreaField(_l("Official answer"), validators=[InputRequired()])
 
 

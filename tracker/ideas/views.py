@@ -9,7 +9,7 @@ from tracker.ideas.policy import PROMOTE_IDEAS
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from tracker.core import policy
 from tracker.core.requests import authorize, load
-from tracker.core.translation import gettext as _, lazy_gettext as _l
+from tracker.core.translation import gettext as _, lazy_gettext as _l, lazy_pgettext as _lp
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -40,7 +40,7 @@ SORT_LABELS = {
 PER_PAGE = 25
 FIELD_LABELS = {
     "kind": _l("Kind"), "title": _l("Title"), "body": _l("Details"), "category": _l("Category"),
-    "section_id": _l("Section"), "anonymous": _l("Anonymous"), "answer_due": _l("Answer due"),
+    "section_id": _lp("idea", "Section"), "anonymous": _l("Anonymous"), "answer_due": _l("Answer due"),
 }
 
 

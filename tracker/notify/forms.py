@@ -1,7 +1,7 @@
 """The notification preferences form: built per request because features register event kinds."""
 from __future__ import annotations
 
-from tracker.core.translation import lazy_gettext as _l
+from tracker.core.translation import lazy_gettext as _l, lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 
@@ -27,7 +27,7 @@ def kind_field_name(kind: str) -> str:
 def preferences_form(kinds: dict, pref, **kwargs) -> FlaskForm:
     class PreferencesForm(FlaskForm):
         level = RadioField(_l("Notify me of"), choices=LEVEL_CHOICES, default=pref.level)
-        email = RadioField(_l("E-mail"), choices=EMAIL_CHOICES, default=pref.email)
+        email = RadioField(_lp("channel", "E-mail"), choices=EMAIL_CHOICES, default=pref.email)
 
     for kind, label in kinds.items():
         setattr(

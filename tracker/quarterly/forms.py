@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tracker.core.translation import lazy_gettext as _l
+from tracker.core.translation import lazy_gettext as _l, lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -14,4 +14,4 @@ class EntryForm(FlaskForm):
     quarter = SelectField(_l("Quarter"), coerce=int, choices=[(1, "1Q"), (2, "2Q"), (3, "3Q"), (4, "4Q")])
     target = TextAreaField(_l("Target"), validators=[Optional()])
     actual = TextAreaField(_l("Actual"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=list(STATUS_LABELS.items()))
+    status = SelectField(_lp("progress", "Status"), choices=list(STATUS_LABELS.items()))

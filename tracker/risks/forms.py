@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from tracker.core.translation import lazy_gettext as _l
+from tracker.core.translation import lazy_gettext as _l, lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 CATEGORY_LABELS = {"technical": _l("Technical"), "organisational": _l("Organisational"), "security": _l("Security"),
                    "financial": _l("Financial"), "legal": _l("Legal")}
-RESPONSE_LABELS = {"avoid": _l("Avoid"), "mitigate": _l("Mitigate"), "transfer": _l("Transfer"), "accept": _l("Accept")}
+RESPONSE_LABELS = {"avoid": _l("Avoid"), "mitigate": _l("Mitigate"), "transfer": _l("Transfer"), "accept": _lp("risk response", "Accept")}
 
 
 class RiskForm(FlaskForm):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from tracker.core.translation import gettext as _, lazy_gettext as _l
+from tracker.core.translation import gettext as _, lazy_gettext as _l, lazy_pgettext as _lp
 from sqlalchemy import Float, Select, and_, case, cast, exists, func, not_, or_, select, true
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -80,7 +80,7 @@ COLUMNS = {
     "is_private": Column("is_private", _l("Private")),
     "created_on": Column("created_on", _l("Created")),
     "updated_on": Column("updated_on", _l("Updated")),
-    "closed_on": Column("closed_on", _l("Closed")),
+    "closed_on": Column("closed_on", _lp("date", "Closed")),
 }
 DEFAULT_COLUMNS = ["project", "tracker", "status", "priority", "subject", "assigned_to", "updated_on"]
 GROUPABLE = {
@@ -138,7 +138,7 @@ class TicketQuery:
             FilterDef("due_date", _l("Due date"), "date", DATE_OPS, Ticket.due_date),
             FilterDef("created_on", _l("Created"), "date", [o for o in DATE_OPS if o not in ("<t+", "od", "!*")], Ticket.created_at),
             FilterDef("updated_on", _l("Updated"), "date", [o for o in DATE_OPS if o not in ("<t+", "od", "!*")], Ticket.updated_at),
-            FilterDef("closed_on", _l("Closed"), "date", [o for o in DATE_OPS if o not in ("<t+", "od")], Ticket.closed_on),
+            FilterDef("closed_on", _lp("date", "Closed"), "date", [o for o in DATE_OPS if o not in ("<t+", "od")], Ticket.closed_on),
             FilterDef("estimated_hours", _l("Estimated time"), "number", NUMBER_OPS, Ticket.estimated_hours),
             FilterDef("done_ratio", _l("Progress"), "number", NUMBER_OPS[:4], Ticket.done_ratio),
             FilterDef("parent_id", _l("Parent ticket"), "number", ["=", "*", "!*"], Ticket.parent_id),
