@@ -1,15 +1,16 @@
-"""Ticket benchmark: 100,000 tickets and 500,000 journals in SQLite, timed through the WSGI app.
+"""Ticket benchmark: the record of how fast the tracker is, per database and per size, through the WSGI app.
 
-    .venv/bin/python bench/tickets_bench.py [--db /tmp/tickets-bench.db] [--tickets 100000] [--journals 500000] [--runs 30]
+    .venv/bin/python bench/tickets_bench.py [--size 10k|100k|1M] [--database URL ...] [--runs 30]
 
-Builds the database once (kept and reused when it exists with the same size), then requests, as a WG member
-(not an administrator, so the visibility rule is exercised):
+``--size`` sets the number of tickets (10,000, 100,000 or 1,000,000) with twice as many journals (``--tickets``
+and ``--journals`` set them exactly). ``--database`` may be given more than once, e.g.
+``--database sqlite:////tmp/bench-100k.db --database postgresql+psycopg://postgres@127.0.0.1/bench100k``; the
+default is a SQLite file in /tmp named after the size. A database is built once with bulk inserts and kept
+(a marker table records its size); a kept one is upgraded to this release's schema first.
 
-* a ticket list, filtered (open, one tracker, assigned to me or not) and sorted on two columns, 25 rows;
-* a ticket page with 50 journals;
-* a Japanese search (two-character word inside longer words).
-
-Prints the median, 90th percentile and maximum of each in milliseconds, and the number of SQL queries per page.
+Every operation is requested as a WG member (not an administrator, so the visibility rule is exercised). One table
+per database: median and p95 in milliseconds and the SQL statements of one request, then the process's resident
+memory after all requests (the same code a worker runs).
 """
 from __future__ import annotations
 
@@ -94,7 +95,8 @@ def build(url: str, n_tickets: int, n_journals: int, seed: int = 1) -> None:
                     "priority_id": rng.choice(priorities), "subject": subject, "description": description,
                     "author_id": rng.choice(member_of[wg]), "assigned_to_id": rng.choice(member_of[wg]) if i % 3 else None,
                     "assigned_section_id": None, "category_id": None, "fixed_version_id": None,
-                    "start_date": date(2026, 4, 1) + timedelta(days=i % 200), "due_date": date(2026, 5, 1) + timedelta(days=i % 300),
+                    "start_date": date(2026, 4, 1) + timedelta(days=i % 200),
+                    "due_date": date(2026, 4, 1) + timedelta(days=i % 200 + 7 + i % 60),
                     "estimated_hours": (i % 16) or None, "done_ratio": (i % 11) * 10, "parent_id": None, "is_private": i % 50 == 0,
                     "closed_on": created if status in statuses[-2:] else None, "lock_version": 1,
                     "created_at": created, "updated_at": created + timedelta(days=i % 30),
@@ -147,56 +149,109 @@ def build(url: str, n_tickets: int, n_journals: int, seed: int = 1) -> None:
         db.engine.dispose()
 
 
-def timed(client, path: str, runs: int):
+def _count_statements(engine):
     from sqlalchemy import event
 
-    from tracker.extensions import db
+    count = [0]
 
-    samples, queries = [], []
-    for _ in range(runs + 2):
-        count = [0]
+    def counter(*args, **kwargs):
+        count[0] += 1
 
-        def counter(*args, **kwargs):
-            count[0] += 1
+    event.listen(engine, "before_cursor_execute", counter)
+    return count, lambda: event.remove(engine, "before_cursor_execute", counter)
 
-        with client.application.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", counter)
+
+def timed(client, engine, method: str, path, runs: int, expect: int = 200, **kwargs):
+    """Median and p95 (ms), statements of the last request, response size. ``path`` may be a callable giving
+    a fresh path and keyword arguments per run (an update needs its own ticket each time)."""
+    samples, statements, size = [], 0, 0
+    for run in range(runs + 2):
+        target, extra = (path(run) if callable(path) else (path, kwargs))
+        count, stop = _count_statements(engine)
         start = time.perf_counter()
-        response = client.get(path)
+        response = client.open(target, method=method, **extra)
+        body = response.get_data()  # streamed responses are timed to their last byte
         elapsed = (time.perf_counter() - start) * 1000
-        event.remove(engine, "before_cursor_execute", counter)
-        assert response.status_code == 200, (path, response.status_code, response.get_data(as_text=True)[:500])
-        samples.append(elapsed)
-        queries.append(count[0])
-    samples = samples[2:]  # warm-up
+        stop()
+        assert response.status_code == expect, (target, response.status_code, body[:500])
+        if run >= 2:  # two warm-up requests
+            samples.append(elapsed)
+        statements, size = count[0], len(body)
     samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.9) - 1], samples[-1], queries[-1], len(response.data)
+    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)], statements, size
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", default="/tmp/tickets-bench.db")
-    parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--journals", type=int, default=500_000)
-    parser.add_argument("--runs", type=int, default=30)
-    args = parser.parse_args()
-    url = f"sqlite:///{args.db}"
-    marker = Path(f"{args.db}.{args.tickets}-{args.journals}.built")
-    if not marker.exists():
+def resident_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+
+
+def _kept_size(url: str) -> tuple[int, int] | None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as c:
+            row = c.exec_driver_sql("SELECT tickets, journals FROM bench_built").first()
+            return (row[0], row[1]) if row else None
+    except sa.exc.DBAPIError:
+        return None
+    finally:
+        engine.dispose()
+
+
+def _reset(url: str) -> None:
+    import sqlalchemy as sa
+
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
         for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(args.db + suffix):
-                os.remove(args.db + suffix)
-        start = time.perf_counter()
-        print(f"building {args.tickets:,} tickets and {args.journals:,} journals in {args.db} ...", flush=True)
-        build(url, args.tickets, args.journals)
-        marker.touch()
-        print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        return
+    engine = sa.create_engine(url)
+    with engine.begin() as c:
+        c.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        c.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
 
+
+def _finish_build(url: str, n_tickets: int, n_journals: int) -> None:
+    """After bulk inserts with explicit ids: move PostgreSQL's sequences past them, and mark the size."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as c:
+        if engine.dialect.name == "postgresql":
+            for table in ("tickets", "journals", "journal_details", "search_documents", "users", "members",
+                          "working_groups", "sections", "departments", "time_entries"):
+                c.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))")
+            c.exec_driver_sql("ANALYZE")
+        c.exec_driver_sql("CREATE TABLE bench_built (tickets INTEGER, journals INTEGER)")
+        c.exec_driver_sql(f"INSERT INTO bench_built VALUES ({n_tickets}, {n_journals})")
+    engine.dispose()
+
+
+def ensure_built(url: str, n_tickets: int, n_journals: int) -> None:
+    if _kept_size(url) == (n_tickets, n_journals):
+        return
+    _reset(url)
+    start = time.perf_counter()
+    print(f"building {n_tickets:,} tickets and {n_journals:,} journals in {url} ...", flush=True)
+    build(url, n_tickets, n_journals)
+    _finish_build(url, n_tickets, n_journals)
+    print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
+
+
+def run(url: str, runs: int) -> None:
     from tracker import create_app
     from tracker.extensions import db
 
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False)
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=False)
     with app.app_context():
         from flask_migrate import upgrade
         from sqlalchemy import func, select
@@ -204,50 +259,76 @@ def main() -> None:
         upgrade()  # a database kept from an older release gets this release's schema first
 
         from tracker.accounts.models import User
+        from tracker.accounts.services import issue_api_key
+        from tracker.accounts.sessions import open_session
         from tracker.tickets.models import Journal, Ticket
         from tracker.wg.models import Member
 
-        print(f"tickets: {db.session.scalar(select(func.count()).select_from(Ticket)):,}, "
-              f"journals: {db.session.scalar(select(func.count()).select_from(Journal)):,}")
+        n_tickets = db.session.scalar(select(func.count()).select_from(Ticket))
+        n_journals = db.session.scalar(select(func.count()).select_from(Journal))
         member_id = db.session.scalar(select(Member.user_id).where(Member.wg_id == 2).order_by(Member.user_id))
         user = db.session.get(User, member_id)
-        journals_on_1 = db.session.scalar(select(func.count()).select_from(Journal).where(Journal.ticket_id == 1))
-        wg_of_1 = db.session.scalar(select(Ticket.wg_id).where(Ticket.id == 1))
-        from tracker.accounts.sessions import open_session
-
+        login, wgs = user.login, list(db.session.scalars(select(Member.wg_id).where(Member.user_id == user.id)))
+        api_key = issue_api_key(user)
+        db.session.commit()
         session_user_id = open_session(user)  # sessions are server-side: the cookie names one
+        # Tickets of WG 2 (the user's) to update, one per run, so that no run repeats another's change.
+        updatable = list(db.session.scalars(select(Ticket.id).where(Ticket.wg_id == 2).order_by(Ticket.id.desc()).limit(runs + 2)))
+        tracker_id, priority_id = db.session.execute(select(Ticket.tracker_id, Ticket.priority_id).where(Ticket.id == updatable[0])).one()
+        engine = db.engine
         db.session.remove()
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = session_user_id
         session["_fresh"] = True
-    pages = [
-        ("ticket list, all visible WGs: open, tracker 1, sort priority desc + updated desc, 25 rows",
-         "/issues?status_id=o&tracker_id=1&sort=priority:desc,updated_on:desc"),
-        ("ticket list, one WG: open, assigned to me, sort due date + priority desc, 25 rows",
-         "/projects/wg2/issues?status_id=o&assigned_to_id=me&sort=due_date,priority:desc"),
-        ("ticket list, one WG: open, grouped by status, totals, sort updated desc, 25 rows",
-         "/projects/wg2/issues?status_id=o&group_by=status&sort=updated_on:desc&c[]=tracker&c[]=status&c[]=subject&c[]=assigned_to&c[]=estimated_hours&c[]=spent_hours"),
-        (f"ticket page with {journals_on_1} journals (ticket #1, WG {wg_of_1})", "/issues/1"),
-        ("Japanese search: 出張 (two characters)", "/search?q=出張"),
-        ("Japanese search: 交付通知 窓口 (two words)", "/search?q=交付通知+窓口"),
-        ("CSV export of the first list (all matching rows)", "/issues.csv?status_id=o&tracker_id=1&project_id=wg2"),
+    api = {"headers": {"X-Redmine-API-Key": api_key}}
+    new_issue = {"issue": {"project_id": "wg2", "tracker_id": tracker_id, "priority_id": priority_id,
+                           "subject": "ベンチマークの起票", "description": "出張申請の確認"}}
+
+    def update(run):
+        return f"/issues/{updatable[run]}.json", {**api, "json": {"issue": {"notes": f"進捗を確認しました ({run})", "done_ratio": 50}}}
+
+    operations = [
+        ("API list 25", "GET", "/issues.json?limit=25", 200, api),
+        ("API list 100 open, sorted by priority and update", "GET",
+         "/issues.json?status_id=open&sort=priority:desc,updated_on:desc&limit=100", 200, api),
+        ("API list at offset 5000", "GET", "/issues.json?offset=5000&limit=25", 200, api),
+        ("HTML list", "GET", "/issues", 200, {}),
+        ("HTML list, open and sorted", "GET", "/issues?set_filter=1&f[]=status_id&op[status_id]=o&sort=priority:desc,updated_on:desc", 200, {}),
+        ("HTML issue page (ticket #1)", "GET", "/issues/1", 200, {}),
+        ("API issue with journals", "GET", "/issues/1.json?include=journals", 200, api),
+        ("search, API", "GET", "/search.json?q=出張&limit=25", 200, api),
+        ("search, HTML", "GET", "/search?q=出張", 200, {}),
+        ("create (API)", "POST", "/issues.json", 201, {**api, "json": new_issue}),
+        ("update with notes (API)", "PUT", update, 204, {}),
+        ("CSV of 10,000 rows", "GET", "/issues.csv?set_filter=1&f[]=status_id&op[status_id]=*&f[]=project_id&op[project_id]==&v[project_id][]=2&v[project_id][]=3", 200, {}),
     ]
-    print(f"as user {user.login} (member of {len(user_wgs(app, user.id))} WGs), {args.runs} runs each, milliseconds:")
-    print(f"{'median':>8} {'p90':>8} {'max':>8} {'queries':>8} {'bytes':>9}  page")
-    for label, path in pages:
-        median, p90, worst, queries, size = timed(client, path, args.runs)
-        print(f"{median:8.1f} {p90:8.1f} {worst:8.1f} {queries:8d} {size:9,}  {label}\n{'':45}{path}", flush=True)
+    print(f"\n{engine.dialect.name}: {n_tickets:,} tickets, {n_journals:,} journals; as {login} (member of "
+          f"{len(wgs)} WGs), {runs} runs each")
+    print(f"{'median ms':>10} {'p95 ms':>8} {'statements':>10} {'bytes':>10}  operation")
+    api_client = app.test_client()  # API calls carry the key and no session cookie, as a script's would
+    for label, method, path, expect, extra in operations:
+        by = api_client if label.startswith(("API", "search, API", "create", "update")) else client
+        median, p95, statements, size = timed(by, engine, method, path, runs, expect, **extra)
+        print(f"{median:10.1f} {p95:8.1f} {statements:10d} {size:10,}  {label}", flush=True)
+    print(f"resident memory after the run: {resident_mb():.0f} MB")
 
 
-def user_wgs(app, user_id: int) -> list[int]:
-    from sqlalchemy import select
-
-    from tracker.extensions import db
-    from tracker.wg.models import Member
-
-    with app.app_context():
-        return list(db.session.scalars(select(Member.wg_id).where(Member.user_id == user_id)))
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="100k")
+    parser.add_argument("--tickets", type=int)
+    parser.add_argument("--journals", type=int)
+    parser.add_argument("--database", action="append", help="a SQLAlchemy URL; may be given more than once")
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    n_tickets = args.tickets or SIZES[args.size]
+    n_journals = args.journals if args.journals is not None else 2 * n_tickets
+    urls = args.database or [f"sqlite:////tmp/tickets-bench-{n_tickets}.db"]
+    for url in urls:
+        ensure_built(url, n_tickets, n_journals)
+    for url in urls:
+        run(url, args.runs)
 
 
 if __name__ == "__main__":
