@@ -83,6 +83,10 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
 
     feature_modules("models")  # importing them registers every table with the metadata
     feature_modules("policy")  # importing them registers each model's one access policy
+    feature_modules("history")  # importing them declares each model's journaled fields
+    from tracker.core import history
+
+    history.install(app)
     for module in [*feature_modules("views"), *feature_modules("api")]:
         for blueprint in module.blueprints:
             app.register_blueprint(blueprint)

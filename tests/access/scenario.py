@@ -180,7 +180,7 @@ def build(db, make) -> Scenario:
     o["meeting"] = meeting_services.save_meeting(None, private_wg, title=PRIVWG_MEETING, held_on=date(2026, 5, 1),
                                                  agenda=PRIVWG_MEETING, minutes=PRIVWG_MEETING,
                                                  attendees=[u[LEADER]])
-    o["risk"] = risk_services.save_risk(None, private_wg, title=PRIVWG_RISK, category="technical", probability=2,
+    o["risk"] = risk_services.save_risk(None, None, private_wg, title=PRIVWG_RISK, category="technical", probability=2,
                                         impact=2, response="mitigate", next_review=date(2026, 6, 1),
                                         description=PRIVWG_RISK)
     o["kpi"] = kpi = kpi_services.save_kpi(None, name=PRIVWG_KPI, target_value="90", target_fiscal_year=2026,

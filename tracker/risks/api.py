@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import jsonify
+from flask_login import current_user
 
 from tracker.api.helpers import api_blueprint, api_login_required, json_body
 from tracker.charter import apikit
@@ -46,7 +47,7 @@ def create_risk(identifier: str):
         review = None
     owner = next((m.user for m in wg.members if m.user.id == data.get("owner_id")), None)
     return apikit.create_or_errors(
-        lambda: services.save_risk(None, wg, title=str(data.get("title", "")), category=str(data.get("category", "")),
+        lambda: services.save_risk(current_user, None, wg, title=str(data.get("title", "")), category=str(data.get("category", "")),
                                    probability=data.get("probability"), impact=data.get("impact"),
                                    response=str(data.get("response", "")), next_review=review,
                                    description=str(data.get("description", "")),

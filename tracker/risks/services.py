@@ -6,6 +6,7 @@ from datetime import date
 from tracker.core.translation import gettext as _
 
 from tracker.charter.services import ensure_open
+from tracker.core import history
 from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.risks.models import CATEGORIES, RESPONSES, Risk
@@ -21,7 +22,7 @@ def _scale(value, label) -> str | None:
     return None
 
 
-def save_risk(risk: Risk | None, wg, *, title: str, category: str, probability, impact, response: str,
+def save_risk(actor, risk: Risk | None, wg, *, title: str, category: str, probability, impact, response: str,
               next_review: date | None, description: str = "", response_plan: str = "", owner=None,
               closed: bool = False) -> Risk:
     ensure_open(wg)
@@ -41,10 +42,11 @@ def save_risk(risk: Risk | None, wg, *, title: str, category: str, probability, 
     if problems:
         raise RiskError(problems)
     risk = risk or Risk(wg_id=wg.id, wg=wg)
-    risk.title, risk.description, risk.category = title.strip(), (description or "").strip(), category
-    risk.probability, risk.impact, risk.response = probability, impact, response
-    risk.response_plan, risk.next_review, risk.closed = (response_plan or "").strip(), next_review, bool(closed)
-    risk.owner_id = owner.id if owner is not None else None
-    db.session.add(risk)
-    db.session.flush()
+    with history.recording(actor, risk):
+        risk.title, risk.description, risk.category = title.strip(), (description or "").strip(), category
+        risk.probability, risk.impact, risk.response = probability, impact, response
+        risk.response_plan, risk.next_review, risk.closed = (response_plan or "").strip(), next_review, bool(closed)
+        risk.owner_id = owner.id if owner is not None else None
+        db.session.add(risk)
+        db.session.flush()
     return risk

@@ -35,7 +35,7 @@ def _form(wg, risk=None) -> RiskForm:
 def _save(wg, form, risk=None):
     owner = next((m.user for m in wg.members if m.user.id == form.owner_id.data), None)
     return services.save_risk(
-        risk, wg, title=form.title.data, category=form.category.data, probability=form.probability.data,
+        current_user, risk, wg, title=form.title.data, category=form.category.data, probability=form.probability.data,
         impact=form.impact.data, response=form.response.data, next_review=form.next_review.data,
         description=form.description.data, response_plan=form.response_plan.data, owner=owner, closed=form.closed.data,
     )
