@@ -177,7 +177,7 @@ def build(db, make) -> Scenario:
     db.session.add(o["version"])
     o["charter"] = charter = make.charter(private_wg, phase="execution", purpose=PRIVWG_CHARTER,
                                           background=PRIVWG_CHARTER)
-    o["meeting"] = meeting_services.save_meeting(None, private_wg, title=PRIVWG_MEETING, held_on=date(2026, 5, 1),
+    o["meeting"] = meeting_services.save_meeting(None, None, private_wg, title=PRIVWG_MEETING, held_on=date(2026, 5, 1),
                                                  agenda=PRIVWG_MEETING, minutes=PRIVWG_MEETING,
                                                  attendees=[u[LEADER]])
     o["risk"] = risk_services.save_risk(None, None, private_wg, title=PRIVWG_RISK, category="technical", probability=2,

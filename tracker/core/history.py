@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Callable
@@ -39,15 +39,18 @@ class Journaled:
     label: object
     fields: dict[str, object]
     display: dict[str, Callable[[object], str]] = field(default_factory=dict)
+    values: dict[str, Callable[[object], object]] = field(default_factory=dict)
 
 
 _BY_MODEL: dict[type, Journaled] = {}
 _BY_NAME: dict[str, Journaled] = {}
 
 
-def journaled(model: type, name: str, label, fields: dict, display: dict | None = None) -> Journaled:
-    """Declare ``model``'s journaled fields (name → label) and how to show a stored value (``display``)."""
-    spec = Journaled(model, name, label, dict(fields), dict(display or {}))
+def journaled(model: type, name: str, label, fields: dict, display: dict | None = None,
+              values: dict | None = None) -> Journaled:
+    """Declare ``model``'s journaled fields (name → label), how to show a stored value (``display``) and, for a
+    field that is not a plain column (a list of attendees), how to read it (``values``)."""
+    spec = Journaled(model, name, label, dict(fields), dict(display or {}), dict(values or {}))
     _BY_MODEL[model] = spec
     _BY_NAME[name] = spec
     for verb, verb_label in (("create", _l("created")), ("update", _l("changed")), ("delete", _l("deleted"))):
@@ -90,7 +93,7 @@ def _plain(value):
         return value or None
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, (date, datetime, time)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
@@ -101,7 +104,7 @@ def _plain(value):
 
 def snapshot(obj, spec: Journaled | None = None) -> dict:
     spec = spec or spec_for(obj)
-    return {name: _plain(getattr(obj, name)) for name in spec.fields}
+    return {name: _plain(spec.values[name](obj) if name in spec.values else getattr(obj, name)) for name in spec.fields}
 
 
 def diff(before: dict, after: dict) -> list[list]:
@@ -197,6 +200,8 @@ def _names(user_ids: set[int]) -> dict[int, str]:
 def _show(spec: Journaled, name: str, value) -> str:
     if value is None or value == "":
         return "—"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
     shower = spec.display.get(name)
     return str(shower(value)) if shower else str(value)
 

@@ -86,7 +86,7 @@ def edit(identifier: str, meeting_id: int | None = None):
                 flash(p, "error")
         else:
             saved = commit_or_flash(lambda: services.save_meeting(
-                meeting, wg, title=form.title.data, held_on=form.held_on.data, starts_at=form.starts_at.data,
+                current_user, meeting, wg, title=form.title.data, held_on=form.held_on.data, starts_at=form.starts_at.data,
                 ends_at=form.ends_at.data, location=form.location.data,
                 attendees=[members[str(i)] for i in form.attendee_ids.data or [] if str(i) in members],
                 agenda=form.agenda.data, minutes=form.minutes.data, decisions=form.decisions.data, action_items=items,
