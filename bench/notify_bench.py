@@ -54,7 +54,7 @@ def build_app(url: str, smtp_url: str, members: int):
     @app.post("/_bench/update")
     def update():
         wg = db.session.scalar(select(WorkingGroup).where(WorkingGroup.identifier == "bench"))
-        update_wg(wg, name=wg.name, description=f"更新 {time.time()}", is_public=True)
+        update_wg(None, wg, name=wg.name, description=f"更新 {time.time()}", is_public=True)
         events.emit(events.Event(
             kind="ticket.updated", title=lazy_gettext("A ticket was updated"), url="/issues/1",
             actor=db.session.get(User, actor_id),

@@ -18,7 +18,7 @@ def _member_in_a_wg(server):
         db.session.add(user)
         db.session.flush()
         wg = create_wg(identifier="mynumber-card", name="マイナンバーカード普及・活用WG", description="")
-        add_member(wg, user, [db.session.scalar(select(Role).where(Role.name == "メンバー"))])
+        add_member(None, wg, user, [db.session.scalar(select(Role).where(Role.name == "メンバー"))])
         db.session.commit()
 
 

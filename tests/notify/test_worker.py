@@ -102,7 +102,7 @@ def test_a_hanging_smtp_server_does_not_block_a_ticket_update(database_url, tmp_
         @app.post("/_test/update")
         def ticket_like_update():
             wg = db.session.scalar(select(WorkingGroup))
-            update_wg(wg, name=wg.name, description="進捗を更新", is_public=True)
+            update_wg(None, wg, name=wg.name, description="進捗を更新", is_public=True)
             events.emit(events.Event(
                 kind="ticket.updated", title=lazy_gettext("A ticket was updated"), url="/issues/1",
                 actor=db.session.get(User, actor_id), recipients=[db.session.get(User, watcher_id)], wg=wg, subject=wg,

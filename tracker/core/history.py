@@ -172,8 +172,12 @@ def entries_for(obj, user=None) -> list[ShownEntry]:
     rows = db.session.scalars(
         select(AuditEntry).where(AuditEntry.object_type == spec.name, AuditEntry.object_id == obj.id).order_by(AuditEntry.id)
     ).all()
-    policy = policy_for(type(obj))
-    sees_private = user is not None and "view_private_notes" in policy.actions and can(user, "view_private_notes", obj)
+    try:
+        policy = policy_for(type(obj))
+    except LookupError:  # admin vocabulary (roles): only admins reach its pages
+        policy = None
+    sees_private = (user is not None and policy is not None and "view_private_notes" in policy.actions
+                    and can(user, "view_private_notes", obj))
     verbs = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
     names = _names({row.actor_id for row in rows if row.actor_id is not None})
     shown = []

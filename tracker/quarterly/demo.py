@@ -62,7 +62,7 @@ def load(ctx) -> None:
         db.session.flush()
         leader = db.session.scalar(select(Role).where(Role.name == "WG責任者"))
         if leader is not None:
-            add_member(wg, users["ikeda"], [leader])
+            add_member(None, wg, users["ikeda"], [leader])
         charter_for(wg).phase = "execution"
     wgs[identifier] = wg
     for row in GUNMA:

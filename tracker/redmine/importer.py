@@ -337,7 +337,7 @@ class Importer:
             if user is None:
                 continue
             existed = self.local("membership", membership["id"]) is not None
-            member = add_member(wg, user, roles)
+            member = add_member(None, wg, user, roles)
             self.remember("membership", int(membership["id"]), member.id, existed)
 
     def _categories(self, wg: WorkingGroup, rid: int) -> None:

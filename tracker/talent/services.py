@@ -383,7 +383,7 @@ def decide(engagement: Engagement, approver: User, approve: bool) -> None:
         role = db.session.scalar(select(Role).where(Role.name == "メンバー")) or db.session.scalar(
             select(Role).order_by(Role.position.desc()))
         if role is not None:
-            add_member(request.wg, engagement.user, [role])
+            add_member(approver, request.wg, engagement.user, [role])
     events.emit(Event(
         kind="talent.approved", title=lazy_gettext("%(name)s will help with %(title)s", name=engagement.user.name, title=request.title),
         url=_url(request), actor=approver, recipients=[engagement.user, request.requester], wg=request.wg, subject=request,

@@ -20,6 +20,6 @@ def load(ctx) -> None:
             db.session.add(wg)
             db.session.flush()
             for login, role_name in members.items():
-                add_member(wg, users[login], [roles[role_name]])
+                add_member(None, wg, users[login], [roles[role_name]])
         wgs[identifier] = wg
     ctx.shared["wgs"] = wgs

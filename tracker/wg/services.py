@@ -5,7 +5,7 @@ from tracker.core.translation import gettext as _
 from sqlalchemy import select
 
 from tracker.accounts.models import User
-from tracker.core import textsearch
+from tracker.core import history, textsearch
 from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.wg.models import IDENTIFIER_PATTERN, Member, Role, WorkingGroup
@@ -36,23 +36,25 @@ def create_wg(*, identifier: str, name: str, description: str = "", is_public: b
     if problems:
         raise WGError(problems)
     wg = WorkingGroup(identifier=identifier, name=name.strip(), description=description or "", is_public=is_public)
-    db.session.add(wg)
-    db.session.flush()
-    index_wg(wg)
+    with history.recording(creator, wg):
+        db.session.add(wg)
+        db.session.flush()
+        index_wg(wg)
     if creator is not None and not creator.is_admin:
         leader = db.session.scalar(select(Role).order_by(Role.position))
         if leader is not None:
-            add_member(wg, creator, [leader])
+            add_member(creator, wg, creator, [leader])
     return wg
 
 
-def update_wg(wg: WorkingGroup, *, name: str, description: str, is_public: bool) -> None:
+def update_wg(actor, wg: WorkingGroup, *, name: str, description: str, is_public: bool) -> None:
     problems = _check(wg, wg.identifier, name)
     if problems:
         raise WGError(problems)
-    wg.name = name.strip()
-    wg.description = description or ""
-    wg.is_public = is_public
+    with history.recording(actor, wg):
+        wg.name = name.strip()
+        wg.description = description or ""
+        wg.is_public = is_public
     index_wg(wg)
 
 
@@ -61,29 +63,35 @@ def index_wg(wg: WorkingGroup) -> None:
     textsearch.index_document("wg", wg.id, wg.name, f"{wg.identifier}\n{wg.description}", wg_id=wg.id)
 
 
-def add_member(wg: WorkingGroup, user: User, roles: list[Role]) -> Member:
+def add_member(actor, wg: WorkingGroup, user: User, roles: list[Role]) -> Member:
     if not roles:
         raise WGError([_("Choose at least one role.")])
-    member = db.session.scalar(select(Member).where(Member.wg_id == wg.id, Member.user_id == user.id))
-    if member is None:
-        member = Member(wg=wg, user=user)
-        db.session.add(member)
-    member.roles = list({role.id: role for role in [*member.roles, *roles]}.values())
-    db.session.flush()
+    with history.recording(actor, wg):
+        member = db.session.scalar(select(Member).where(Member.wg_id == wg.id, Member.user_id == user.id))
+        if member is None:
+            member = Member(wg=wg, user=user)
+            db.session.add(member)
+        member.roles = list({role.id: role for role in [*member.roles, *roles]}.values())
+        db.session.flush()
     return member
 
 
-def set_member_roles(member: Member, roles: list[Role]) -> None:
+def set_member_roles(actor, member: Member, roles: list[Role]) -> None:
     if not roles:
         raise WGError([_("Choose at least one role.")])
-    member.roles = roles
+    with history.recording(actor, member.wg):
+        member.roles = roles
 
 
-def remove_member(member: Member) -> None:
-    db.session.delete(member)
+def remove_member(actor, member: Member) -> None:
+    wg = member.wg
+    with history.recording(actor, wg):
+        db.session.delete(member)
+        db.session.flush()
+        db.session.expire(wg, ["members"])
 
 
-def save_role(role: Role | None, name: str, permissions: list[str], position: int | None = None) -> Role:
+def save_role(actor, role: Role | None, name: str, permissions: list[str], position: int | None = None) -> Role:
     name = (name or "").strip()
     if not name:
         raise WGError([_("The name is required.")])
@@ -91,9 +99,10 @@ def save_role(role: Role | None, name: str, permissions: list[str], position: in
     if clash is not None and clash is not role:
         raise WGError([_("A role named %(name)s already exists.", name=name)])
     role = role or Role()
-    role.name = name
-    role.permissions = sorted(set(permissions))
-    if position is not None:
-        role.position = position
-    db.session.add(role)
+    with history.recording(actor, role):
+        role.name = name
+        role.permissions = sorted(set(permissions))
+        if position is not None:
+            role.position = position
+        db.session.add(role)
     return role

@@ -95,7 +95,7 @@ def settings(identifier: str):
     form = WGForm(obj=wg)
     if form.validate_on_submit():
         if commit_or_flash(
-            lambda: services.update_wg(wg, name=form.name.data, description=form.description.data, is_public=form.is_public.data),
+            lambda: services.update_wg(current_user, wg, name=form.name.data, description=form.description.data, is_public=form.is_public.data),
             _("The WG settings were saved."),
         ):
             return redirect(url_for(".settings", identifier=wg.identifier))
@@ -118,7 +118,7 @@ def memberships(identifier: str):
     if form.validate_on_submit():
         user = db.session.get(User, form.user_id.data) or abort(404)
         if commit_or_flash(
-            lambda: services.add_member(wg, user, [r for r in roles if r.id in form.role_ids.data]),
+            lambda: services.add_member(current_user, wg, user, [r for r in roles if r.id in form.role_ids.data]),
             _("%(name)s joined the WG.", name=user.name),
         ):
             return redirect(url_for(".memberships", identifier=wg.identifier))
@@ -133,7 +133,7 @@ def update_member(identifier: str, member_id: int):
     if member is None or member.wg_id != wg.id:
         abort(404)
     if request.form.get("action") == "remove":
-        services.remove_member(member)
+        services.remove_member(current_user, member)
         db.session.commit()
         flash(_("%(name)s left the WG.", name=member.user.name), "success")
     else:
@@ -142,7 +142,7 @@ def update_member(identifier: str, member_id: int):
         form.role_ids.choices = [(r.id, r.name) for r in roles]
         form.validate()
         commit_or_flash(
-            lambda: services.set_member_roles(member, [r for r in roles if r.id in (form.role_ids.data or [])]),
+            lambda: services.set_member_roles(current_user, member, [r for r in roles if r.id in (form.role_ids.data or [])]),
             _("The roles of %(name)s were saved.", name=member.user.name),
         )
     return redirect(url_for(".memberships", identifier=wg.identifier))
@@ -165,7 +165,7 @@ def edit_role(role_id: int | None = None):
     form.permissions.choices = [(name, label) for name, label in perms.PERMISSIONS.items()]
     if form.validate_on_submit():
         if commit_or_flash(
-            lambda: services.save_role(role, form.name.data, form.permissions.data, form.position.data),
+            lambda: services.save_role(current_user, role, form.name.data, form.permissions.data, form.position.data),
             _("The role was saved."),
         ):
             return redirect(url_for(".roles"))
