@@ -183,13 +183,13 @@ def build(db, make) -> Scenario:
     o["risk"] = risk_services.save_risk(None, None, private_wg, title=PRIVWG_RISK, category="technical", probability=2,
                                         impact=2, response="mitigate", next_review=date(2026, 6, 1),
                                         description=PRIVWG_RISK)
-    o["kpi"] = kpi = kpi_services.save_kpi(None, name=PRIVWG_KPI, target_value="90", target_fiscal_year=2026,
+    o["kpi"] = kpi = kpi_services.save_kpi(None, None, name=PRIVWG_KPI, target_value="90", target_fiscal_year=2026,
                                            baseline_date=date(2025, 4, 1))
-    kpi_services.set_wg_kpis(private_wg, [kpi.id])
+    kpi_services.set_wg_kpis(None, private_wg, [kpi.id])
     o["measurement"] = kpi_services.add_measurement(kpi, u[LEADER], value="10", as_of=date(2026, 4, 1),
                                                     note=PRIVWG_MEASUREMENT, source=PRIVWG_MEASUREMENT,
                                                     today=date(2026, 4, 2))
-    o["quarterly"] = quarterly_services.save_entry(private_wg, initiative=PRIVWG_QUARTERLY, fiscal_year=2026,
+    o["quarterly"] = quarterly_services.save_entry(None, private_wg, initiative=PRIVWG_QUARTERLY, fiscal_year=2026,
                                                    quarter=1, target=PRIVWG_QUARTERLY, actual=PRIVWG_QUARTERLY,
                                                    today=date(2026, 7, 1))
     o["planning_note"] = planning_services.add_note(private_wg, u[MEMBER], PRIVWG_PLANNING)

@@ -117,3 +117,12 @@ def test_the_dx_office_adds_a_kpi_and_bad_numbers_keep_the_form(client, make, lo
 def test_other_staff_cannot_edit_the_register(client, make, login):
     login(make.user())
     assert client.get("/kpis/new").status_code == 403
+
+
+def test_a_measurement_appears_in_the_kpi_history_with_who_recorded_it(client, make, login):
+    kpi = _kpi(make)
+    login(make.user(org_roles=["dx_office"], name="DX 推進"))
+    url = f"/kpis/{kpi.id}"
+    client.post(url, data={"csrf_token": csrf_token(client, url), "value": "40.5", "as_of": "2026-01-01"})
+    history = client.get(url).get_data(as_text=True).split('class="history"')[1]
+    assert "DX 推進" in history and "2026-01-01: 40.5" in history

@@ -46,9 +46,9 @@ def test_members_without_the_permission_cannot_report(client, make, login):
 def _grid_data(make):
     wg = make.wg(name="廃プラスチック類のリサイクルマッチングシステム構築")
     today = date(2026, 11, 22)
-    save_entry(wg, initiative="群馬県産業廃棄物情報HP検索機能拡充", fiscal_year=2026, quarter=2,
+    save_entry(None, wg, initiative="群馬県産業廃棄物情報HP検索機能拡充", fiscal_year=2026, quarter=2,
                target="HP改修内容検討・調整", actual="改修内容検討", status="on_track", today=today)
-    save_entry(wg, initiative="群馬県産業廃棄物情報HP検索機能拡充", fiscal_year=2026, quarter=4,
+    save_entry(None, wg, initiative="群馬県産業廃棄物情報HP検索機能拡充", fiscal_year=2026, quarter=4,
                target="HP改修作業", today=today)
     return wg
 
@@ -81,7 +81,7 @@ def test_missing_actuals_are_listed_for_the_dx_office_and_leaders_are_told_once(
     make.charter(late, phase="execution")
     make.charter(done, phase="execution")
     make.charter(launching, phase="launch")
-    save_entry(done, initiative="", fiscal_year=quarter.year, quarter=quarter.quarter, target="試行", actual="試行済み",
+    save_entry(None, done, initiative="", fiscal_year=quarter.year, quarter=quarter.quarter, target="試行", actual="試行済み",
                today=local_today())
     heard = []
     events.subscribe(heard.append)
@@ -100,7 +100,7 @@ def test_missing_actuals_are_listed_for_the_dx_office_and_leaders_are_told_once(
 def test_a_cells_edit_link_fills_the_form_to_report_the_actual(client, make, login):
     leader = make.user()
     wg = make.wg(members={leader: "WG責任者"})
-    save_entry(wg, initiative="森林クラウドシステム構築", fiscal_year=2026, quarter=1, target="仕様の検討、関係者への周知",
+    save_entry(None, wg, initiative="森林クラウドシステム構築", fiscal_year=2026, quarter=1, target="仕様の検討、関係者への周知",
                today=date(2026, 11, 22))
     login(leader)
     page = client.get(f"/projects/{wg.identifier}/quarterly?year=2026").get_data(as_text=True)

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
-from tracker.core import events
+from tracker.core import events, history
 from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.kpi.models import CheckReport, Kpi, KpiMeasurement, WgKpi
@@ -30,7 +30,7 @@ def _decimal(raw, label) -> tuple[Decimal | None, str | None]:
     return value, None
 
 
-def save_kpi(kpi: Kpi | None, *, name: str, plan_priority: str = "", number: int = 0, unit: str = "%",
+def save_kpi(actor, kpi: Kpi | None, *, name: str, plan_priority: str = "", number: int = 0, unit: str = "%",
              target_value, target_label: str = "", target_fiscal_year: int, baseline_value=0,
              baseline_date: date, measurement_interval_days: int = 92) -> Kpi:
     problems = []
@@ -49,12 +49,13 @@ def save_kpi(kpi: Kpi | None, *, name: str, plan_priority: str = "", number: int
     if problems:
         raise KpiError(problems)
     kpi = kpi or Kpi()
-    kpi.name, kpi.plan_priority, kpi.number, kpi.unit = name.strip(), (plan_priority or "").strip(), number or 0, unit or ""
-    kpi.target_value, kpi.target_label, kpi.target_fiscal_year = target, (target_label or "").strip(), target_fiscal_year
-    kpi.baseline_value, kpi.baseline_date = baseline, baseline_date
-    kpi.measurement_interval_days = measurement_interval_days or 92
-    db.session.add(kpi)
-    db.session.flush()
+    with history.recording(actor, kpi):
+        kpi.name, kpi.plan_priority, kpi.number, kpi.unit = name.strip(), (plan_priority or "").strip(), number or 0, unit or ""
+        kpi.target_value, kpi.target_label, kpi.target_fiscal_year = target, (target_label or "").strip(), target_fiscal_year
+        kpi.baseline_value, kpi.baseline_date = baseline, baseline_date
+        kpi.measurement_interval_days = measurement_interval_days or 92
+        db.session.add(kpi)
+        db.session.flush()
     return kpi
 
 
@@ -75,18 +76,21 @@ def add_measurement(kpi: Kpi, user, *, value, as_of: date | None, source: str = 
     db.session.add(measurement)
     db.session.flush()
     db.session.refresh(kpi, ["measurements"])
+    shown = f"{as_of.isoformat()}: {format(number.normalize(), 'f')}{kpi.unit or ''}"
+    history.record(user, kpi, [["measurement", None, shown]], notes=measurement.note or None)
     return measurement
 
 
-def set_wg_kpis(wg, kpi_ids: list[int]) -> None:
-    current = {link.kpi_id: link for link in db.session.scalars(select(WgKpi).where(WgKpi.wg_id == wg.id))}
-    for kpi_id, link in current.items():
-        if kpi_id not in kpi_ids:
-            db.session.delete(link)
-    for kpi_id in kpi_ids:
-        if kpi_id not in current and db.session.get(Kpi, kpi_id) is not None:
-            db.session.add(WgKpi(wg_id=wg.id, kpi_id=kpi_id))
-    db.session.flush()
+def set_wg_kpis(actor, wg, kpi_ids: list[int]) -> None:
+    with history.recording(actor, wg):
+        current = {link.kpi_id: link for link in db.session.scalars(select(WgKpi).where(WgKpi.wg_id == wg.id))}
+        for kpi_id, link in current.items():
+            if kpi_id not in kpi_ids:
+                db.session.delete(link)
+        for kpi_id in kpi_ids:
+            if kpi_id not in current and db.session.get(Kpi, kpi_id) is not None:
+                db.session.add(WgKpi(wg_id=wg.id, kpi_id=kpi_id))
+        db.session.flush()
 
 
 def already_reported(check: str, key: str) -> bool:

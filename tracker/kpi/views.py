@@ -61,7 +61,7 @@ def edit(kpi_id: int | None = None):
     form = KpiForm(obj=kpi)
     if form.validate_on_submit():
         saved = commit_or_flash(lambda: services.save_kpi(
-            kpi, name=form.name.data, plan_priority=form.plan_priority.data, number=form.number.data or 0,
+            current_user, kpi, name=form.name.data, plan_priority=form.plan_priority.data, number=form.number.data or 0,
             unit=form.unit.data, target_value=form.target_value.data, target_label=form.target_label.data,
             target_fiscal_year=form.target_fiscal_year.data, baseline_value=form.baseline_value.data,
             baseline_date=form.baseline_date.data, measurement_interval_days=form.measurement_interval_days.data,

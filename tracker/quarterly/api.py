@@ -41,7 +41,7 @@ def save_entry(identifier: str):
     data = json_body()
     return apikit.create_or_errors(
         lambda: services.save_entry(
-            wg, initiative=str(data.get("initiative", "")), fiscal_year=data.get("fiscal_year"),
+            current_user, wg, initiative=str(data.get("initiative", "")), fiscal_year=data.get("fiscal_year"),
             quarter=data.get("quarter"), target=str(data.get("target", "")), actual=str(data.get("actual", "")),
             status=str(data.get("status", "planned")), today=local_today()),
         "quarterly_entry", entry_json, f"/api/v1/wgs/{identifier}/quarterly")

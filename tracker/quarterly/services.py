@@ -7,7 +7,7 @@ from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from tracker.charter.services import ensure_open
-from tracker.core import events
+from tracker.core import events, history
 from tracker.core.fiscal import FiscalQuarter
 from tracker.core.services import ServiceError
 from tracker.extensions import db
@@ -19,7 +19,7 @@ class QuarterlyError(ServiceError):
     """Quarterly input that cannot be accepted."""
 
 
-def save_entry(wg, *, initiative: str, fiscal_year, quarter, target: str = "", actual: str = "",
+def save_entry(actor, wg, *, initiative: str, fiscal_year, quarter, target: str = "", actual: str = "",
                status: str = "planned", today: date) -> QuarterlyEntry:
     """Create or update the cell (WG, initiative, fiscal year, quarter)."""
     ensure_open(wg)
@@ -47,9 +47,10 @@ def save_entry(wg, *, initiative: str, fiscal_year, quarter, target: str = "", a
         QuarterlyEntry.fiscal_year == fiscal_year, QuarterlyEntry.quarter == quarter))
     if entry is None:
         entry = QuarterlyEntry(wg_id=wg.id, wg=wg, initiative=initiative, fiscal_year=fiscal_year, quarter=quarter)
+    with history.recording(actor, entry):
+        entry.target, entry.actual, entry.status = (target or "").strip(), (actual or "").strip(), status
         db.session.add(entry)
-    entry.target, entry.actual, entry.status = (target or "").strip(), (actual or "").strip(), status
-    db.session.flush()
+        db.session.flush()
     return entry
 
 

@@ -58,7 +58,7 @@ def wg_quarterly(identifier: str):
         if not can_report:
             abort(403)
         if form.validate() and commit_or_flash(lambda: services.save_entry(
-            wg, initiative=form.initiative.data, fiscal_year=form.fiscal_year.data, quarter=form.quarter.data,
+            current_user, wg, initiative=form.initiative.data, fiscal_year=form.fiscal_year.data, quarter=form.quarter.data,
             target=form.target.data, actual=form.actual.data, status=form.status.data, today=local_today(),
         ), _("The quarterly entry was saved.")):
             return redirect(url_for(".wg_quarterly", identifier=wg.identifier, year=form.fiscal_year.data))
@@ -77,7 +77,7 @@ def wg_quarterly(identifier: str):
 def link_kpis(identifier: str):
     wg = load_wg(identifier, "edit_charter")
     ids = [int(v) for v in request.form.getlist("kpi_ids") if v.isdigit()]
-    commit_or_flash(lambda: set_wg_kpis(wg, ids), _("The WG's KPIs were saved."))
+    commit_or_flash(lambda: set_wg_kpis(current_user, wg, ids), _("The WG's KPIs were saved."))
     return redirect(url_for(".wg_quarterly", identifier=wg.identifier))
 
 

@@ -8,12 +8,21 @@ def _members(wg) -> list[str]:
     return [f"{m.user.name}（{'・'.join(r.name for r in m.roles)}）" for m in wg.members]
 
 
+def _kpis(wg) -> list[str]:
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.kpi.models import Kpi, WgKpi
+
+    return list(db.session.scalars(select(Kpi.name).join(WgKpi, WgKpi.kpi_id == Kpi.id).where(WgKpi.wg_id == wg.id)))
+
+
 history.journaled(
     WorkingGroup, "wg", _l("WG"),
     {"name": _l("Name"), "description": _l("Description"), "is_public": _l("Public (every member of staff can see it)"),
-     "members": _l("Members")},
+     "members": _l("Members"), "kpis": _l("KPIs")},
     display={"is_public": history.yes_no},
-    values={"members": _members},
+    values={"members": _members, "kpis": _kpis},
 )
 history.journaled(
     Role, "role", _l("Role"),
