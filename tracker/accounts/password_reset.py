@@ -14,8 +14,10 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 
+from tracker.accounts import audit_log
 from tracker.accounts.models import PasswordResetToken, User
 from tracker.accounts.services import AccountError, set_password
+from tracker.core import audit
 from tracker.core.db import utcnow
 from tracker.core.translation import gettext as _
 from tracker.extensions import db
@@ -88,6 +90,9 @@ def issue(user: User, requested_by: User | None = None, from_admin: bool = False
             from_admin=from_admin, login_url=absolute_url("/login"),
         )
     queue_mail(user, MAIL_KIND, subject, text, html)
+    if from_admin:  # a link someone asks for on the "forgot password" form is the user's own business
+        audit.record(audit_log.RESET_MAIL_SENT, actor=requested_by, obj=user,
+                     details={"via": "web" if requested_by is not None else "cli", "hours": hours})
     db.session.flush()
     return token
 
@@ -128,7 +133,10 @@ def reset_password(token: str, password: str) -> User:
     if row is None:
         raise AccountError(invalid_link_message())
     user = row.user
+    requested_by = row.requested_by_id
     set_password(user, password)  # checks the policy, unlocks, voids this and every other link
+    audit.record(audit_log.PASSWORD_RESET, actor=user, obj=user, 
+                 details={"requested_by_id": requested_by} if requested_by is not None else None)
     return user
 
 
