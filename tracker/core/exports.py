@@ -27,7 +27,7 @@ from flask import Response, request
 from flask_login import current_user
 
 from tracker.core import audit
-from tracker.core.requestlog import redacted_query
+from tracker.core.requestlog import REDACTED, SECRET_PARAMETERS
 from tracker.extensions import db
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -108,17 +108,27 @@ def exported_list(name: str, label) -> ExportedList:
     return ExportedList(name)
 
 
+def request_filter() -> dict:
+    """The request's query parameters as the list was asked for ({name: value}, or a list for a repeated
+    name), readable in the audit log (no percent-encoding) and enough to replay it; secrets such as ``key``
+    are redacted."""
+    found = {}
+    for name in request.args:
+        values = [REDACTED] if name.lower() in SECRET_PARAMETERS else request.args.getlist(name)
+        found[name] = values[0] if len(values) == 1 else values
+    return found
+
+
 def record_export(exported: ExportedList, *, rows: int, file_format: str, wg_id: int | None = None) -> None:
     """Enter this request's export in the audit log and commit it.
 
     An export is a GET, and a GET never writes, with this one exception: the single INSERT of the export's
     audit entry. Nothing else in the request commits, so it is committed here; the GET matrix of tests/access
-    allows exactly this statement and still refuses every other write. The filter is the query string (secret
-    parameters such as ``key`` redacted): it names the list as the user asked for it and replays it."""
+    allows exactly this statement and still refuses every other write."""
     actor = current_user._get_current_object() if current_user.is_authenticated else None
     audit.record(exported.action, actor=actor, wg_id=wg_id, details={
         "list": exported.name,
-        "filter": redacted_query(request.query_string.decode("utf-8", "replace")),
+        "filter": request_filter(),
         "rows": rows,
         "format": file_format,
     })
