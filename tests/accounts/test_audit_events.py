@@ -242,6 +242,7 @@ def test_admin_edit_that_changes_nothing_records_nothing_and_password_is_never_s
 def test_admin_deactivates_activates_and_unlocks(client, make, login, db, app):
     admin = login(make.admin())
     user = make.user(login="locked-out")
+    _sign_in(app.test_client(), "locked-out", TEST_PASSWORD)  # a session that deactivation ends
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         _sign_in(app.test_client(), "locked-out", "wrong-password")
     before = _last_id(db)
@@ -253,6 +254,7 @@ def test_admin_deactivates_activates_and_unlocks(client, make, login, db, app):
     assert (unlocked.action, unlocked.actor_id, unlocked.object_id) == ("admin.user_unlocked", admin.id, user.id)
     assert unlocked.details["locked_until"] is not None
     assert (deactivated.action, deactivated.changes) == ("admin.user_deactivated", [["active", True, False]])
+    assert deactivated.details == {"sessions_ended": 1}
     assert (activated.action, activated.changes) == ("admin.user_activated", [["active", False, True]])
 
 

@@ -48,9 +48,10 @@ def user_snapshot(user) -> dict:
     return history.snapshot(user, _USER)
 
 
-def record_admin_edit(actor, user, before: dict, *, password_set: bool = False) -> None:
+def record_admin_edit(actor, user, before: dict, *, password_set: bool = False, details: dict | None = None) -> None:
     """One entry per kind of change an administrator's edit made: profile fields (and whether a password was
-    set: never the password itself), rights, activation. An edit that changed nothing records nothing."""
+    set: never the password itself), rights, activation (with ``details``, e.g. how many sessions a
+    deactivation ended). An edit that changed nothing records nothing."""
     changes = history.diff(before, user_snapshot(user))
     profile = [c for c in changes if c[0] in PROFILE_FIELDS]
     rights = [c for c in changes if c[0] in RIGHTS_FIELDS]
@@ -61,4 +62,5 @@ def record_admin_edit(actor, user, before: dict, *, password_set: bool = False) 
         audit.record(USER_ROLES_CHANGED, actor=actor, obj=user, changes=rights)
     for name, old, new in changes:
         if name == "active":
-            audit.record(USER_ACTIVATED if new else USER_DEACTIVATED, actor=actor, obj=user, changes=[[name, old, new]])
+            audit.record(USER_ACTIVATED if new else USER_DEACTIVATED, actor=actor, obj=user, changes=[[name, old, new]],
+                         details=details)

@@ -237,9 +237,8 @@ def set_active(actor: User | None, user: User, active: bool) -> None:
     """Activate or deactivate ``user``; a deactivated user is logged out everywhere."""
     before = audit_log.user_snapshot(user)
     user.active = active
-    if not active:
-        sessions.end_all(user)
-    audit_log.record_admin_edit(actor, user, before)
+    ended = sessions.end_all(user) if not active else 0
+    audit_log.record_admin_edit(actor, user, before, details={"sessions_ended": ended} if ended else None)
 
 
 def unlock(user: User, actor: User | None = None) -> None:

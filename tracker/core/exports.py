@@ -124,7 +124,9 @@ def record_export(exported: ExportedList, *, rows: int, file_format: str, wg_id:
 
     An export is a GET, and a GET never writes, with this one exception: the single INSERT of the export's
     audit entry. Nothing else in the request commits, so it is committed here; the GET matrix of tests/access
-    allows exactly this statement and still refuses every other write."""
+    allows exactly this statement and still refuses every other write. A HEAD request gets no file, so no entry."""
+    if request.method == "HEAD":
+        return
     actor = current_user._get_current_object() if current_user.is_authenticated else None
     audit.record(exported.action, actor=actor, wg_id=wg_id, details={
         "list": exported.name,
