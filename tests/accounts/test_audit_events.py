@@ -275,3 +275,13 @@ def test_security_admin_and_export_actions_are_registered_with_their_category(ap
             "account.password_reset", "account.api_key_created", "admin.user_created"} <= set(names)
     for name in names:
         assert audit.actions()[name].category in ("security", "admin", "export")
+
+
+def test_a_lockout_reached_over_http_basic_is_recorded_but_its_attempts_are_not(client, make, db, app):
+    user = make.user(login="script")
+    before = _last_id(db)
+    wrong = {"Authorization": "Basic " + base64.b64encode(b"script:wrong-password").decode()}
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        client.get("/users/current.json", headers=wrong)
+    [entry] = entries_since(db, before)
+    assert (entry.action, entry.actor_id, entry.details["via"]) == ("auth.lockout", user.id, "api")
