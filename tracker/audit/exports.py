@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from tracker.audit.queries import AuditQuery, action_label, actor_names, changes_summary, local_time, object_type_label
+from tracker.audit.queries import AuditQuery, Labels, actor_names, local_time
 from tracker.core.exports import csv_writer
 from tracker.core.translation import gettext as _
 
@@ -23,6 +23,7 @@ def csv_chunks(query: AuditQuery):
     writer = csv_writer(out)
     writer.writerow(header())
     yield BOM + out.getvalue()
+    labels = Labels()
     for rows in query.batches():
         names = actor_names(row.actor_id for row in rows)
         out = io.StringIO()
@@ -30,8 +31,8 @@ def csv_chunks(query: AuditQuery):
         for row in rows:
             writer.writerow([
                 row.id, local_time(row.created_at), row.actor_login, names.get(row.actor_id, ""), row.address or "",
-                action_label(row.action), row.action, object_type_label(row.object_type), row.object_id or "",
-                row.wg_id or "", changes_summary(row.object_type, row.changes, display=False, width=None),
+                labels.action(row.action), row.action, labels.object_type(row.object_type), row.object_id or "",
+                row.wg_id or "", labels.changes(row.object_type, row.changes, display=False, width=None),
                 row.notes or "", json.dumps(row.details, ensure_ascii=False, sort_keys=True) if row.details else "",
             ])
         yield out.getvalue()

@@ -36,11 +36,6 @@ CATEGORY_LABELS = {
 _DIGITS = re.compile(r"^\d{1,19}$")
 
 
-def action_label(name: str) -> str:
-    action = audit.actions().get(name)
-    return str(action.label) if action is not None else name
-
-
 def actions_by_category() -> list[tuple[str, list[tuple[str, str]]]]:
     """[(category label, [(action name, label), ...]), ...] for the grouped select, in a stable order."""
     groups: dict[str, list[tuple[str, str]]] = {}
@@ -62,13 +57,6 @@ def object_types() -> dict[str, str]:
         if table not in journaled_tables and table not in types and table != AuditEntry.__tablename__:
             types[table] = table
     return types
-
-
-def object_type_label(name: str | None) -> str:
-    if not name:
-        return ""
-    spec = history.registered().get(name)
-    return str(spec.label) if spec is not None else name
 
 
 @dataclass
@@ -242,32 +230,59 @@ def _shown(value) -> str:
     return str(value)
 
 
-def changes_summary(object_type: str | None, changes, *, display: bool = True, width: int | None = 60) -> str:
-    """"Title: old → new; Owner: …" with the journaled field labels (and display functions when ``display``)."""
-    if not changes:
-        return ""
-    spec = history.registered().get(object_type or "")
-    parts = []
-    for triple in changes:
-        if not isinstance(triple, (list, tuple)) or len(triple) != 3:
-            parts.append(str(triple))
-            continue
-        name, old, new = triple
-        label = str(spec.fields.get(name, name)) if spec else str(name)
-        shower = spec.display.get(name) if (spec and display) else None
+class Labels:
+    """Translated labels of actions, object types and journaled fields, each translated once per page or export
+    (a lazy label is translated every time it is shown; ten thousand CSV rows would translate them 30,000 times)."""
 
-        def show(value):
-            if shower is None or value is None or value == "" or isinstance(value, list):
-                text = _shown(value)
-            else:
-                try:
-                    text = str(shower(value))
-                except Exception:  # a value recorded years ago that today's display cannot read
-                    text = _shown(value)
-            return text if width is None or len(text) <= width else text[: width - 1] + "…"
+    def __init__(self):
+        self._actions = {name: str(action.label) for name, action in audit.actions().items()}
+        self._journaled = history.registered()
+        self._types: dict[str, str] = {}
+        self._fields: dict[tuple[str, str], str] = {}
 
-        parts.append(f"{label}: {show(old)} → {show(new)}")
-    return "; ".join(parts)
+    def action(self, name: str) -> str:
+        return self._actions.get(name, name)
+
+    def object_type(self, name: str | None) -> str:
+        if not name:
+            return ""
+        if name not in self._types:
+            spec = self._journaled.get(name)
+            self._types[name] = str(spec.label) if spec is not None else name
+        return self._types[name]
+
+    def field(self, object_type: str | None, name) -> str:
+        key = (object_type or "", str(name))
+        if key not in self._fields:
+            spec = self._journaled.get(object_type or "")
+            self._fields[key] = str(spec.fields.get(name, name)) if spec else str(name)
+        return self._fields[key]
+
+    def changes(self, object_type: str | None, changes, *, display: bool = True, width: int | None = 60) -> str:
+        """"Title: old → new; Owner: …" with the journaled field labels (and display functions when ``display``)."""
+        if not changes:
+            return ""
+        spec = self._journaled.get(object_type or "") if display else None
+        parts = []
+        for triple in changes:
+            if not isinstance(triple, (list, tuple)) or len(triple) != 3:
+                parts.append(str(triple))
+                continue
+            name, old, new = triple
+            shower = spec.display.get(name) if spec else None
+            parts.append(f"{self.field(object_type, name)}: {_show(old, shower, width)} → {_show(new, shower, width)}")
+        return "; ".join(parts)
+
+
+def _show(value, shower, width: int | None) -> str:
+    if shower is None or value is None or value == "" or isinstance(value, list):
+        text = _shown(value)
+    else:
+        try:
+            text = str(shower(value))
+        except Exception:  # a value recorded years ago that today's display function cannot read
+            text = _shown(value)
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
 
 
 def local_time(moment: datetime | None) -> str:

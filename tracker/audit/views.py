@@ -10,8 +10,8 @@ from werkzeug.routing import BuildError
 
 from tracker.audit import exports, services
 from tracker.audit.policy import VIEW_AUDIT_LOG
-from tracker.audit.queries import (AuditFilter, AuditQuery, action_label, actions_by_category, actor_names,
-                                   changes_summary, latest_id, local_time, object_type_label, object_types)
+from tracker.audit.queries import (AuditFilter, AuditQuery, Labels, actions_by_category, actor_names, latest_id,
+                                   local_time, object_types)
 from tracker.core.audit import AuditEntry
 from tracker.core.layout import NavItem
 from tracker.core.org_permissions import has_org_permission
@@ -74,14 +74,15 @@ def _object_url(entry: AuditEntry, identifiers: dict[int, str]) -> str | None:
 def _shown(entries) -> list[ShownEntry]:
     names = actor_names(e.actor_id for e in entries)
     identifiers = _wg_identifiers(entries)
+    labels = Labels()
     shown = []
     for e in entries:
         name = names.get(e.actor_id)
         actor = f"{name} ({e.actor_login})" if name and e.actor_login else (name or e.actor_login or "")
-        label = f"{object_type_label(e.object_type)}#{e.object_id}" if e.object_id else object_type_label(e.object_type)
-        changes = changes_summary(e.object_type, e.changes)
-        shown.append(ShownEntry(e, local_time(e.created_at), actor, action_label(e.action), label,
-                                _object_url(e, identifiers), changes))
+        kind = labels.object_type(e.object_type)
+        label = f"{kind}#{e.object_id}" if e.object_id else kind
+        shown.append(ShownEntry(e, local_time(e.created_at), actor, labels.action(e.action), label,
+                                _object_url(e, identifiers), labels.changes(e.object_type, e.changes)))
     return shown
 
 

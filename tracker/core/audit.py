@@ -150,5 +150,6 @@ def _refuse_edits(session, flush_context, instances) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_edits(state) -> None:
     # ``session.execute(update(AuditEntry))`` / ``delete(...)`` bypass the flush; refuse them here too.
-    if (state.is_update or state.is_delete) and getattr(state.statement, "table", None) is AuditEntry.__table__:
+    table = getattr(state.statement, "table", None)
+    if (state.is_update or state.is_delete) and table is not None and AuditEntry.__table__.is_derived_from(table):
         raise AuditEntryIsAppendOnly("audit entries cannot be edited or deleted through the Session")
