@@ -112,11 +112,11 @@ def test_bad_filter_input_is_a_message_not_an_error(client, login, make, query, 
 
 
 def test_bad_filter_input_is_told_in_japanese(client, login, auditor):
-    from tracker.core.translation import gettext
+    from tracker.core.translation import gettext, pgettext
 
     login(auditor)
     text = client.get("/admin/audit?from=2026-02-30").get_data(as_text=True)
     with client.application.test_request_context(headers={"Accept-Language": "ja"}):
-        expected = gettext("%(field)s: “%(value)s” is not a date (write it as YYYY-MM-DD).", field=gettext("From"),
-                           value="2026-02-30")
+        expected = gettext("%(field)s: “%(value)s” is not a date (write it as YYYY-MM-DD).",
+                           field=gettext("From"), value="2026-02-30")
     assert expected in text.replace("&#34;", '"')

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from tracker.core import audit, history
 from tracker.core.audit import AuditEntry
-from tracker.core.translation import gettext as _, lazy_gettext as _l
+from tracker.core.translation import gettext as _, lazy_gettext as _l, pgettext
 from tracker.extensions import db
 
 PAGE_SIZE = 50
@@ -82,7 +82,7 @@ class AuditFilter:
         found = cls(raw=raw)
         found.user = raw["user"][:255]
         found.date_from = found._date(raw["from"], _("From"))
-        found.date_to = found._date(raw["to"], _("To"))
+        found.date_to = found._date(raw["to"], pgettext("date range", "To"))
         if found.date_from and found.date_to and found.date_from > found.date_to:
             found.errors.append(_("The start date (%(start)s) is after the end date (%(end)s).",
                                   start=found.date_from.isoformat(), end=found.date_to.isoformat()))

@@ -80,7 +80,7 @@ def _shown(entries) -> list[ShownEntry]:
         name = names.get(e.actor_id)
         actor = f"{name} ({e.actor_login})" if name and e.actor_login else (name or e.actor_login or "")
         kind = labels.object_type(e.object_type)
-        label = f"{kind}#{e.object_id}" if e.object_id else kind
+        label = f"{kind} #{e.object_id}" if e.object_id else kind
         shown.append(ShownEntry(e, local_time(e.created_at), actor, labels.action(e.action), label,
                                 _object_url(e, identifiers), labels.changes(e.object_type, e.changes)))
     return shown
