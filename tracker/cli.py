@@ -25,6 +25,10 @@ from tracker.notify.cli import worker  # noqa: E402
 
 main.add_command(worker)
 
+from tracker.audit.cli import audit_group  # noqa: E402
+
+main.add_command(audit_group)
+
 from flask_migrate.cli import db as db_group  # noqa: E402
 
 

@@ -77,6 +77,8 @@ class Config:
         # Reverse proxies in front of gunicorn (nginx: 1). Their X-Forwarded-For/-Proto/-Host are trusted for
         # that many hops, so rate limits, the audit log and the request log see the real client address.
         self.TRUSTED_PROXIES = env("TRUSTED_PROXIES", 0, int)
+        # The audit log keeps entries this many days (5 years); `tracker audit prune` removes older ones.
+        self.AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS", 1827, int)
         self.LOG_JSON = env("LOG_JSON", False, bool)  # one JSON object per request line instead of key=value
         self.TESTING = False
         self.DEBUG = False

@@ -16,6 +16,7 @@ def org_role_choices():
         (OrgRole.DX_OFFICE.value, _l("DX office (sees and decides on every WG)")),
         (OrgRole.HR.value, _l("HR (sees HR-only talent data)")),
         (OrgRole.IDEA_MODERATOR.value, _l("Idea box moderator")),
+        (OrgRole.AUDITOR.value, _l("Auditor (reads the audit log)")),
     ]
 
 

@@ -58,6 +58,7 @@ class OrgRole(str, enum.Enum):
     DX_OFFICE = "dx_office"  # DX推進担当: sees and decides on every WG
     HR = "hr"  # 人事: sees HR-only talent data
     IDEA_MODERATOR = "idea_moderator"  # アイデアボックス管理者
+    AUDITOR = "auditor"  # 監査担当: reads the audit log
 
 
 class UserOrgRole(db.Model):
