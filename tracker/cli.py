@@ -25,6 +25,10 @@ from tracker.notify.cli import worker  # noqa: E402
 
 main.add_command(worker)
 
+from tracker.directory.cli import ldap  # noqa: E402
+
+main.add_command(ldap)
+
 from flask_migrate.cli import db as db_group  # noqa: E402
 
 

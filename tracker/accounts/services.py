@@ -15,6 +15,7 @@ from tracker.accounts.models import PasswordResetToken, User
 from tracker.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
 from tracker.core.db import utcnow
 from tracker.core.services import ServiceError
+from tracker.directory.client import enabled as directory_enabled
 from tracker.extensions import db
 
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,60}$")
@@ -93,8 +94,16 @@ def void_reset_links(user: User) -> None:
     )
 
 
+def refuse_directory_password(user: User) -> None:
+    """A directory user's password is the directory's: WG Tracker never holds one for them."""
+    if user.from_directory:
+        raise AccountError([_("This account signs in with the city's directory (Active Directory); change its "
+                              "password there.")])
+
+
 def set_password(user: User, password: str) -> None:
     """A new password under the policy; unlocks the account and voids outstanding reset links."""
+    refuse_directory_password(user)
     problems = password_problems(password, user.login)
     if problems:
         raise AccountError(problems)
@@ -106,6 +115,7 @@ def set_password(user: User, password: str) -> None:
 
 
 def change_own_password(user: User, current: str, new: str) -> None:
+    refuse_directory_password(user)
     if not verify_password(user.password_hash, current):
         raise AccountError([_("The current password is wrong.")])
     set_password(user, new)
@@ -137,7 +147,15 @@ def authenticate(login: str, password: str, now: datetime | None = None, *, reco
     now = now or utcnow()
     config = current_app.config
     user = db.session.scalar(select(User).where(func.lower(User.login) == (login or "").strip().lower()))
-    if user is None:
+    if (user is None or user.from_directory) and directory_enabled():
+        if user is not None and user.is_locked(now):
+            return LoginResult(error="locked", locked_until=user.locked_until)
+        if not record_login and user is not None:
+            return LoginResult(error="invalid")  # the API takes a directory user's API key, not their password
+        from tracker.directory.services import sign_in
+
+        return sign_in(login, password, user, now)
+    if user is None or user.from_directory:  # the directory is switched off: its users cannot sign in
         verify_password(None, password)
         return LoginResult(error="invalid")
     if user.is_locked(now):
@@ -175,7 +193,10 @@ def update_user(user: User, *, password: str | None = None, org_roles=None, **fi
     problems = validate_identity(login, email, exclude_id=user.id)
     if not (fields.get("name", user.name) or "").strip():
         problems.append(_("The full name is required."))
-    if password:
+    if password and user.from_directory:
+        problems.append(_("This account signs in with the city's directory (Active Directory); change its "
+                          "password there."))
+    elif password:
         problems += password_problems(password, login)
     if problems:
         raise AccountError(problems)
