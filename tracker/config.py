@@ -93,6 +93,22 @@ class Config:
         self.LDAP_ATTR_TITLE = env("LDAP_ATTR_TITLE", "title")
         # How often the worker syncs the directory (0: only by ``tracker ldap sync``).
         self.LDAP_SYNC_MINUTES = env("LDAP_SYNC_MINUTES", 0, int)
+        # Single sign-on with OpenID Connect (tracker.sso): off while OIDC_ISSUER or OIDC_CLIENT_ID is empty.
+        # The provider's discovery document is read from <issuer>/.well-known/openid-configuration; register
+        # <site>/login/sso/callback as the redirect URI there.
+        self.OIDC_ISSUER = env("OIDC_ISSUER", "")
+        self.OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", "")
+        self.OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", "")
+        self.OIDC_SCOPES = env("OIDC_SCOPES", "openid email profile")
+        self.OIDC_ONLY = env("OIDC_ONLY", False, bool)  # password sign-in only for local administrators
+        self.OIDC_TIMEOUT_SECONDS = env("OIDC_TIMEOUT_SECONDS", 10, int)
+        self.OIDC_CLAIM_LOGIN = env("OIDC_CLAIM_LOGIN", "preferred_username")
+        self.OIDC_CLAIM_NAME = env("OIDC_CLAIM_NAME", "name")
+        self.OIDC_CLAIM_KANA = env("OIDC_CLAIM_KANA", "")
+        self.OIDC_CLAIM_MAIL = env("OIDC_CLAIM_MAIL", "email")
+        self.OIDC_CLAIM_SECTION = env("OIDC_CLAIM_SECTION", "")
+        self.OIDC_CLAIM_DEPARTMENT = env("OIDC_CLAIM_DEPARTMENT", "")
+        self.OIDC_CLAIM_TITLE = env("OIDC_CLAIM_TITLE", "")
         self.BASE_URL = env("BASE_URL", "http://127.0.0.1:5000")
         self.UPLOAD_DIR = env("UPLOAD_DIR", str(Path(self.INSTANCE_DIR) / "uploads"))
         self.MAX_ATTACHMENT_BYTES = env("MAX_ATTACHMENT_MB", 10, int) * 1024 * 1024

@@ -16,6 +16,7 @@ from tracker.accounts.passwords import hash_password, needs_rehash, password_pro
 from tracker.core.db import utcnow
 from tracker.core.services import ServiceError
 from tracker.directory.client import enabled as directory_enabled
+from tracker.sso.client import sso_only
 from tracker.extensions import db
 
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,60}$")
@@ -147,7 +148,10 @@ def authenticate(login: str, password: str, now: datetime | None = None, *, reco
     now = now or utcnow()
     config = current_app.config
     user = db.session.scalar(select(User).where(func.lower(User.login) == (login or "").strip().lower()))
-    if (user is None or user.from_directory) and directory_enabled():
+    if sso_only() and not (user is not None and user.is_admin and not user.from_directory):
+        verify_password(None, password)  # the same time whoever it is
+        return LoginResult(error="sso_only")
+    if (user is None or user.auth_source == "ldap") and directory_enabled():
         if user is not None and user.is_locked(now):
             return LoginResult(error="locked", locked_until=user.locked_until)
         if not record_login and user is not None:
@@ -155,7 +159,7 @@ def authenticate(login: str, password: str, now: datetime | None = None, *, reco
         from tracker.directory.services import sign_in
 
         return sign_in(login, password, user, now)
-    if user is None or user.from_directory:  # the directory is switched off: its users cannot sign in
+    if user is None or user.from_directory:  # a directory (switched off) or single sign-on user has no password
         verify_password(None, password)
         return LoginResult(error="invalid")
     if user.is_locked(now):

@@ -27,6 +27,11 @@ REFUSALS = {
                   "to add one."),
     "mail_taken": _l("The e-mail address of your directory account is already used by another account. "
                      "Ask an administrator."),
+    "inactive": _l("This account is deactivated. Ask an administrator."),
+    "sso_claims": _l("The single sign-on answer named no login. Ask the IT department to check the claims mapping."),
+    "sso_failed": _l("Single sign-on did not complete (it was cancelled, or took too long). Try again."),
+    "sso_unavailable": _l("The single sign-on service cannot be reached just now. Try again later."),
+    "sso_only": _l("This site signs in with single sign-on: use the button below."),
     "directory_unavailable": _l("The directory (Active Directory) cannot be reached just now. Try again later; "
                                 "local accounts can still sign in."),
 }
@@ -75,10 +80,12 @@ def _problem(person: DirectoryPerson, user: User | None, by_login: dict, by_emai
     return None
 
 
-def apply_person(person: DirectoryPerson, user: User | None, sections: Sections, actor=None) -> tuple[User, str]:
-    """Create or update ``user`` from the directory entry; ``(user, "created" | "updated" | "unchanged")``."""
+def apply_person(person: DirectoryPerson, user: User | None, sections: Sections, actor=None,
+                 source: str = "ldap") -> tuple[User, str]:
+    """Create or update ``user`` from the directory entry (or single sign-on claims, ``source="oidc"``);
+    ``(user, "created" | "updated" | "unchanged")``."""
     section = sections.resolve(person.department, person.section)
-    user = user or User(login=person.login, auth_source="ldap", active=True)
+    user = user or User(login=person.login, auth_source=source, active=True)
     created = user.id is None
     with history.recording(actor, user, notes=None):
         before = history.snapshot(user) if not created else None
@@ -88,7 +95,7 @@ def apply_person(person: DirectoryPerson, user: User | None, sections: Sections,
         user.email = person.email
         user.section_id = section.id if section is not None else None
         user.job_title = person.title
-        user.auth_source = "ldap"
+        user.auth_source = source
         user.directory_dn = person.dn
         user.password_hash = None
         if person.disabled:
@@ -187,7 +194,7 @@ def sync(actor=None, *, dry_run: bool = False, directory: Directory | None = Non
     people = list((directory or Directory()).people())  # read it all first: a failed read changes nothing
     summary.seen = len(people)
     by_login, by_email = _people_index()
-    staff_before = {u.id: u.section_id for u in by_login.values() if u.from_directory and u.active}
+    staff_before = {u.id: u.section_id for u in by_login.values() if u.auth_source == "ldap" and u.active}
     sections = Sections()
     section_names = {s.id: s.full_name for s in sections.sections.values()}
     logins_in_directory = {}
@@ -226,13 +233,13 @@ def sync(actor=None, *, dry_run: bool = False, directory: Directory | None = Non
             summary.deactivated.append(user.login)
             sessions.end_all(user)
     for user in list(by_login.values()):
-        if user.from_directory and user.active and user.id not in seen_ids:
+        if user.auth_source == "ldap" and user.active and user.id not in seen_ids:
             with history.recording(actor, user):
                 user.active = False
             sessions.end_all(user)
             summary.deactivated.append(user.login)
     summary.sections_created = list(sections.created)
-    staff_after = {u.id: u.section_id for u in by_login.values() if u.from_directory and u.active}
+    staff_after = {u.id: u.section_id for u in by_login.values() if u.auth_source == "ldap" and u.active}
     changed_sections = {section_id for uid in staff_before.keys() | staff_after.keys()
                         if staff_before.get(uid) != staff_after.get(uid)
                         for section_id in (staff_before.get(uid), staff_after.get(uid)) if section_id}
