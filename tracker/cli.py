@@ -29,6 +29,10 @@ from tracker.audit.cli import audit_group  # noqa: E402
 
 main.add_command(audit_group)
 
+from tracker.directory.cli import ldap  # noqa: E402
+
+main.add_command(ldap)
+
 from flask_migrate.cli import db as db_group  # noqa: E402
 
 

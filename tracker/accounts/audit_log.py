@@ -38,14 +38,12 @@ RESET_MAIL_SENT = audit.register_action(
 # are their own entry (``admin.user_roles_changed``); "active" has its own actions too.
 PROFILE_FIELDS = ("login", "name", "name_kana", "email", "section_id", "job_title", "language")
 RIGHTS_FIELDS = ("is_admin", "org_roles")
-_USER_FIELDS = {name: name for name in (*PROFILE_FIELDS, *RIGHTS_FIELDS, "active")}
-_USER = history.Journaled(None, "user", _l("User"), _USER_FIELDS,
-                          values={"org_roles": lambda user: [role.value for role in user.org_roles]})
 
 
 def user_snapshot(user) -> dict:
-    """The fields of ``user`` an administrator can change, as JSON-safe values (roles as a sorted list)."""
-    return history.snapshot(user, _USER)
+    """The fields of ``user`` an administrator can change, as JSON-safe values (roles as a sorted list); the
+    user's journaled fields (tracker/accounts/history.py), so these entries read back in the user's 履歴."""
+    return history.snapshot(user)
 
 
 def record_admin_edit(actor, user, before: dict, *, password_set: bool = False, details: dict | None = None) -> None:

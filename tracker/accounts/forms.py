@@ -80,7 +80,3 @@ class SectionForm(FlaskForm):
     name = StringField(_l("Section name"), validators=[InputRequired(), Length(max=100)])
     position = IntegerField(_l("Order"), default=0, validators=[Optional()])
 
-
-class LostPasswordForm(FlaskForm):
-    login = StringField(_l("Login or e-mail"), validators=[InputRequired(), Length(max=254)])
-

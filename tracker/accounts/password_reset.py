@@ -62,6 +62,9 @@ def issue(user: User, requested_by: User | None = None, from_admin: bool = False
         raise AccountError(_("%(login)s is deactivated: no password reset mail is sent.", login=user.login))
     if not user.email:
         raise AccountError(_("%(login)s has no e-mail address.", login=user.login))
+    if user.from_directory:
+        raise AccountError(_("%(login)s signs in with the city's directory: their password is changed there.",
+                             login=user.login))
     now = utcnow()
     # Links that ran out are of no use to anyone: drop them while we are here.
     db.session.execute(
@@ -102,6 +105,8 @@ def request_reset(login_or_email: str) -> bool:
     had too many such mails this hour. The caller answers the same whatever this returns."""
     user = find_user(login_or_email)
     if user is None or not user.active or not user.email:
+        return False
+    if user.from_directory:  # their password is the directory's: a link could only fail
         return False
     if _mails_in_last_hour(user) >= current_app.config["PASSWORD_RESET_MAILS_PER_HOUR"]:
         return False

@@ -16,6 +16,8 @@ from tracker.accounts.passwords import hash_password, needs_rehash, password_pro
 from tracker.core import audit
 from tracker.core.db import utcnow
 from tracker.core.services import ServiceError
+from tracker.directory.client import enabled as directory_enabled
+from tracker.sso.client import sso_only
 from tracker.extensions import db
 
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,60}$")
@@ -94,8 +96,16 @@ def void_reset_links(user: User) -> None:
     )
 
 
+def refuse_directory_password(user: User) -> None:
+    """A directory user's password is the directory's: WG Tracker never holds one for them."""
+    if user.from_directory:
+        raise AccountError([_("This account signs in with the city's directory (Active Directory); change its "
+                              "password there.")])
+
+
 def set_password(user: User, password: str) -> None:
     """A new password under the policy; unlocks the account and voids outstanding reset links."""
+    refuse_directory_password(user)
     problems = password_problems(password, user.login)
     if problems:
         raise AccountError(problems)
@@ -107,6 +117,7 @@ def set_password(user: User, password: str) -> None:
 
 
 def change_own_password(user: User, current: str, new: str) -> None:
+    refuse_directory_password(user)
     if not verify_password(user.password_hash, current):
         raise AccountError([_("The current password is wrong.")])
     set_password(user, new)
@@ -161,7 +172,23 @@ def authenticate(login: str, password: str, now: datetime | None = None, *, reco
             db.session.commit()
         return result
 
-    if user is None:
+    if sso_only() and not (user is not None and user.is_admin and not user.from_directory):
+        verify_password(None, password)  # the same time whoever it is
+        return failed("sso_only", LoginResult(error="sso_only"))
+    if (user is None or user.auth_source == "ldap") and directory_enabled():
+        if user is not None and user.is_locked(now):
+            return failed("locked", LoginResult(error="locked", locked_until=user.locked_until))
+        if not record_login and user is not None:
+            return LoginResult(error="invalid")  # the API takes a directory user's API key, not their password
+        from tracker.directory.services import sign_in
+
+        result = sign_in(typed, password, user, now)
+        if not result.ok:
+            return failed(result.error, result)
+        audit.record(audit_log.LOGIN, actor=result.user, obj=result.user, details={"via": "ldap"})
+        db.session.commit()
+        return result
+    if user is None or user.from_directory:  # a directory (switched off) or single sign-on user has no password
         verify_password(None, password)
         return failed("unknown_login", LoginResult(error="invalid"))
     if user.is_locked(now):
@@ -213,7 +240,10 @@ def update_user(user: User, *, actor: User | None = None, password: str | None =
     problems = validate_identity(login, email, exclude_id=user.id)
     if not (fields.get("name", user.name) or "").strip():
         problems.append(_("The full name is required."))
-    if password:
+    if password and user.from_directory:
+        problems.append(_("This account signs in with the city's directory (Active Directory); change its "
+                          "password there."))
+    elif password:
         problems += password_problems(password, login)
     if problems:
         raise AccountError(problems)

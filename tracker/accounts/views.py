@@ -14,6 +14,7 @@ from tracker.core import audit
 from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
 from tracker.core.requests import redirect_to
+from tracker.directory.services import REFUSALS
 from tracker.extensions import db, limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -60,6 +61,8 @@ def login():
             )
         elif result.error == "inactive":
             flash(_("This account is deactivated. Ask an administrator."), "error")
+        elif result.error in REFUSALS and result.error != "invalid":
+            flash(str(REFUSALS[result.error]), "error")
         else:
             flash(_("Wrong login or password."), "error")
     return render_template("accounts/login.html", form=form)

@@ -79,6 +79,19 @@ def actions() -> dict[str, AuditAction]:
     return dict(_ACTIONS)
 
 
+# Journaled models are named by their history name ("user", "risk"), so that a security or admin entry about a
+# user shows in that user's 履歴 beside the edits (tracker.core.history declares them); others by their table.
+_OBJECT_TYPES: dict[type, str] = {}
+
+
+def name_object_type(model: type, name: str) -> None:
+    _OBJECT_TYPES[model] = name
+
+
+def object_type_of(obj) -> str:
+    return _OBJECT_TYPES.get(type(obj)) or obj.__tablename__
+
+
 def _request_address() -> str | None:
     # request.remote_addr is already the client's address behind TRACKER_TRUSTED_PROXIES (ProxyFix).
     return request.remote_addr if has_request_context() else None
@@ -108,7 +121,7 @@ def record(
     if action not in _ACTIONS:
         raise LookupError(f"Unregistered audit action {action!r}; register it with register_action()")
     if obj is not None:
-        object_type = object_type or obj.__tablename__
+        object_type = object_type or object_type_of(obj)
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
         if wg_id is None:
             wg_id = getattr(obj, "wg_id", None)
