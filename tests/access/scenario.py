@@ -192,7 +192,7 @@ def build(db, make) -> Scenario:
     o["quarterly"] = quarterly_services.save_entry(None, private_wg, initiative=PRIVWG_QUARTERLY, fiscal_year=2026,
                                                    quarter=1, target=PRIVWG_QUARTERLY, actual=PRIVWG_QUARTERLY,
                                                    today=date(2026, 7, 1))
-    o["planning_note"] = planning_services.add_note(private_wg, u[MEMBER], PRIVWG_PLANNING)
+    o["planning_note"] = planning_services.add_note(u[MEMBER], private_wg, PRIVWG_PLANNING)
     o["gate"] = charter_services.decide_gate(charter, u[ADMIN], decision="hold", conditions=PRIVWG_GATE,
                                              comment=PRIVWG_GATE, today=date(2026, 5, 1))
     db.session.flush()
