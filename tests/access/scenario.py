@@ -203,6 +203,10 @@ def build(db, make) -> Scenario:
     o["idea_comment"] = idea_services.add_comment(idea, idea_author, "匿名の投稿者の補足")
     o["profile"] = make.profile(user=u[STAFF], achievements=TALENT_HR_ONLY, achievements_visibility="hr",
                                 certifications=[TALENT_ONLY_ME], certifications_visibility="only_me")
+    # the profile's 履歴 then holds the HR-only and only-me values too: it must hide them as the parts are hidden
+    talent_services.update_profile(u[STAFF], o["profile"], achievements=f"{TALENT_HR_ONLY}（追記）", willing_to_help=True,
+                                   time_share=10, available_until=None, visibility={})
+    talent_services.add_certification(u[STAFF], o["profile"], f"{TALENT_ONLY_ME}（追加）", None)
     o["help_request"] = make.help_request(requester=u[LEADER], title=HELP_REQUEST, description=HELP_REQUEST)
     o["notification"] = make.notification(u[MEMBER], title=NOTIFICATION, body=NOTIFICATION)
     db.session.flush()

@@ -214,9 +214,9 @@ def _names(user_ids: set[int]) -> dict[int, str]:
 def _show(spec: Journaled, name: str, value) -> str:
     if value is None or value == "":
         return "—"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
     shower = spec.display.get(name)
+    if isinstance(value, list):  # a list field's display, when it has one, shows each item (stored as codes)
+        return "、".join(str(shower(v)) if shower else str(v) for v in value)
     return str(shower(value)) if shower else str(value)
 
 
