@@ -26,7 +26,7 @@ def _pg_url() -> str:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def migrating_app(request, tmp_path):
     """An app on an empty database of its own (a file, or a schema of its own on PostgreSQL)."""
-    options, cleanup = {}, None
+    options, drop_schema = {}, None
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'migrate.db'}"
     else:
@@ -41,7 +41,7 @@ def migrating_app(request, tmp_path):
             pytest.skip(f"PostgreSQL not reachable at {url}: {exc.__class__.__name__}")
         options = {"SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}}}
 
-        def cleanup():
+        def drop_schema():
             with admin.begin() as connection:
                 connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
             admin.dispose()
@@ -54,8 +54,8 @@ def migrating_app(request, tmp_path):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    if cleanup:
-        cleanup()
+    if drop_schema:
+        drop_schema()
 
 
 def _insert(connection, table_name: str, /, **values) -> int:
@@ -93,7 +93,7 @@ def test_charter_and_idea_journals_become_history_and_come_back(migrating_app):
             leader = _insert(c, "users", login="honma", name="本間 太郎", email="honma@example.lg.jp", active=True,
                              password_hash=_hashed(TEST_PASSWORD))
             author = _insert(c, "users", login="tokumei", name="匿名 希望", email="tokumei@example.lg.jp", active=True)
-            viewer = _insert(c, "users", login="viewer", name="閲覧 職員", email="viewer@example.lg.jp", active=True,
+            _insert(c, "users", login="viewer", name="閲覧 職員", email="viewer@example.lg.jp", active=True,
                              password_hash=_hashed(TEST_PASSWORD))
             department = _insert(c, "departments", name="市民部")
             section = _insert(c, "sections", department_id=department, name="市民課")

@@ -11,7 +11,13 @@ from tracker.core.translation import lazy_gettext as _l
 
 
 def person_text(p) -> str:
-    return f"{p.user.name}{'（' + p.area + '）' if p.area else ''}"
+    user = p.user
+    if user is None:  # a row made with only user_id, not flushed yet
+        from tracker.accounts.models import User
+        from tracker.extensions import db
+
+        user = db.session.get(User, p.user_id)
+    return f"{user.name}{'（' + p.area + '）' if p.area else ''}"
 
 
 def criterion_text(c) -> str:
