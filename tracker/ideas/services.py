@@ -369,7 +369,7 @@ def promote_to_wg(idea: Idea, user: User, *, identifier: str, name: str):
     _check_promotable(idea, user)
     wg = create_wg(identifier=identifier, name=name or idea.title, description=wg_description(idea), creator=user)
     wg_link.fill_charter(wg, purpose=idea.title + "\n\n" + (idea.body or ""),
-                         origin_note=_("Idea box post #%(id)s", id=idea.id) + " " + idea.title)
+                         origin_note=_("Idea box post #%(id)s", id=idea.id) + " " + idea.title, actor=user)
     with history.recording(user, idea):
         idea.wg_id = wg.id
     return wg
