@@ -28,7 +28,7 @@ def test_comments_thread_one_level_and_mentions_notify(client, make, login, db, 
     assert len(mentions) == 1 and mentions[0].recipients == [mentioned]
     page = client.get(path).get_data(as_text=True)
     history = page.split('class="history"')[1]
-    assert "返信への返信" in page and "コメント" in history and f"#{deeper.id}" in history  # the history says one was added
+    assert "返信への返信" in page and "コメント" in history and f"#{deeper.id} 返信への返信" in history  # the history says one was added
 
 
 def test_empty_comment_keeps_page_and_changes_nothing(client, make, login):

@@ -16,6 +16,18 @@ def _numbered(value) -> str:
     return f"#{value}"
 
 
+def _comment(comment_id) -> str:
+    """The comment's number and the start of its text, as the history names the comment that was added."""
+    from tracker.extensions import db
+    from tracker.ideas.models import IdeaComment
+
+    comment = db.session.get(IdeaComment, int(comment_id)) if str(comment_id).isdigit() else None
+    if comment is None:
+        return f"#{comment_id}"
+    text = " ".join(comment.body.split())
+    return f"#{comment.id} {text[:40]}{'…' if len(text) > 40 else ''}"
+
+
 def _section_name(section_id) -> str:
     from tracker.accounts.models import Section
     from tracker.extensions import db
@@ -65,7 +77,7 @@ history.journaled(
      "comment_edited": _l("Comment edited"), "attachment": _l("Attachments")},
     display={"kind": history.choice(KINDS), "category": history.choice(CATEGORIES), "state": history.choice(STATES),
              "section_id": _section_name, "anonymous": history.yes_no, "answer_due": _day,
-             "merged_into_id": _numbered, "merged_from": _numbered, "ticket_id": _numbered, "comment": _numbered,
+             "merged_into_id": _numbered, "merged_from": _numbered, "ticket_id": _numbered, "comment": _comment,
              "wg_id": _wg_name},
     values={name: _not_a_column for name in EVENTS},
     actor=_actor,
