@@ -2,7 +2,7 @@
 id first; object type by time for a date range).
 
 Revision ID: 0170_audit_log_indexes
-Revises: 0150_audit_entries
+Revises: 0160_history_charter_ideas
 Create Date: 2026-12-03 07:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = '0170_audit_log_indexes'
-down_revision = '0150_audit_entries'
+down_revision = '0160_history_charter_ideas'
 branch_labels = None
 depends_on = None
 
