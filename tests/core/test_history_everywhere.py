@@ -137,10 +137,35 @@ def _user(make):
                 f"/admin/users/{person.id}/edit", "主事", "主任")
 
 
+def _charter(make):
+    from tracker.charter.services import charter_for, update_charter
+
+    actor = make.user(name="憲章 担当")
+    wg = make.wg(members={actor: "WG責任者"})
+    charter = charter_for(wg)
+
+    def save(purpose):
+        update_charter(charter, actor, texts={"purpose": purpose}, people=[], criteria=[], milestones=[], budget_lines=[])
+
+    save("旧目的")
+    return Case(actor, lambda: save("新目的"), f"/projects/{wg.identifier}/charter", "旧目的", "新目的")
+
+
+def _idea(make):
+    from tracker.ideas.services import create_idea, update_idea
+
+    actor = make.user(name="提案 する人")
+    idea = create_idea(actor, kind="idea", title="旧提案", category="work")
+    return Case(actor, lambda: update_idea(idea, actor, kind="idea", title="新提案", body="", category="work",
+                                           section_id=None, anonymous=False),
+                f"/ideas/{idea.id}", "旧提案", "新提案")
+
+
 CASES: dict[str, Callable] = {
     "user": _user,
     "risk": _risk, "meeting": _meeting, "wg": _wg, "role": _role, "kpi": _kpi, "quarterly_entry": _quarterly_entry,
     "planning_note": _planning_note, "talent_profile": _talent_profile, "help_request": _help_request,
+    "charter": _charter, "idea": _idea,
 }
 
 
@@ -176,6 +201,10 @@ EXEMPT = {
     "tracker.kpi.services.already_reported": "bookkeeping of the system's periodic checks (which key was reported)",
     "tracker.accounts.services.authenticate": "the person signing in is the actor: recorded as auth.login / "
                                               "auth.login_failed in the audit log",
+    "tracker.charter.services.charter_for": "makes a WG's empty charter the first time it is changed; the change "
+                                            "that follows is journaled by its service, with the acting user",
+    "tracker.ideas.services.report_overdue_answers": "periodic check run by the system: only notes which due date "
+                                                     "it reported",
     "tracker.accounts.services.create_user": "the building block of create_user_as_admin and the directory, "
                                              "which record who created the user",
 }
