@@ -40,7 +40,7 @@ def _votes(idea: Idea, users: dict, count: int, age_days: int) -> None:
 
 def _backdate(idea: Idea, age_days: int) -> None:
     """Spread the post's comments and history over its life (the demo builds them all today). History entries
-    are append-only for the application; the demo, building the past, moves their time with one UPDATE each."""
+    are append-only for the application; the demo, building the past, moves their time with one Core UPDATE each."""
     entries = list(db.session.scalars(
         select(AuditEntry).where(AuditEntry.object_type == "idea", AuditEntry.object_id == idea.id)))
     rows = sorted([*entries, *db.session.scalars(select(IdeaComment).where(IdeaComment.idea_id == idea.id))],
@@ -60,9 +60,10 @@ def _backdate(idea: Idea, age_days: int) -> None:
             when[entry.id] = comments[int(fields["comment"])].created_at
         if "answer" in fields:
             idea.answered_at = when[entry.id]
+    # On the session's connection, outside the Session (which refuses edits of entries): the demo alone does this.
+    connection, entries_table = db.session.connection(), AuditEntry.__table__
     for entry_id, moment in when.items():
-        db.session.execute(update(AuditEntry).where(AuditEntry.id == entry_id).values(created_at=moment)
-                           .execution_options(synchronize_session=False))
+        connection.execute(update(entries_table).where(entries_table.c.id == entry_id).values(created_at=moment))
     for entry in entries:
         db.session.expire(entry)
 
