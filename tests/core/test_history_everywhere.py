@@ -128,7 +128,17 @@ def _help_request(make):
                 f"/talent/requests/{request.id}", "旧依頼", "新依頼")
 
 
+def _user(make):
+    from tracker.accounts.services import update_user
+
+    actor = make.admin(name="情報 管理者")
+    person = make.user(name="異動 する人", job_title="主事")
+    return Case(actor, lambda: update_user(person, actor=actor, job_title="主任"),
+                f"/admin/users/{person.id}/edit", "主事", "主任")
+
+
 CASES: dict[str, Callable] = {
+    "user": _user,
     "risk": _risk, "meeting": _meeting, "wg": _wg, "role": _role, "kpi": _kpi, "quarterly_entry": _quarterly_entry,
     "planning_note": _planning_note, "talent_profile": _talent_profile, "help_request": _help_request,
 }
@@ -164,6 +174,10 @@ ACTOR_PARAMETERS = {"actor", "user", "approver", "requester", "author", "creator
 EXEMPT = {
     "tracker.talent.services.remind_completions": "periodic check run by the system: only marks a reminder as sent",
     "tracker.kpi.services.already_reported": "bookkeeping of the system's periodic checks (which key was reported)",
+    "tracker.accounts.services.authenticate": "the person signing in is the actor: recorded as auth.login / "
+                                              "auth.login_failed in the audit log",
+    "tracker.accounts.services.create_user": "the building block of create_user_as_admin and the directory, "
+                                             "which record who created the user",
 }
 
 
