@@ -137,8 +137,29 @@ def _user(make):
                 f"/admin/users/{person.id}/edit", "主事", "主任")
 
 
+def _charter(make):
+    from tracker.charter.services import update_charter
+
+    actor = make.user(name="憲章 責任者")
+    wg = make.wg(members={actor: "WG責任者"})
+    charter = make.charter(wg, purpose="旧目的")
+    return Case(actor, lambda: update_charter(charter, actor, texts={"purpose": "新目的"}, people=[], criteria=[],
+                                              milestones=[], budget_lines=[]),
+                f"/projects/{wg.identifier}/charter", "旧目的", "新目的")
+
+
+def _idea(make):
+    from tracker.ideas.services import create_idea, update_idea
+
+    actor = make.user(name="提案 者")
+    idea = create_idea(actor, kind="idea", title="旧アイデア", category="work")
+    return Case(actor, lambda: update_idea(idea, actor, kind="idea", title="新アイデア", body="", category="work",
+                                           section_id=None, anonymous=False),
+                f"/ideas/{idea.id}", "旧アイデア", "新アイデア")
+
+
 CASES: dict[str, Callable] = {
-    "user": _user,
+    "user": _user, "charter": _charter, "idea": _idea,
     "risk": _risk, "meeting": _meeting, "wg": _wg, "role": _role, "kpi": _kpi, "quarterly_entry": _quarterly_entry,
     "planning_note": _planning_note, "talent_profile": _talent_profile, "help_request": _help_request,
 }
@@ -174,6 +195,10 @@ ACTOR_PARAMETERS = {"actor", "user", "approver", "requester", "author", "creator
 EXEMPT = {
     "tracker.talent.services.remind_completions": "periodic check run by the system: only marks a reminder as sent",
     "tracker.kpi.services.already_reported": "bookkeeping of the system's periodic checks (which key was reported)",
+    "tracker.ideas.services.report_overdue_answers": "periodic check run by the system: only marks which due date "
+                                                     "was reported",
+    "tracker.charter.services.charter_for": "makes a WG's empty charter the first time it is changed; the change "
+                                            "itself (update_charter, decide_gate …) journals as its actor",
     "tracker.accounts.services.authenticate": "the person signing in is the actor: recorded as auth.login / "
                                               "auth.login_failed in the audit log",
     "tracker.accounts.services.create_user": "the building block of create_user_as_admin and the directory, "
