@@ -87,14 +87,18 @@ def test_a_help_requests_history_shows_edits_helpers_and_closing(client, login, 
     assert "募集中" in history and "終了" in history
 
 
-def test_a_private_wg_linked_to_a_request_is_not_named_in_its_history(client, login, make, db):
+def test_a_private_wg_and_its_ticket_linked_to_a_request_are_not_named_in_its_history(client, login, make, db):
     leader, staff = make.user(), make.user()
     wg = make.wg(name="非公開の検討WG", members={leader: "WG責任者"}, is_public=False)
-    request = make.help_request(leader, wg=wg)
+    ticket = make.ticket(wg=wg, author=leader, subject="非公開の課題")
+    request = services.save_request(leader, None, title="非公開WGの応援", description="", time_share=10,
+                                    starts_on=date(2026, 4, 1), ends_on=None, needs=[(make.skill("分析"), 3, 2)],
+                                    wg=wg, ticket_id=ticket.id)
     db.session.commit()
     login(leader)
-    assert "非公開の検討WG" in _history(client, f"/talent/requests/{request.id}")
+    history = _history(client, f"/talent/requests/{request.id}")
+    assert "非公開の検討WG" in history and "非公開の課題" in history
     login(staff)
     history = _history(client, f"/talent/requests/{request.id}")
-    assert "非公開の検討WG" not in history
+    assert "非公開の検討WG" not in history and "非公開の課題" not in history
     assert "表示できません" in history or "(not visible to you)" in history  # the new string before the catalog has it

@@ -298,13 +298,18 @@ class Labels:
         """"Title: old → new; Owner: …" with the journaled field labels (and display functions when ``display``)."""
         if not changes:
             return ""
-        spec = self._journaled.get(object_type or "") if display else None
+        journaled = self._journaled.get(object_type or "")
+        spec = journaled if display else None
+        restricted = journaled.field_actions if journaled is not None else {}
         parts = []
         for triple in changes:
             if not isinstance(triple, (list, tuple)) or len(triple) != 3:
                 parts.append(str(triple))
                 continue
             name, old, new = triple
+            if name in restricted:  # a part only some may see (HR-only, only-me): the log says it changed, not to what
+                parts.append(f"{self.field(object_type, name)}: {_('(not visible to you)')}")
+                continue
             shower = spec.display.get(name) if spec else None
             parts.append(f"{self.field(object_type, name)}: {_show(old, shower, width)} → {_show(new, shower, width)}")
         return "; ".join(parts)

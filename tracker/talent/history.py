@@ -3,6 +3,7 @@ with, so that its 履歴 never shows an HR-only or only-me part to someone who m
 (its fields, needed skills, status and each helper's step from invitation or application to completion).
 
 List items are stored as codes ("skill id:level:…") and shown in the reader's language."""
+from flask import has_request_context
 from flask_login import current_user
 
 from tracker.core import history
@@ -85,19 +86,27 @@ def _show_helper(code: str) -> str:
     return f"{history.user_name(user_id)}（{ENGAGEMENT_STATUS_LABELS.get(status, status)}）"
 
 
+def _viewer():
+    """Who reads the 履歴 (a display shows a stored value; only a linked WG or ticket depends on the reader)."""
+    return current_user if has_request_context() else None
+
+
 def _wg_name(wg_id) -> str:
     """A linked WG by name to who may see that WG (the one linked then, not only the current one)."""
     from tracker.wg.models import WorkingGroup
 
     wg = db.session.get(WorkingGroup, int(wg_id))
-    return wg.name if wg is not None and wg.visible_to(current_user) else _("(not visible to you)")
+    viewer = _viewer()
+    return wg.name if wg is not None and viewer is not None and wg.visible_to(viewer) else _("(not visible to you)")
 
 
 def _ticket(ticket_id) -> str:
     from tracker.talent.services import find_ticket
 
     ticket = find_ticket(int(ticket_id))
-    return f"#{ticket.id} {ticket.subject}" if ticket is not None and ticket.visible_to(current_user) else _("(not visible to you)")
+    viewer = _viewer()
+    visible = ticket is not None and viewer is not None and ticket.visible_to(viewer)
+    return f"#{ticket.id} {ticket.subject}" if visible else _("(not visible to you)")
 
 
 history.journaled(
