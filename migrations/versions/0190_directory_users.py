@@ -17,12 +17,12 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('users') as batch_op:
-        batch_op.add_column(sa.Column('auth_source', sa.String(length=20), server_default='local', nullable=False))
-        batch_op.add_column(sa.Column('directory_dn', sa.String(length=500), nullable=True))
+    # Plain ADD/DROP COLUMN, not a batch: SQLite's batch copies and drops the users table, and with foreign keys
+    # on, dropping it would cascade to every row that references a user. (SQLite has DROP COLUMN since 3.35.)
+    op.add_column('users', sa.Column('auth_source', sa.String(length=20), server_default='local', nullable=False))
+    op.add_column('users', sa.Column('directory_dn', sa.String(length=500), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('users') as batch_op:
-        batch_op.drop_column('directory_dn')
-        batch_op.drop_column('auth_source')
+    op.drop_column('users', 'directory_dn')
+    op.drop_column('users', 'auth_source')
