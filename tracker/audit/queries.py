@@ -234,7 +234,8 @@ class AuditQuery:
         """Every selected entry, newest first, ``size`` rows per query (never the whole log in memory)."""
         after = None
         while True:
-            rows = db.session.execute(self._select(list(AuditEntry.__table__.c), after).limit(size)).all()
+            # Core rows on the session's connection: no ORM loading for thousands of rows.
+            rows = db.session.connection().execute(self._select(list(AuditEntry.__table__.c), after).limit(size)).all()
             if not rows:
                 return
             yield rows
@@ -324,4 +325,5 @@ def _show(value, shower, width: int | None) -> str:
 def local_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).strftime("%Y-%m-%d %H:%M:%S")
+    local = moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    return local.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
