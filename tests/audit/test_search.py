@@ -146,3 +146,11 @@ def test_keyset_pages_within_a_date_range_are_newest_first_by_time(reader, entry
             break
         before = link.group(1)
     assert pages == expected
+
+
+def test_the_object_select_offers_journaled_types_and_the_types_in_the_log(reader, entry):
+    page = reader.get("/admin/audit").get_data(as_text=True)
+    assert '<option value="risk"' in page and '<option value="password_reset_tokens"' not in page
+    entry(object_type="password_reset_tokens", object_id=9)
+    page = reader.get("/admin/audit").get_data(as_text=True)
+    assert '<option value="password_reset_tokens"' in page
