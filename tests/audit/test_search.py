@@ -146,3 +146,17 @@ def test_keyset_pages_within_a_date_range_are_newest_first_by_time(reader, entry
             break
         before = link.group(1)
     assert pages == expected
+
+
+def test_the_object_select_offers_journaled_types_and_the_types_in_the_log(reader, entry):
+    page = reader.get("/admin/audit").get_data(as_text=True)
+    assert '<option value="risk"' in page and '<option value="password_reset_tokens"' not in page
+    entry(object_type="password_reset_tokens", object_id=9)
+    page = reader.get("/admin/audit").get_data(as_text=True)
+    assert '<option value="password_reset_tokens"' in page
+
+
+@pytest.mark.parametrize("query", ["?from=0001-01-01", "?to=9999-12-31", "?from=0001-01-01&to=9999-12-31"])
+def test_dates_at_the_ends_of_the_calendar_are_no_error(reader, entry, query):
+    entry()
+    assert reader.get(f"/admin/audit{query}").status_code in (200, 422)

@@ -67,3 +67,14 @@ def test_auditor_filters_the_log_and_downloads_it(live_server, page):
         exported = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "audit.export"))
         assert exported.actor_login == "kansa"
         assert exported.details["rows"] == 1 and exported.details["filter"]["user"] == "tanaka"
+
+
+def test_a_bad_link_shows_what_is_wrong(live_server, page):
+    _people_and_entries(live_server)
+    browser_login(page, live_server, "kansa", TEST_PASSWORD)
+    response = page.goto(f"{live_server.url}/admin/audit?action=no.such.action&from=2026-02-30")
+    assert response.status == 422
+    alert = page.locator("[role=alert]").inner_text()
+    assert "no.such.action" in alert and "2026-02-30" in alert
+    assert page.locator("table.audit-log").count() == 0
+    page.screenshot(path="/tmp/audit_log_error.png", full_page=True)
