@@ -42,7 +42,9 @@ def test_auditor_filters_the_log_and_downloads_it(live_server, page):
     browser_login(page, live_server, "kansa", TEST_PASSWORD)
     with page.expect_navigation():
         page.click("nav a[href='/admin/audit']")
-    assert page.locator("table.audit-log tbody tr").count() == 4
+    rows = page.locator("table.audit-log tbody tr")
+    assert rows.count() == 5  # the four changes, and newest first the auditor's own sign-in
+    assert "監査 花子 (kansa)" in rows.first.inner_text()
 
     today = datetime.now(timezone.utc).date()
     form = page.locator("form.audit-filters")
