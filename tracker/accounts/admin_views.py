@@ -72,7 +72,9 @@ def new_user():
         else:
 
             def create():
-                user = services.create_user(password=form.password.data, **_user_fields(form))
+                user = services.create_user(
+                    password=form.password.data, password_set_by_admin=True, **_user_fields(form)
+                )
                 user.set_org_roles(form.org_roles.data)
                 return user
 

@@ -83,3 +83,14 @@ class SectionForm(FlaskForm):
 class LostPasswordForm(FlaskForm):
     login = StringField(_l("Login or e-mail"), validators=[InputRequired(), Length(max=254)])
 
+
+
+class TwoFactorCodeForm(FlaskForm):
+    """The second step of a sign-in, and the confirmation of an enrolment."""
+
+    code = StringField(_l("Verification code"), validators=[InputRequired(), Length(max=32)])
+    remember_device = BooleanField(_l("Do not ask again on this device"))
+
+
+class TwoFactorDisableForm(FlaskForm):
+    password = PasswordField(_l("Current password"), validators=[InputRequired()])
