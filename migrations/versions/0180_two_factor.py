@@ -18,9 +18,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('password_changed_at', tracker.core.db.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('password_change_required', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Plain ADD COLUMN, not a batch: SQLite's batch copies and drops the users table, and with foreign keys on
+    # dropping it would cascade to every row that references a user.
+    op.add_column('users', sa.Column('password_changed_at', tracker.core.db.UTCDateTime(timezone=True), nullable=True))
+    op.add_column('users', sa.Column('password_change_required', sa.Boolean(), server_default=sa.false(), nullable=False))
     # Existing passwords start their maximum age today rather than being expired at once.
     users = sa.table('users', sa.column('password_hash'), sa.column('password_changed_at'))
     op.execute(users.update().where(users.c.password_hash.isnot(None)).values(password_changed_at=sa.func.now()))
@@ -63,6 +64,5 @@ def downgrade():
     op.drop_table('user_two_factor')
     op.drop_index(op.f('ix_password_history_user_id'), table_name='password_history')
     op.drop_table('password_history')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('password_change_required')
-        batch_op.drop_column('password_changed_at')
+    op.drop_column('users', 'password_change_required')  # SQLite 3.35+ drops a column in place
+    op.drop_column('users', 'password_changed_at')

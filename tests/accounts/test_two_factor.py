@@ -327,3 +327,19 @@ def test_api_keys_are_not_affected_but_basic_passwords_are_refused(client, make,
     response = client.get("/api/v1/wgs", headers={"Authorization": basic})
     assert response.status_code == 403
     assert "APIキー" in response.get_json()["errors"][0]
+
+
+def test_the_next_person_on_a_shared_browser_gets_their_own_secret(client, make, login):
+    login(make.user())
+    first = SECRET_RE.search(client.get("/my/two_factor/enroll").get_data(as_text=True)).group(1)
+    login(make.user())
+    second = SECRET_RE.search(client.get("/my/two_factor/enroll").get_data(as_text=True)).group(1)
+    assert first != second
+
+
+def test_the_code_step_does_not_redirect_off_site(client, make, db):
+    user = make.user()
+    secret, _codes = _enrolled(user)
+    _password_step(client, user, next_url="https://evil.example/")
+    response = _code_step(client, _code(secret))
+    assert response.status_code == 302 and "evil.example" not in response.headers["Location"]

@@ -50,6 +50,14 @@ def _pending_user() -> User | None:
     return user if user is not None and user.active and twofactor.is_enabled(user) else None
 
 
+def _locked(user: User):
+    flash(_(
+        "Too many failed logins: this account is locked until %(time)s. Try again then, "
+        "or ask an administrator to unlock it.", time=format_datetime(user.locked_until, "short"),
+    ), "error")
+    return redirect(url_for("accounts.login"))
+
+
 def _login_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
@@ -65,6 +73,9 @@ def verify():
         session.pop(PENDING, None)
         flash(_("The sign-in has expired. Enter your login and password again."), "error")
         return redirect(url_for("accounts.login"))
+    if user.is_locked(utcnow()):
+        session.pop(PENDING, None)
+        return _locked(user)
     if request.method == "POST" and throttle.address_blocked():
         abort(429)
     form = TwoFactorCodeForm()
@@ -79,11 +90,7 @@ def verify():
             session[PENDING] = pending
             if user.is_locked(utcnow()):
                 session.pop(PENDING, None)
-                flash(_(
-                    "Too many failed logins: this account is locked until %(time)s. Try again then, "
-                    "or ask an administrator to unlock it.", time=format_datetime(user.locked_until, "short"),
-                ), "error")
-                return redirect(url_for("accounts.login"))
+                return _locked(user)
             if pending["tries"] >= MAX_TRIES_PER_PASSWORD:
                 session.pop(PENDING, None)
                 flash(_("Too many wrong codes. Enter your login and password again."), "error")
@@ -127,9 +134,13 @@ def enroll():
     user = current_user._get_current_object()
     if twofactor.is_enabled(user):
         return redirect(url_for(".status"))
-    secret = session.get(ENROL_SECRET)
-    if not secret:
-        secret = session[ENROL_SECRET] = twofactor.new_secret()
+    # Kept with the user's id: on a shared browser the next person to sign in gets a secret of their own.
+    kept = session.get(ENROL_SECRET)
+    if isinstance(kept, dict) and kept.get("user") == user.id and kept.get("secret"):
+        secret = kept["secret"]
+    else:
+        secret = twofactor.new_secret()
+        session[ENROL_SECRET] = {"user": user.id, "secret": secret}
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
         codes = commit_or_flash(lambda: twofactor.enable(user, secret, form.code.data),
@@ -138,8 +149,7 @@ def enroll():
             session.pop(ENROL_SECRET, None)
             return render_template("accounts/two_factor_codes.html", codes=codes)
     uri = twofactor.provisioning_uri(user, secret)
-    return render_template("accounts/two_factor_enroll.html", form=form, secret=secret, qr=twofactor.qr_svg(uri),
-                           required=twofactor.is_required(user))
+    return render_template("accounts/two_factor_enroll.html", form=form, secret=secret, qr=twofactor.qr_svg(uri))
 
 
 @bp.post("/my/two_factor/recovery_codes")
