@@ -1,7 +1,7 @@
 """two-factor sign-in (TOTP secrets, recovery codes) and the password policy (history, age, forced change).
 
 Revision ID: 0180_two_factor
-Revises: 0150_audit_entries
+Revises: 0190_directory_users
 Create Date: 2026-12-03 07:30:00
 
 """
@@ -12,7 +12,7 @@ import tracker.core.db  # noqa: F401
 
 
 revision = '0180_two_factor'
-down_revision = '0150_audit_entries'
+down_revision = '0190_directory_users'
 branch_labels = None
 depends_on = None
 

@@ -67,7 +67,9 @@ def is_enabled(user: User) -> bool:
 def is_required(user: User) -> bool:
     """Whether the configuration asks ``user`` for a second factor: everyone, or the holders of a role in
     ``TWO_FACTOR_REQUIRED_ROLES`` ("admin" names administrators; the others are organisation roles, held as
-    such, not through being an administrator)."""
+    such, not through being an administrator). Single sign-on users are the identity provider's concern."""
+    if user.auth_source == "oidc":
+        return False  # single sign-on: the identity provider's own second factor applies
     config = current_app.config
     if config["TWO_FACTOR_REQUIRED_FOR_ALL"]:
         return True

@@ -53,6 +53,7 @@ def journaled(model: type, name: str, label, fields: dict, display: dict | None 
     spec = Journaled(model, name, label, dict(fields), dict(display or {}), dict(values or {}))
     _BY_MODEL[model] = spec
     _BY_NAME[name] = spec
+    audit.name_object_type(model, name)
     for verb, verb_label in (("create", _l("created")), ("update", _l("changed")), ("delete", _l("deleted"))):
         audit.register_action(f"{name}.{verb}", _Label(label, verb_label), "change")
     return spec
@@ -181,15 +182,19 @@ def entries_for(obj, user=None) -> list[ShownEntry]:
     verbs = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
     names = _names({row.actor_id for row in rows if row.actor_id is not None})
     shown = []
+    registered_actions = audit.actions()
     for row in rows:
         if row.private and not sees_private:
             continue
+        if getattr(registered_actions.get(row.action), "category", None) == "security":
+            continue  # sign-ins and the like are the audit log's, not the object's history
         changes = [
             ShownChange(str(spec.fields.get(name, name)), _show(spec, name, old), _show(spec, name, new))
             for name, old, new in (row.changes or [])
         ]
         actor = names.get(row.actor_id) or row.actor_login or str(_l("System"))
-        shown.append(ShownEntry(row, actor, str(verbs.get(row.action.rsplit(".", 1)[-1], "")), changes))
+        verb = verbs.get(row.action.rsplit(".", 1)[-1]) or getattr(audit.actions().get(row.action), "label", "")
+        shown.append(ShownEntry(row, actor, str(verb), changes))
     return shown
 
 

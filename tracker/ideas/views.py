@@ -13,11 +13,13 @@ from tracker.core.translation import gettext as _, lazy_gettext as _l, lazy_pget
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from tracker.core.exports import send
 from tracker.core.i18n import local_today
 from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
 from tracker.extensions import db
 from tracker.ideas import queries, services, wg_link
+from tracker.ideas.exports import IDEA_LIST, ideas_workbook
 from tracker.ideas.forms import (
     AnswerForm,
     AssignForm,
@@ -92,14 +94,10 @@ def index():
 @bp.get("/ideas/export.xlsx")
 @login_required
 def export():
-    from tracker.ideas.exports import ideas_workbook
-
     filters = queries.Filters.from_args(request.args)
     ideas, _total = queries.listing(current_user, filters, limit=None)
     stream = ideas_workbook(ideas, current_user)
-    name = f"ideas-{local_today().isoformat()}.xlsx"
-    return send_file(stream, as_attachment=True, download_name=name,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send(IDEA_LIST, stream.getvalue(), rows=len(ideas), filename=f"ideas-{local_today().isoformat()}.xlsx")
 
 
 def _save_attachments(idea: Idea, form: IdeaForm) -> None:

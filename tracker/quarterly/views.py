@@ -2,7 +2,7 @@
 DX office's list of WGs without an actual after a quarter ended."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from tracker.core.org_permissions import has_org_permission
 from tracker.charter.policy import VIEW_PORTFOLIO
 from tracker.charter import health
 from tracker.charter.services import phase_of
+from tracker.core.exports import send
 from tracker.core.fiscal import fiscal_year, fiscal_year_label
 from tracker.core.i18n import local_today
 from tracker.core.layout import NavItem, WGTab
@@ -96,8 +97,8 @@ def report_xlsx():
     rows = queries.grid(year, WorkingGroup.visible(current_user))
     labels = {"wg": _("WG"), "initiative": _("Initiative"), "target": _("Target"), "actual": _("Actual")}
     data = xlsx.workbook(fiscal_year_label(year), rows, labels)
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename=quarterly-{year}.xlsx"})
+    # rows: one per initiative of a WG (the sheet gives each a target line and an actual line)
+    return send(xlsx.QUARTERLY_REPORT, data, rows=len(rows), filename=f"quarterly-{year}.xlsx")
 
 
 @bp.get("/quarterly/missing")

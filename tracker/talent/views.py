@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tracker.core.org_permissions import has_org_permission
 from tracker.talent.models import MANAGE_TALENT_BANK
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from tracker.core import policy
 from tracker.core.requests import load, redirect_to
 from tracker.core.translation import gettext as _, lazy_gettext as _l
@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker.accounts.models import User
+from tracker.core.exports import send
 from tracker.core.layout import AdminTab, NavItem, WGTab
 from tracker.core.permissions import admin_required
 from tracker.core.services import commit_or_flash
@@ -72,11 +73,8 @@ def export():
         abort(403)
     criteria = criteria_from(request.args)
     _total, results = queries.search(current_user, criteria, limit=5000)
-    return Response(
-        exports.results_workbook(results, current_user),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": "attachment; filename=talent-search.xlsx"},
-    )
+    return send(exports.TALENT_SEARCH, exports.results_workbook(results, current_user), rows=len(results),
+                filename="talent-search.xlsx")
 
 
 @bp.get("/people/<int:user_id>")
