@@ -53,7 +53,7 @@ def _logout(client):
 def _audit(action):
     from tracker.extensions import db
 
-    return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+    return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)).all()
 
 
 def test_enrolment_shows_a_server_made_qr_code_and_needs_a_right_code(client, make, login, db):
@@ -128,6 +128,8 @@ def test_wrong_replayed_and_expired_codes_are_refused_with_a_reason(client, make
     page = _code_step(client, current).get_data(as_text=True)
     assert "既に使用されました" in page
     assert client.get("/my/account").status_code == 302
+    reasons = [entry.details["reason"] for entry in _audit("auth.2fa_failed")]
+    assert reasons == ["wrong", "expired", "replayed"]
 
 
 def test_not_a_code_at_all_is_refused_and_counted(client, make, db):
@@ -175,6 +177,8 @@ def test_a_recovery_code_signs_in_once(client, make, db):
     assert page.status_code == 302
     assert "残りのリカバリーコードは 9 個" in client.get("/").get_data(as_text=True)
     assert twofactor.remaining_recovery_codes(user) == 9
+    (entry,) = _audit("auth.2fa_recovery_code_used")
+    assert entry.actor_id == user.id and entry.details == {"remaining": 9}
     _logout(client)
     _password_step(client, user)
     assert "コードが違います" in _code_step(client, codes[3]).get_data(as_text=True)

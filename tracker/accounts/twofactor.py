@@ -48,10 +48,18 @@ _DEVICE_SALT = "tracker.accounts.twofactor.device"
 audit.register_action("account.2fa_enabled", _l("Two-factor sign-in enabled"), "security")
 audit.register_action("account.2fa_disabled", _l("Two-factor sign-in disabled"), "security")
 audit.register_action("admin.2fa_reset", _l("Two-factor sign-in reset by an administrator"), "security")
+# The password step is recorded as a sign-in (auth.login); these say how the code step went.
+audit.register_action("auth.2fa_failed", _l("Second-factor code refused"), "security")
+audit.register_action("auth.2fa_recovery_code_used", _l("Signed in with a recovery code"), "security")
 
 
 class TwoFactorError(ServiceError):
-    """A code that is not accepted; the message says why (wrong, already used, expired)."""
+    """A code that is not accepted; the message says why, ``reason`` names it for the audit log ("wrong",
+    "replayed", "expired", "malformed")."""
+
+    def __init__(self, messages, reason: str = "refused"):
+        super().__init__(messages)
+        self.reason = reason
 
 
 def credential(user: User) -> TwoFactorCredential | None:
@@ -124,20 +132,20 @@ def check_totp(secret: str, code: str, last_used_step: int | None, now: datetime
     now = now or utcnow()
     code = _normalise(code)
     if not (len(code) == 6 and code.isdigit()):
-        raise TwoFactorError(_("Enter the 6-digit code that your authenticator app shows."))
+        raise TwoFactorError(_("Enter the 6-digit code that your authenticator app shows."), "malformed")
     step = _matching_step(secret, code, now, VALID_WINDOW)
     if step is not None:
         if last_used_step is not None and step <= last_used_step:
             raise TwoFactorError(_(
                 "This code has already been used. Wait for the next code in your authenticator app and enter that."
-            ))
+            ), "replayed")
         return step
     if _matching_step(secret, code, now, EXPIRED_WINDOW) is not None:
         raise TwoFactorError(_(
             "This code has expired. Enter the code that your authenticator app shows now "
             "(check that the phone's clock is set automatically)."
-        ))
-    raise TwoFactorError(_("The code is wrong. Enter the code that your authenticator app shows now."))
+        ), "expired")
+    raise TwoFactorError(_("The code is wrong. Enter the code that your authenticator app shows now."), "wrong")
 
 
 def _new_recovery_codes(user: User) -> list[str]:
@@ -257,14 +265,19 @@ def verify(user: User, code: str, now: datetime | None = None) -> str:
         elif _use_recovery_code(user, normalised, now):
             used = "recovery"
         else:
-            raise TwoFactorError(_("The code is wrong. Enter the code that your authenticator app shows now."))
-    except TwoFactorError:
+            raise TwoFactorError(_("The code is wrong. Enter the code that your authenticator app shows now."), "wrong")
+    except TwoFactorError as error:
         row.failed_attempts += 1
-        if row.failed_attempts >= current_app.config["LOGIN_MAX_FAILURES"]:
+        locked = row.failed_attempts >= current_app.config["LOGIN_MAX_FAILURES"]
+        if locked:
             row.failed_attempts = 0
             user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        audit.record("auth.2fa_failed", actor=user, obj=user, details={"reason": error.reason, "locked": locked})
         raise
     row.failed_attempts = 0
+    if used == "recovery":
+        audit.record("auth.2fa_recovery_code_used", actor=user, obj=user,
+                     details={"remaining": remaining_recovery_codes(user)})
     return used
 
 
