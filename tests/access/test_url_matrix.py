@@ -31,6 +31,7 @@ PARAMETERS = {
     "id": lambda s: [s.kpi.id],  # /api/v1/kpis/<int:id>
     "meeting_id": lambda s: [s.meeting.id],
     "risk_id": lambda s: [s.risk.id],
+    "note_id": lambda s: [s.planning_note.id],
     "journal_id": lambda s: [s.private_journal.id, s.public_journal.id],
     "notification_id": lambda s: [s.notification.id],
     "request_id": lambda s: [s.help_request.id],

@@ -120,3 +120,29 @@ def test_bad_filter_input_is_told_in_japanese(client, login, auditor):
         expected = gettext("%(field)s: “%(value)s” is not a date (write it as YYYY-MM-DD).",
                            field=gettext("From"), value="2026-02-30")
     assert expected in text.replace("&#34;", '"')
+
+
+def test_a_change_action_with_another_object_type_matches_nothing(reader, entry):
+    risk = entry("risk.update", object_type="risk", object_id=1)
+    assert _ids(reader, "?action=risk.update&object_type=risk") == [risk.id]
+    assert _ids(reader, "?action=risk.update&object_type=kpi") == []
+
+
+def test_keyset_pages_within_a_date_range_are_newest_first_by_time(reader, entry):
+    from datetime import timedelta
+
+    start = datetime(2026, 6, 1, 3, 0, tzinfo=timezone.utc)
+    # ids out of time order (two requests committing in the other order), and two entries in the same instant
+    made = [entry(object_type="meeting", object_id=1, at=start + timedelta(minutes=(n * 7) % 120)) for n in range(110)]
+    twin = entry(object_type="meeting", object_id=2, at=made[5].created_at)
+    expected = [e.id for e in sorted([*made, twin], key=lambda e: (e.created_at, e.id), reverse=True)]
+    query = "?from=2026-06-01&to=2026-06-01"
+    pages, before = [], None
+    while True:
+        page = reader.get(f"/admin/audit{query}" + (f"&before={before}" if before else "")).get_data(as_text=True)
+        pages += [int(i) for i in re.findall(r'data-entry="(\d+)"', page)]
+        link = re.search(r'before=(\d+)[^"]*" rel="next"', page)
+        if not link:
+            break
+        before = link.group(1)
+    assert pages == expected

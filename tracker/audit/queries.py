@@ -2,8 +2,9 @@
 one query that pages it newest first by id (keyset: ``?before=<id>``) or walks all of it in batches.
 
 Every filter seeks an index and then walks ids downwards (``ix_audit_entries_actor_id``, ``_login_id``,
-``_action_id``, ``_object``; dates use ``ix_audit_entries_created_at``), so a page costs the same on the
-first day and after five years of entries (bench/audit_bench.py).
+``_action_id``, ``_object``); a date range walks ``created_at`` instead (``ix_audit_entries_created_at``, or
+``_actor_created`` / ``_action_created`` with a user or an action), so a page costs the same on the first day
+and after five years of entries (bench/audit_bench.py).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import false, func, or_, select
 
 from tracker.core import audit, history
 from tracker.core.audit import AuditEntry
@@ -154,8 +155,18 @@ class AuditQuery:
     def __init__(self, audit_filter: AuditFilter, upto_id: int | None = None):
         self.filter = audit_filter
         self.upto_id = upto_id
+        self._conditions: list | None = None
+
+    @property
+    def by_time(self) -> bool:
+        """A date range walks ``created_at`` (its index, or ``(actor_id|action, created_at)`` with a user or an
+        action): newest first by time, ties by id. Otherwise newest first by id, each filter's ``(…, id)`` index."""
+        # One object's entries are few: its (type, id, id) index gives them newest first, dates or not.
+        return bool(self.filter.date_from or self.filter.date_to) and not self.filter.object_id
 
     def conditions(self) -> list:
+        if self._conditions is not None:
+            return list(self._conditions)
         f = self.filter
         clauses = []
         if f.user:
@@ -173,20 +184,45 @@ class AuditQuery:
             clauses.append(AuditEntry.action == f.action)
         if f.object_type:
             clauses.append(AuditEntry.object_type == f.object_type)
+            # A journaled change ("risk.update") is always recorded on its own type: another type matches nothing,
+            # which the database would otherwise prove by reading every entry of the action.
+            action = audit.actions().get(f.action)
+            journaled = f.action.rsplit(".", 1)[0] if action is not None and action.category == "change" else None
+            if journaled in history.registered() and journaled != f.object_type:
+                clauses.append(false())
         if f.object_id:
             clauses.append(AuditEntry.object_id == f.object_id)
         if self.upto_id is not None:
             clauses.append(AuditEntry.id <= self.upto_id)
-        return clauses
+        self._conditions = clauses
+        return list(clauses)
 
-    def _select(self, columns, before: int | None):
+    def _select(self, columns, after: tuple[datetime | None, int] | None):
+        """``after``: (created_at, id) of the last entry shown; the next entries are older than it."""
         clauses = self.conditions()
-        if before is not None:
-            clauses.append(AuditEntry.id < before)
-        return select(*columns).where(*clauses).order_by(AuditEntry.id.desc())
+        if self.by_time:
+            order = [AuditEntry.created_at.desc(), AuditEntry.id.desc()]
+            if after is not None:
+                moment, before = after
+                if moment is None:  # the entry of ?before= is gone (pruned): older ids only
+                    clauses.append(AuditEntry.id < before)
+                else:
+                    clauses += [AuditEntry.created_at <= moment,
+                                or_(AuditEntry.created_at < moment, AuditEntry.id < before)]
+        else:
+            order = [AuditEntry.id.desc()]
+            if after is not None:
+                clauses.append(AuditEntry.id < after[1])
+        return select(*columns).where(*clauses).order_by(*order)
+
+    def _after(self, before: int | None):
+        if before is None:
+            return None
+        moment = db.session.scalar(select(AuditEntry.created_at).where(AuditEntry.id == before)) if self.by_time else None
+        return (moment, before)
 
     def page(self, size: int = PAGE_SIZE) -> Page:
-        rows = list(db.session.scalars(self._select([AuditEntry], self.filter.before).limit(size + 1)))
+        rows = list(db.session.scalars(self._select([AuditEntry], self._after(self.filter.before)).limit(size + 1)))
         more = len(rows) > size
         rows = rows[:size]
         return Page(rows, rows[-1].id if more and rows else None)
@@ -196,15 +232,15 @@ class AuditQuery:
 
     def batches(self, size: int = EXPORT_BATCH):
         """Every selected entry, newest first, ``size`` rows per query (never the whole log in memory)."""
-        before = None
+        after = None
         while True:
-            rows = db.session.execute(self._select(list(AuditEntry.__table__.c), before).limit(size)).all()
+            rows = db.session.execute(self._select(list(AuditEntry.__table__.c), after).limit(size)).all()
             if not rows:
                 return
             yield rows
             if len(rows) < size:
                 return
-            before = rows[-1].id
+            after = (rows[-1].created_at, rows[-1].id)
 
 
 def latest_id() -> int:
@@ -262,13 +298,18 @@ class Labels:
         """"Title: old → new; Owner: …" with the journaled field labels (and display functions when ``display``)."""
         if not changes:
             return ""
-        spec = self._journaled.get(object_type or "") if display else None
+        journaled = self._journaled.get(object_type or "")
+        spec = journaled if display else None
+        restricted = journaled.field_actions if journaled is not None else {}
         parts = []
         for triple in changes:
             if not isinstance(triple, (list, tuple)) or len(triple) != 3:
                 parts.append(str(triple))
                 continue
             name, old, new = triple
+            if name in restricted:  # a part only some may see (HR-only, only-me): the log says it changed, not to what
+                parts.append(f"{self.field(object_type, name)}: {_('(not visible to you)')}")
+                continue
             shower = spec.display.get(name) if spec else None
             parts.append(f"{self.field(object_type, name)}: {_show(old, shower, width)} → {_show(new, shower, width)}")
         return "; ".join(parts)

@@ -48,6 +48,7 @@ def wg_quarterly(identifier: str):
     year = _year()
     can_report = wg.allows(current_user, "report_quarterly") and phase_of(wg) not in ("closed", "stopped")
     form = EntryForm(fiscal_year=year)
+    existing = None
     if request.method == "GET" and request.args.get("quarter", "").isdigit():
         # a cell's edit link: fill the form with that cell
         existing = db.session.scalar(select(QuarterlyEntry).where(
@@ -69,7 +70,7 @@ def wg_quarterly(identifier: str):
         "quarterly/wg.html", wg=wg, year=year, rows=queries.grid(year, QuarterlyEntry.wg_id == wg.id), form=form,
         can_report=can_report, kpis=kpis, kpi_status={k.id: kpi_status(k, today) for k in kpis}, kpi_labels=KPI_STATUS,
         all_kpis=db.session.scalars(select(Kpi).order_by(Kpi.number)).all(), can_link=wg.allows(current_user, "edit_charter"),
-        fy=fiscal_year_label, statuses=STATUS_LABELS, edit_cells=can_report,
+        fy=fiscal_year_label, statuses=STATUS_LABELS, edit_cells=can_report, cell=existing,
     )
 
 
