@@ -28,6 +28,11 @@ def env(name: str, default=None, cast=str):
     return cast(raw)
 
 
+def _names(text: str) -> tuple[str, ...]:
+    """A comma-separated setting as a tuple of lower-case names."""
+    return tuple(part.strip().lower() for part in (text or "").split(",") if part.strip())
+
+
 class Config:
     name = "base"
     default_secret_key: str | None = None
@@ -54,10 +59,26 @@ class Config:
         self.WTF_CSRF_ENABLED = True
         self.WTF_CSRF_TIME_LIMIT = None  # a long form filled in slowly must still save
 
-        self.LOGIN_MAX_FAILURES = env("LOGIN_MAX_FAILURES", 5, int)
-        self.LOGIN_LOCK_MINUTES = env("LOGIN_LOCK_MINUTES", 15, int)
+        # Lockout after failed sign-ins: a city's policy names it TRACKER_PASSWORD_LOCKOUT_*, older installs
+        # TRACKER_LOGIN_*.
+        self.LOGIN_MAX_FAILURES = env("PASSWORD_LOCKOUT_THRESHOLD", env("LOGIN_MAX_FAILURES", 5, int), int)
+        self.LOGIN_LOCK_MINUTES = env("PASSWORD_LOCKOUT_MINUTES", env("LOGIN_LOCK_MINUTES", 15, int), int)
         self.LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "20 per minute")
+        # The password policy (tracker.accounts.password_policy), one validator for every way a password is set.
         self.PASSWORD_MIN_LENGTH = env("PASSWORD_MIN_LENGTH", 10, int)
+        # Character classes a password must contain, comma-separated: lower, upper, digit, symbol.
+        self.PASSWORD_REQUIRED_CLASSES = _names(env("PASSWORD_REQUIRED_CLASSES", ""))
+        self.PASSWORD_HISTORY = env("PASSWORD_HISTORY", 0, int)  # the last N passwords cannot be reused
+        self.PASSWORD_MAX_AGE_DAYS = env("PASSWORD_MAX_AGE_DAYS", 0, int)  # 0: passwords do not expire
+        # A password an administrator set must be changed by its user at the first sign-in.
+        self.PASSWORD_CHANGE_ADMIN_SET = env("PASSWORD_CHANGE_ADMIN_SET", True, bool)
+        # Two-factor sign-in (TOTP, tracker.accounts.twofactor). Required for users with one of these roles
+        # ("admin" or an organisation role: dx_office, hr, idea_moderator), or for everyone; such users are
+        # sent to enrolment until they enrol. A device can be remembered for N days (0: never).
+        self.TWO_FACTOR_REQUIRED_ROLES = _names(env("2FA_REQUIRED_ROLES", "admin,hr"))
+        self.TWO_FACTOR_REQUIRED_FOR_ALL = env("2FA_REQUIRED_FOR_ALL", False, bool)
+        self.TWO_FACTOR_REMEMBER_DAYS = env("2FA_REMEMBER_DAYS", 0, int)
+        self.TWO_FACTOR_ISSUER = env("2FA_ISSUER", "WG Tracker")  # the name authenticator apps show
         # Password reset links ("Lost password"): how long a link works when the user asked for it, and
         # when an administrator sent it (after an import people may not read their mail within the hour).
         self.PASSWORD_RESET_HOURS = env("PASSWORD_RESET_HOURS", 1, int)
@@ -150,6 +171,10 @@ class TestConfig(Config):
         overrides.setdefault("TESTING", True)
         overrides.setdefault("SQLALCHEMY_DATABASE_URI", env("TEST_DATABASE_URL", "sqlite://"))
         overrides.setdefault("PASSWORD_MIN_LENGTH", 10)
+        # The suite signs administrators in with a password alone and sets passwords as an administrator;
+        # the tests of two-factor sign-in and of the password policy turn these on where they need them.
+        overrides.setdefault("TWO_FACTOR_REQUIRED_ROLES", ())
+        overrides.setdefault("PASSWORD_CHANGE_ADMIN_SET", False)
         super().__init__(**overrides)
 
 

@@ -73,7 +73,8 @@ def new_user():
 
             def create():
                 return services.create_user_as_admin(current_user, password=form.password.data,
-                                                     org_roles=form.org_roles.data, **_user_fields(form))
+                                                     password_set_by_admin=True, org_roles=form.org_roles.data,
+                                                     **_user_fields(form))
 
             if commit_or_flash(create, _("User %(login)s was created.", login=form.login.data)):
                 return redirect(url_for(".users"))

@@ -1,8 +1,9 @@
 """The security and administration events of accounts, as entries of the audit log (``tracker.core.audit``).
 
 Sign-ins, failed sign-ins (with the login that was typed, even when no account has it), lockouts, logouts and
-ended sessions, password changes and resets, API keys; and what administrators do to users. There is no
-two-factor authentication in the app, so there are no 2FA events.
+ended sessions, password changes and resets, API keys; and what administrators do to users. The two-factor
+events (enabled, disabled, reset by an administrator) are declared with the feature, in
+``tracker.accounts.twofactor``.
 
 Only interactive sign-ins are recorded: HTTP Basic and API keys authenticate every API request, and an entry
 per request would bury the events that matter (failures there still count towards the address throttle and,

@@ -80,3 +80,14 @@ class SectionForm(FlaskForm):
     name = StringField(_l("Section name"), validators=[InputRequired(), Length(max=100)])
     position = IntegerField(_l("Order"), default=0, validators=[Optional()])
 
+
+
+class TwoFactorCodeForm(FlaskForm):
+    """The second step of a sign-in, and the confirmation of an enrolment."""
+
+    code = StringField(_l("Verification code"), validators=[InputRequired(), Length(max=32)])
+    remember_device = BooleanField(_l("Do not ask again on this device"))
+
+
+class TwoFactorDisableForm(FlaskForm):
+    password = PasswordField(_l("Current password"), validators=[InputRequired()])

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from tracker.core.db import TimestampMixin, UTCDateTime
@@ -94,6 +95,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     # local password.
     auth_source: Mapped[str] = mapped_column(String(20), default="local", server_default="local")
     directory_dn: Mapped[str | None] = mapped_column(String(500))
+    # The password policy (tracker.accounts.password_policy): its age, and a change the user must make
+    # before anything else (an administrator set it).
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_change_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     section: Mapped[Section | None] = relationship(back_populates="users")
     org_role_rows: Mapped[list[UserOrgRole]] = relationship(
@@ -203,3 +208,40 @@ class UserSession(db.Model):
     def digest(token: str) -> str:
         # Tokens are 256 random bits, so a fast digest is enough and lets us look them up by index.
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class PasswordHistoryEntry(db.Model):
+    """A password a user had (its hash), so that the policy can refuse the last N again."""
+
+    __tablename__ = "password_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TwoFactorCredential(db.Model):
+    """A user's TOTP secret. The row exists once they confirmed enrolment with a code; resetting the second
+    factor deletes it, and with it every remembered device (their cookies name ``device_nonce``)."""
+
+    __tablename__ = "user_two_factor"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    enabled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The TOTP time step of the last accepted code: a code of that step or an earlier one is a replay.
+    last_used_step: Mapped[int | None] = mapped_column(Integer)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    device_nonce: Mapped[str] = mapped_column(String(32))
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for a lost device; only a salted digest is stored (``tracker.accounts.twofactor``)."""
+
+    __tablename__ = "two_factor_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,10 +1,8 @@
-"""Password hashing (Argon2id through argon2-cffi) and the password policy."""
+"""Password hashing (Argon2id through argon2-cffi); the policy is tracker.accounts.password_policy."""
 from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
-from tracker.core.translation import gettext as _
 
 _hasher = PasswordHasher()
 
@@ -30,16 +28,3 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
-
-
-def password_problems(password: str, login: str | None = None) -> list[str]:
-    """Reasons a password is too weak, in the user's language; empty when it is acceptable."""
-    problems = []
-    min_length = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(password) < min_length:
-        problems.append(_("The password must be at least %(n)d characters long.", n=min_length))
-    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
-        problems.append(_("The password is too easy to guess."))
-    if login and login.lower() in password.lower():
-        problems.append(_("The password must not contain the login name."))
-    return problems

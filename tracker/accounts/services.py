@@ -10,9 +10,9 @@ from flask import current_app
 from tracker.core.translation import gettext as _
 from sqlalchemy import delete, func, select
 
-from tracker.accounts import audit_log, sessions
+from tracker.accounts import audit_log, password_policy, sessions
 from tracker.accounts.models import PasswordResetToken, User
-from tracker.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
+from tracker.accounts.passwords import hash_password, needs_rehash, verify_password
 from tracker.core import audit
 from tracker.core.db import utcnow
 from tracker.core.services import ServiceError
@@ -63,15 +63,17 @@ def create_user(
     password: str | None,
     section_id: int | None = None,
     is_admin: bool = False,
+    password_set_by_admin: bool = False,
     **fields,
 ) -> User:
-    """Create a user after checking every rule; raises AccountError and writes nothing on bad input."""
+    """Create a user after checking every rule; raises AccountError and writes nothing on bad input.
+    ``password_set_by_admin``: the user must change it at the first sign-in (when the policy says so)."""
     login, email, name = (login or "").strip(), (email or "").strip(), (name or "").strip()
     problems = validate_identity(login, email)
     if not name:
         problems.append(_("The full name is required."))
     if password is not None:
-        problems += password_problems(password, login)
+        problems += password_policy.problems(password, login)
     if problems:
         raise AccountError(problems)
     user = User(
@@ -80,11 +82,12 @@ def create_user(
         email=email,
         section_id=section_id,
         is_admin=is_admin,
-        password_hash=hash_password(password) if password else None,
         **fields,
     )
     db.session.add(user)
     db.session.flush()
+    if password:
+        password_policy.store(user, password, set_by_admin=password_set_by_admin)
     return user
 
 
@@ -106,10 +109,10 @@ def refuse_directory_password(user: User) -> None:
 def set_password(user: User, password: str) -> None:
     """A new password under the policy; unlocks the account and voids outstanding reset links."""
     refuse_directory_password(user)
-    problems = password_problems(password, user.login)
+    problems = password_policy.problems(password, user.login, user)
     if problems:
         raise AccountError(problems)
-    user.password_hash = hash_password(password)
+    password_policy.store(user, password)
     user.failed_logins = 0
     user.locked_until = None
     void_reset_links(user)
@@ -244,14 +247,14 @@ def update_user(user: User, *, actor: User | None = None, password: str | None =
         problems.append(_("This account signs in with the city's directory (Active Directory); change its "
                           "password there."))
     elif password:
-        problems += password_problems(password, login)
+        problems += password_policy.problems(password, login, user)
     if problems:
         raise AccountError(problems)
     fields.update(login=login, email=email)
     for key, value in fields.items():
         setattr(user, key, value)
     if password:
-        user.password_hash = hash_password(password)
+        password_policy.store(user, password, set_by_admin=True)
         user.failed_logins = 0
         user.locked_until = None
         void_reset_links(user)

@@ -7,18 +7,18 @@ from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
 from tracker.accounts import audit_log, password_reset, services, sessions, throttle
+from tracker.accounts import twofactor_views
 from tracker.accounts.admin_views import bp as admin_bp
 from tracker.accounts.forms import AccountForm, LoginForm, LostPasswordForm, PasswordChangeForm, PasswordResetForm
 from tracker.accounts.models import User
 from tracker.core import audit
 from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
-from tracker.core.requests import redirect_to
 from tracker.directory.services import REFUSALS
 from tracker.extensions import db, limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
-blueprints = [bp, admin_bp]
+blueprints = [bp, admin_bp, twofactor_views.bp]
 nav_items = [
     NavItem("accounts_admin.users", _l("Administration"), lambda u: u.is_authenticated and u.is_admin, "/admin", order=99),
 ]
@@ -47,8 +47,9 @@ def login():
     if form.validate_on_submit():
         result = services.authenticate(form.login.data, form.password.data)
         if result.ok:
-            sessions.start(result.user, remember=bool(form.remember.data))
-            return redirect_to(request.args.get("next"), url_for("core.home"))
+            return twofactor_views.continue_sign_in(
+                result.user, remember=bool(form.remember.data), next_url=request.args.get("next")
+            )
         throttle.record_failure()
         if result.error == "locked":
             flash(

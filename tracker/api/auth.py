@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import g, request
 from flask_login import current_user
 
-from tracker.accounts import services, throttle
+from tracker.accounts import services, throttle, twofactor
 from tracker.accounts.models import User
 from tracker.extensions import csrf, login_manager
 
@@ -37,6 +37,9 @@ def _user_from_credentials() -> User | None:
     if auth and auth.type == "basic":
         result = services.authenticate(auth.username or "", auth.password or "", record_login=False)
         if result.ok:
+            if twofactor.is_enabled(result.user) or twofactor.is_required(result.user):
+                g.api_auth_error = "two_factor"  # a password alone does not sign this account in; its key does
+                return None
             return result.user
         throttle.record_failure()
         if result.error == "locked":

@@ -51,6 +51,12 @@ def _refused_credentials():
         )])
         response.status_code = 403
         return response
+    if error == "two_factor":
+        response = jsonify(errors=[_(
+            "This account uses two-factor sign-in: authenticate with its API key, not the password."
+        )])
+        response.status_code = 403
+        return response
     if error == "throttled":
         response = jsonify(errors=[_("Too many attempts from your address. Wait a minute and try again.")])
         response.status_code = 429
