@@ -1,7 +1,7 @@
 """two-factor sign-in (TOTP secrets, recovery codes) and the password policy (history, age, forced change).
 
 Revision ID: 0180_two_factor
-Revises: 0190_directory_users
+Revises: 0170_audit_log_indexes
 Create Date: 2026-12-03 07:30:00
 
 """
@@ -12,7 +12,7 @@ import tracker.core.db  # noqa: F401
 
 
 revision = '0180_two_factor'
-down_revision = '0190_directory_users'
+down_revision = '0170_audit_log_indexes'
 branch_labels = None
 depends_on = None
 

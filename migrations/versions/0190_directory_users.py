@@ -1,7 +1,7 @@
 """users.auth_source and users.directory_dn: people who sign in against Active Directory / LDAP.
 
 Revision ID: 0190_directory_users
-Revises: 0170_audit_log_indexes
+Revises: 0180_two_factor
 Create Date: 2026-12-03 07:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0190_directory_users'
-down_revision = '0170_audit_log_indexes'
+down_revision = '0180_two_factor'
 branch_labels = None
 depends_on = None
 
