@@ -1,93 +1,16 @@
-"""Journals: every change of a ticket as notes plus field-level details (old → new), and their display."""
+"""Reading journals: the ticket's journals a user may see, and their details as sentences. They are written by the
+one history recorder (``tracker.tickets.history``)."""
 from __future__ import annotations
-
-from datetime import date
-from decimal import Decimal
 
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from tracker.core.db import utcnow
 from tracker.extensions import db
+from tracker.tickets.history import ATTRIBUTES
 from tracker.tickets.models import (
-    Attachment, CustomField, Enumeration, IssueCategory, IssueStatus, Journal, JournalDetail, Ticket, Tracker, Version,
+    CustomField, Enumeration, IssueCategory, IssueStatus, Journal, JournalDetail, Ticket, Tracker, Version,
 )
-
-# Ticket columns that are journaled, with their labels (Redmine's attr prop_keys).
-ATTRIBUTES = {
-    "wg_id": _l("WG"),
-    "tracker_id": _l("Tracker"),
-    "subject": _l("Subject"),
-    "description": _l("Description"),
-    "status_id": _l("Status"),
-    "priority_id": _l("Priority"),
-    "assigned_to_id": _l("Assignee"),
-    "assigned_section_id": _l("Assignee (section)"),
-    "category_id": _l("Category"),
-    "fixed_version_id": _l("Milestone"),
-    "start_date": _l("Start date"),
-    "due_date": _l("Due date"),
-    "estimated_hours": _l("Estimated time"),
-    "done_ratio": _l("Progress"),
-    "parent_id": _l("Parent ticket"),
-    "is_private": _l("Private"),
-}
-
-
-def serialize(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value.normalize())
-    return str(value)
-
-
-def snapshot(ticket: Ticket) -> dict[str, str | None]:
-    return {name: serialize(getattr(ticket, name)) for name in ATTRIBUTES}
-
-
-class JournalRecorder:
-    """Collects the details of one change and writes one journal (if anything changed or notes were given)."""
-
-    def __init__(self, ticket: Ticket, user):
-        self.ticket = ticket
-        self.user = user
-        self.before = snapshot(ticket) if ticket.id else {}
-        self.extra: list[JournalDetail] = []
-        self.now = utcnow()  # the ticket's updated_at for this change, set once
-
-    def touch(self) -> None:
-        """Set the ticket's updated_at to this change's time. Done before the ticket's UPDATE, it saves a
-        second UPDATE (and a second lock_version increment) when the journal is written after it."""
-        if self.ticket.updated_at != self.now:
-            self.ticket.updated_at = self.now
-
-    def add(self, property: str, prop_key: str, old_value=None, value=None) -> None:
-        self.extra.append(JournalDetail(property=property, prop_key=str(prop_key), old_value=old_value, value=value))
-
-    def changed_attributes(self) -> dict[str, tuple[str | None, str | None]]:
-        after = snapshot(self.ticket)
-        return {k: (self.before.get(k), v) for k, v in after.items() if self.before.get(k) != v}
-
-    def write(self, notes: str = "", private_notes: bool = False) -> Journal | None:
-        details = [
-            JournalDetail(property="attr", prop_key=key, old_value=old, value=new)
-            for key, (old, new) in self.changed_attributes().items()
-        ] + self.extra
-        notes = (notes or "").strip()
-        if not details and not notes:
-            return None
-        journal = Journal(ticket=self.ticket, user_id=self.user.id, notes=notes, private_notes=bool(private_notes and notes))
-        journal.details = details
-        db.session.add(journal)
-        self.touch()
-        return journal
-
 
 def visible_journals(ticket: Ticket, user) -> list[Journal]:
     """The ticket's journals; private notes only for those who may see them (their own always)."""
@@ -182,10 +105,3 @@ class DetailFormatter:
         if new:
             return Markup(_("%(field)s set to %(new)s", field=label, new=Markup("<i>%s</i>") % new))
         return Markup(_("%(field)s deleted (%(old)s)", field=label, old=Markup("<del>%s</del>") % old))
-
-
-def attachment_detail(attachment: Attachment, added: bool = True) -> JournalDetail:
-    return JournalDetail(
-        property="attachment", prop_key=str(attachment.id),
-        old_value=None if added else attachment.filename, value=attachment.filename if added else None,
-    )

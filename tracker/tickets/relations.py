@@ -8,8 +8,10 @@ from decimal import Decimal
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from tracker.core import history
 from tracker.core.services import ServiceError
 from tracker.extensions import db
+from tracker.tickets import history as _ticket_history  # noqa: F401 (declares how a ticket is journaled)
 from tracker.tickets.models import Ticket, TicketRelation
 
 RELATION_LABELS = {
@@ -66,8 +68,6 @@ def check_parent(ticket: Ticket, parent_id: int | None, user) -> list[str]:
 
 def rollup(ticket: Ticket, user) -> None:
     """Recompute a parent's dates, estimate and done ratio from its children, then its parent's ..."""
-    from tracker.tickets.journals import JournalRecorder
-
     node, seen = ticket, set()
     while node is not None and node.id not in seen:
         seen.add(node.id)
@@ -79,20 +79,24 @@ def rollup(ticket: Ticket, user) -> None:
             db.session.refresh(node, with_for_update={"key_share": True})
         children = list(db.session.scalars(select(Ticket).where(Ticket.parent_id == node.id)))
         if children:
-            recorder = JournalRecorder(node, user)
-            starts = [c.start_date for c in children if c.start_date]
-            dues = [c.due_date for c in children if c.due_date]
-            estimates = [c.estimated_hours for c in children if c.estimated_hours is not None]
-            node.start_date = min(starts) if starts else None
-            node.due_date = max(dues) if dues else None
-            node.estimated_hours = sum(estimates, Decimal(0)) if estimates else None
-            average = (sum(estimates, Decimal(0)) / len(estimates)) if estimates else Decimal(1)
-            weights = [(c.estimated_hours if c.estimated_hours is not None else average) or Decimal(1) for c in children]
-            progress = [100 if c.is_closed else (c.done_ratio or 0) for c in children]
-            total = sum(weights)
-            node.done_ratio = int(round(sum(w * p for w, p in zip(weights, progress)) / total)) if total else 0
-            recorder.write()
+            with history.recording(user, node):
+                _roll_up_from(node, children)
         node = node.parent
+
+
+def _roll_up_from(node: Ticket, children: list[Ticket]) -> None:
+    """The parent's dates, estimate and done ratio from its children (Redmine's derived attributes)."""
+    starts = [c.start_date for c in children if c.start_date]
+    dues = [c.due_date for c in children if c.due_date]
+    estimates = [c.estimated_hours for c in children if c.estimated_hours is not None]
+    node.start_date = min(starts) if starts else None
+    node.due_date = max(dues) if dues else None
+    node.estimated_hours = sum(estimates, Decimal(0)) if estimates else None
+    average = (sum(estimates, Decimal(0)) / len(estimates)) if estimates else Decimal(1)
+    weights = [(c.estimated_hours if c.estimated_hours is not None else average) or Decimal(1) for c in children]
+    progress = [100 if c.is_closed else (c.done_ratio or 0) for c in children]
+    total = sum(weights)
+    node.done_ratio = int(round(sum(w * p for w, p in zip(weights, progress)) / total)) if total else 0
 
 
 # -- relations -----------------------------------------------------------------------------------
@@ -136,8 +140,6 @@ def _reaches(start_id: int, goal_id: int) -> bool:
 
 
 def add_relation(ticket: Ticket, user, relation_type: str, other_id, delay=None) -> TicketRelation:
-    from tracker.tickets.journals import JournalRecorder
-
     if relation_type not in RELATION_LABELS:
         raise ServiceError(_("Choose a kind of relation."))
     try:
@@ -175,31 +177,25 @@ def add_relation(ticket: Ticket, user, relation_type: str, other_id, delay=None)
     db.session.add(relation)
     db.session.flush()
     for a, b, k in ((source, target, kind), (target, source, INVERSE[kind])):
-        recorder = JournalRecorder(a, user)
-        recorder.add("relation", k, None, str(b.id))
-        recorder.write()
+        with history.recording(user, a) as change:
+            change.add(f"relation:{k}", None, str(b.id))
     if kind == "precedes":
         reschedule_followers(source, user)
     return relation
 
 
 def remove_relation(relation: TicketRelation, user) -> None:
-    from tracker.tickets.journals import JournalRecorder
-
     for a, b, k in (
         (relation.issue_from, relation.issue_to, relation.relation_type),
         (relation.issue_to, relation.issue_from, INVERSE[relation.relation_type]),
     ):
-        recorder = JournalRecorder(a, user)
-        recorder.add("relation", k, str(b.id), None)
-        recorder.write()
+        with history.recording(user, a) as change:
+            change.add(f"relation:{k}", str(b.id), None)
     db.session.delete(relation)
 
 
 def reschedule_followers(ticket: Ticket, user, seen: set[int] | None = None) -> None:
     """A following ticket starts at the earliest the day after its predecessor's due date plus the delay."""
-    from tracker.tickets.journals import JournalRecorder
-
     seen = seen or set()
     if ticket.id in seen or ticket.due_date is None:
         return
@@ -211,11 +207,10 @@ def reschedule_followers(ticket: Ticket, user, seen: set[int] | None = None) -> 
         follower = relation.issue_to
         earliest = ticket.due_date + timedelta(days=(relation.delay or 0) + 1)
         if follower.start_date is None or follower.start_date < earliest:
-            recorder = JournalRecorder(follower, user)
-            if follower.start_date and follower.due_date:
-                follower.due_date = follower.due_date + (earliest - follower.start_date)
-            elif follower.due_date and follower.due_date < earliest:
-                follower.due_date = earliest
-            follower.start_date = earliest
-            recorder.write()
+            with history.recording(user, follower):
+                if follower.start_date and follower.due_date:
+                    follower.due_date = follower.due_date + (earliest - follower.start_date)
+                elif follower.due_date and follower.due_date < earliest:
+                    follower.due_date = earliest
+                follower.start_date = earliest
             reschedule_followers(follower, user, seen)

@@ -14,14 +14,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.accounts.models import Section, User
-from tracker.core import events, textsearch
+from tracker.core import events, history, textsearch
 from tracker.core.db import utcnow
 from tracker.core.services import ServiceError
 from tracker.core.text import same_text
 from tracker.extensions import db
 from tracker.tickets import attachments as files
 from tracker.tickets import customfields, relations, workflow
-from tracker.tickets.journals import JournalRecorder, attachment_detail
+from tracker.tickets.history import touch
 from tracker.tickets.models import (
     Attachment, IssueCategory, IssuePriority, IssueStatus, Journal, Ticket, TicketRelation, Tracker, Version, Watcher,
 )
@@ -217,7 +217,7 @@ def _apply(ticket: Ticket, user, values: dict, creating: bool) -> list[str]:
     return problems
 
 
-def _apply_custom_fields(ticket: Ticket, given: dict, creating: bool, recorder: JournalRecorder | None = None) -> list[str]:
+def _apply_custom_fields(ticket: Ticket, given: dict, creating: bool) -> list[str]:
     problems = []
     given = {str(k): val for k, val in (given or {}).items()}
     ticket._cf_changes = getattr(ticket, "_cf_changes", [])
@@ -298,7 +298,7 @@ def _emit_mentions(ticket: Ticket, user, text: str, already: set[int], body: str
 
 # -- create / update ---------------------------------------------------------------------------------
 
-def _save_uploads(ticket: Ticket, user, uploads, recorder: JournalRecorder | None = None) -> list[Attachment]:
+def _save_uploads(ticket: Ticket, user, uploads, change: history.Recording | None = None) -> list[Attachment]:
     saved = []
     for upload in uploads or []:
         attachment = files.store(upload, user.id)
@@ -307,8 +307,9 @@ def _save_uploads(ticket: Ticket, user, uploads, recorder: JournalRecorder | Non
         saved.append(attachment)
     if saved:
         db.session.flush()
-        if recorder is not None:
-            recorder.extra += [attachment_detail(a) for a in saved]
+        if change is not None:
+            for attachment in saved:
+                change.add(f"attachment:{attachment.id}", None, attachment.filename)
     return saved
 
 
@@ -331,9 +332,10 @@ def create_ticket(user, wg: WorkingGroup, values: dict, uploads=(), watcher_ids=
     status = ticket.status if "status" in ticket.__dict__ else db.session.get(IssueStatus, ticket.status_id)
     if status and status.is_closed:
         ticket.closed_on = utcnow()
-    db.session.add(ticket)
-    db.session.flush()
-    _save_uploads(ticket, user, uploads)
+    with history.recording(user, ticket):  # a creation: its audit row (Redmine journals no creation)
+        db.session.add(ticket)
+        db.session.flush()
+        _save_uploads(ticket, user, uploads)
     for watcher_id in set(watcher_ids or []):
         watched = db.session.get(User, int(watcher_id))
         if watched is not None and ticket.visible_to(watched):
@@ -415,49 +417,41 @@ def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_vers
     if problems:
         raise ServiceError(problems)
 
-    recorder = JournalRecorder(ticket, user)
     old_parent_id = ticket.parent_id
     old_status_closed = ticket.is_closed
     old_assignee = ticket.assignee_key
     old_description = ticket.description
     old_due = ticket.due_date
     ticket._cf_changes = []
-    if field_changes:
-        # No flush while the values are checked: each would be an UPDATE of the ticket (lock_version + 1).
+    with history.recording(user, ticket, notes=notes, private=bool(private_notes and notes)) as change:
+        if field_changes:
+            # No flush while the values are checked: each would be an UPDATE of the ticket (lock_version + 1).
+            with db.session.no_autoflush:
+                if can_edit:
+                    problems += _apply(ticket, user, field_changes, creating=False)
+                else:
+                    problems += _apply_status_only(ticket, user, field_changes.get("status_id"))
+        if problems:
+            raise ServiceError(problems)
+        for field_id, old, new in ticket._cf_changes:
+            change.add(f"cf:{field_id}", old, new)
         with db.session.no_autoflush:
-            if can_edit:
-                problems += _apply(ticket, user, field_changes, creating=False)
-            else:
-                problems += _apply_status_only(ticket, user, field_changes.get("status_id"))
-    if problems:
-        raise ServiceError(problems)
-    for field_id, old, new in ticket._cf_changes:
-        recorder.add("cf", str(field_id), old, new)
-    with db.session.no_autoflush:
-        new_status = db.session.get(IssueStatus, ticket.status_id)
-    if new_status is not None and new_status.is_closed and not old_status_closed:
-        ticket.closed_on = utcnow()
-        if new_status.default_done_ratio is not None:
-            ticket.done_ratio = new_status.default_done_ratio
-    has_changes = bool(recorder.changed_attributes()) or bool(recorder.extra)
-    if has_changes or notes or uploads:
-        recorder.touch()  # updated_at now, so that writing the journal below does not change the ticket again
-    # The ticket's one UPDATE of this save (lock_version + 1); the journal and the files are inserts.
-    db.session.flush()
-    db.session.expire(ticket, ["status"])  # the relationship follows the new status_id
-    _save_uploads(ticket, user, uploads, recorder)
-    has_changes = has_changes or bool(recorder.extra)
-    if private_notes and notes and has_changes:
-        recorder.write()  # the field changes stay visible to everyone; the private notes get their own journal
-        journal = Journal(ticket=ticket, user_id=user.id, notes=notes, private_notes=True)
-        db.session.add(journal)
-    else:
-        journal = recorder.write(notes, private_notes)
+            new_status = db.session.get(IssueStatus, ticket.status_id)
+        if new_status is not None and new_status.is_closed and not old_status_closed:
+            ticket.closed_on = utcnow()
+            if new_status.default_done_ratio is not None:
+                ticket.done_ratio = new_status.default_done_ratio
+        if notes or uploads or change.pending():
+            touch(ticket, change.now)  # updated_at now, so that writing the journal does not change the ticket again
+        # The ticket's one UPDATE of this save (lock_version + 1); the journal and the files are inserts.
+        db.session.flush()
+        db.session.expire(ticket, ["status"])  # the relationship follows the new status_id
+        _save_uploads(ticket, user, uploads, change)
+    journal = change.result
     if journal is None:
         return None
     db.session.flush()
-    changed = {d.prop_key for d in journal.details if d.property == "attr"} if journal.details else set()
-    changed |= set(recorder.changed_attributes())
+    changed = {name for name, _old, _new in change.changes}
     if old_parent_id != ticket.parent_id or changed & {"start_date", "due_date", "estimated_hours", "done_ratio", "status_id"}:
         for parent_id in {old_parent_id, ticket.parent_id} - {None}:
             parent = db.session.get(Ticket, parent_id)
@@ -613,8 +607,7 @@ def delete_attachment(attachment: Attachment, user) -> None:
     ticket = attachment.ticket
     if ticket is None or not ticket.editable_by(user):
         raise ServiceError(_("You may not delete this file."))
-    recorder = JournalRecorder(ticket, user)
-    recorder.extra.append(attachment_detail(attachment, added=False))
-    recorder.write()
+    with history.recording(user, ticket) as change:
+        change.add(f"attachment:{attachment.id}", attachment.filename, None)
     files.remove_after_commit(attachment)
     db.session.delete(attachment)
