@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from tracker.core.translation import gettext as _
+from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from tracker.core import audit
 from tracker.core.db import utcnow
 from tracker.tickets.models import Attachment
+
+audit.register_action("attachment.download", _l("File of a private ticket downloaded"), "download")
 
 
 @dataclass
@@ -106,3 +109,17 @@ def _remove_files(session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _keep_files(session, previous_transaction) -> None:
     session.info.pop("tickets_files_to_remove", None)
+
+
+def record_download(attachment: Attachment, user) -> None:
+    """A download of a file on a private ticket goes into the audit log (issue 12: procurement asks who read
+    what), committed at once. This one INSERT into audit_entries is the only write a GET may make; the
+    access tests allow exactly it for this route (tests/access/test_url_matrix.py, GET_WRITES_ALLOWED)."""
+    from tracker.extensions import db
+
+    ticket = attachment.ticket
+    if ticket is None or not ticket.is_private:
+        return
+    audit.record("attachment.download", actor=user, obj=attachment, object_type="attachment", wg_id=ticket.wg_id,
+                 details={"filename": attachment.filename, "ticket_id": ticket.id})
+    db.session.commit()

@@ -390,6 +390,7 @@ def download(attachment_id: int, filename: str | None = None):
     path = files.disk_path(attachment)
     if not path.exists():
         abort(404)
+    files.record_download(attachment, current_user)
     # Always a download, never rendered: a generic type, nosniff, and a sandbox for good measure.
     response = send_file(path, mimetype="application/octet-stream", as_attachment=True, download_name=attachment.filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
