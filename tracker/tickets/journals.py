@@ -68,7 +68,7 @@ class DetailFormatter:
             if key == "done_ratio":
                 return f"{value}%"
         if detail.property == "cf":
-            from tracker.tickets.customfields import display
+            from tracker.tickets.fields.customfields import display
 
             field = self.fields.get(int(key)) if key.isdigit() else None
             return display(field, [value]) if field else value

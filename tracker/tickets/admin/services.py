@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tracker.core.services import ServiceError
 from tracker.extensions import db
-from tracker.tickets.customfields import FORMATS
+from tracker.tickets.fields.customfields import FORMATS
 from tracker.tickets.models import (
     CustomField, Enumeration, IssueCategory, IssuePriority, IssueStatus, Ticket, TimeEntry, TimeEntryActivity, Tracker,
     Version,

@@ -17,9 +17,10 @@ from tracker.core.i18n import local_today
 from tracker.core.services import ServiceError, commit_or_flash
 from tracker.extensions import db
 from tracker.tickets import attachments as files
-from tracker.tickets import customfields, notes as journal_notes, relations, services, timelog, workflow
+from tracker.tickets import notes as journal_notes, relations, services, timelog
+from tracker.tickets.fields import customfields, rules, values as field_values, workflow
 from tracker.tickets.blueprint import bp
-from tracker.tickets.forms import JournalNotesForm, RelationForm, TicketForm, TimeEntryForm
+from tracker.tickets.web.forms import JournalNotesForm, RelationForm, TicketForm, TimeEntryForm
 from tracker.tickets.journals import DetailFormatter, visible_journals
 from tracker.tickets.models import (
     Attachment, IssueCategory, IssuePriority, Journal, Ticket, TicketRelation, TimeEntry, Tracker, Version,
@@ -44,7 +45,7 @@ def _choices(wg: WorkingGroup, ticket: Ticket | None, form: TicketForm, tracker_
         (str(p.id), p.name) for p in db.session.scalars(
             select(IssuePriority).where(IssuePriority.active.is_(True)).order_by(IssuePriority.position))
     ]
-    form.assigned_to.choices = blank + [(f"user:{u.id}", u.name) for u in services.assignable_users(wg)] + [
+    form.assigned_to.choices = blank + [(f"user:{u.id}", u.name) for u in field_values.assignable_users(wg)] + [
         (f"section:{s.id}", f"{s.name}（{_('section')}）") for s in all_sections()
     ]
     form.category_id.choices = blank + [
@@ -108,9 +109,8 @@ def _values_from(form: TicketForm, wg: WorkingGroup, tracker_id: int | None, has
         "category_id": form.category_id.data, "fixed_version_id": form.fixed_version_id.data,
         "parent_id": form.parent_id.data, "is_private": form.is_private.data,
     }
-    if not has_children:
-        values.update(start_date=form.start_date.data, due_date=form.due_date.data,
-                      estimated_hours=form.estimated_hours.data, done_ratio=form.done_ratio.data)
+    if not has_children:  # a parent's derived fields are rolled up from its subtasks
+        values.update({name: getattr(form, name).data for name in rules.DERIVED})
     if tracker_id:
         values["custom_fields"] = {
             str(f.id): [v for v in request.form.getlist(f"cf_{f.id}") if v != ""]
@@ -187,7 +187,7 @@ def new(identifier: str | None = None):
     return render_template(
         "tickets/new.html", wg=wg, wgs=wgs, form=form, copy_from=copy_from,
         custom_inputs=_custom_field_inputs(wg.id, tracker_id, prefill), users=_users_by_id([]),
-        members=services.assignable_users(wg), max_mb=current_app.config["MAX_ATTACHMENT_BYTES"] // (1024 * 1024),
+        members=field_values.assignable_users(wg), max_mb=current_app.config["MAX_ATTACHMENT_BYTES"] // (1024 * 1024),
     )
 
 
@@ -228,7 +228,7 @@ def _show_context(ticket: Ticket) -> dict:
             select(TimeEntry).where(TimeEntry.ticket_id == ticket.id).order_by(TimeEntry.spent_on.desc()).limit(20))),
         "watching": services.is_watching(ticket, user),
         "watchers": [w.user for w in ticket.watchers],
-        "members": services.assignable_users(wg),
+        "members": field_values.assignable_users(wg),
         # a hidden ancestor (a private parent) is not named, nor anything above it
         "ancestors": list(reversed(_visible_ancestors(ticket, user))),
         "relation_labels": relations.RELATION_LABELS,
