@@ -1,7 +1,7 @@
 """One ticket: new, show, edit (with the conflict screen), copy, delete, watchers, relations, files, time."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from tracker.core.requests import redirect_to
 from tracker.core.translation import gettext as _
@@ -21,7 +21,8 @@ from tracker.tickets import notes as journal_notes, relations, services, timelog
 from tracker.tickets.fields import customfields, rules, values as field_values, workflow
 from tracker.tickets.blueprint import bp
 from tracker.tickets.web.forms import JournalNotesForm, RelationForm, TicketForm, TimeEntryForm
-from tracker.tickets.journals import DetailFormatter, visible_journals
+from tracker.tickets.journals import visible_journals
+from tracker.tickets.web.presenters import DetailFormatter
 from tracker.tickets.models import (
     Attachment, IssueCategory, IssuePriority, Journal, Ticket, TicketRelation, TimeEntry, Tracker, Version,
 )
@@ -387,15 +388,7 @@ def delete_relation(relation_id: int):
 @login_required
 def download(attachment_id: int, filename: str | None = None):
     attachment = load(Attachment, attachment_id)  # AttachmentPolicy
-    path = files.disk_path(attachment)
-    if not path.exists():
-        abort(404)
-    files.record_download(attachment, current_user)
-    # Always a download, never rendered: a generic type, nosniff, and a sandbox for good measure.
-    response = send_file(path, mimetype="application/octet-stream", as_attachment=True, download_name=attachment.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return files.download(attachment, current_user)
 
 
 @bp.post("/attachments/<int:attachment_id>/delete")
