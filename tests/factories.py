@@ -223,7 +223,7 @@ class Factories:
 
         requester = requester or self.user(section=self.section())
         return services.save_request(
-            None, requester=requester, title=fields.get("title", "データ分析の応援"), description=fields.get("description", ""),
+            requester, None, title=fields.get("title", "データ分析の応援"), description=fields.get("description", ""),
             time_share=fields.get("time_share", 10), starts_on=fields.get("starts_on", date(2026, 4, 1)),
             ends_on=fields.get("ends_on"), wg=fields.get("wg"),
             needs=[(s, v[0] if isinstance(v, tuple) else v, v[1] if isinstance(v, tuple) else 2) for s, v in (needs or {self.skill(): 3}).items()],

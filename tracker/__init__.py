@@ -16,7 +16,7 @@ from tracker.paths import PACKAGE_DIR, data_dir
 # catalog, ``tracker/translations``.
 FEATURES = [
     "core", "accounts", "wg", "api", "tickets", "kpi", "charter", "quarterly", "risks", "meetings", "planning",
-    "ideas", "talent", "notify", "redmine",
+    "ideas", "talent", "notify", "redmine", "audit", "directory", "sso",
 ]
 
 
@@ -75,6 +75,9 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
         app, db, directory=str(data_dir("migrations")), render_as_batch=True, include_object=include_object
     )
     login_manager.init_app(app)
+    from tracker.sso.client import init_app as init_sso
+
+    init_sso(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     init_limiter(app)

@@ -25,6 +25,14 @@ from tracker.notify.cli import worker  # noqa: E402
 
 main.add_command(worker)
 
+from tracker.audit.cli import audit_group  # noqa: E402
+
+main.add_command(audit_group)
+
+from tracker.directory.cli import ldap  # noqa: E402
+
+main.add_command(ldap)
+
 from flask_migrate.cli import db as db_group  # noqa: E402
 
 
@@ -74,11 +82,12 @@ def user():
 @with_appcontext
 def user_create(login, name, email, password, admin):
     """Create a user who can log in at once."""
-    from tracker.accounts.services import AccountError, create_user
+    from tracker.accounts.services import AccountError, create_user_as_admin
     from tracker.extensions import db
 
     try:
-        created = create_user(login=login, name=name, email=email, password=password, is_admin=admin)
+        created = create_user_as_admin(None, via="cli", login=login, name=name, email=email, password=password,
+                                       is_admin=admin)
     except AccountError as error:
         db.session.rollback()
         for message in error.messages:
@@ -101,7 +110,7 @@ def user_api_key(login):
     if found is None:
         click.echo(f"Error: no user with login {login!r}.", err=True)
         sys.exit(1)
-    key = issue_api_key(found)
+    key = issue_api_key(found, via="cli")
     db.session.commit()
     click.echo(key)
 

@@ -69,6 +69,46 @@ class Config:
         self.RATELIMIT_ENABLED = env("RATELIMIT_ENABLED", True, bool)
         self.RATELIMIT_HEADERS_ENABLED = True
 
+        # Active Directory / LDAP (tracker.directory). Off while LDAP_URL is empty: only local accounts.
+        # With LDAP_BIND_DN the app searches with that service account and then binds as the user found;
+        # without it, it binds directly as LDAP_USER_DN (``{login}`` is replaced), e.g. ``{login}@city.local``.
+        self.LDAP_URL = env("LDAP_URL", "")  # ldap://dc1.city.local or ldaps://dc1.city.local:636
+        self.LDAP_STARTTLS = env("LDAP_STARTTLS", False, bool)
+        self.LDAP_CA_FILE = env("LDAP_CA_FILE", "")  # the city's CA, to verify LDAPS/StartTLS certificates
+        self.LDAP_BIND_DN = env("LDAP_BIND_DN", "")
+        self.LDAP_BIND_PASSWORD = env("LDAP_BIND_PASSWORD", "")
+        self.LDAP_USER_DN = env("LDAP_USER_DN", "")
+        self.LDAP_BASE_DN = env("LDAP_BASE_DN", "")
+        self.LDAP_USER_FILTER = env("LDAP_USER_FILTER", "(&(objectClass=person)(uid={login}))")
+        self.LDAP_SYNC_FILTER = env("LDAP_SYNC_FILTER", "(objectClass=person)")
+        self.LDAP_TIMEOUT_SECONDS = env("LDAP_TIMEOUT_SECONDS", 5, int)
+        # Attribute mapping (Active Directory: sAMAccountName, displayName, mail, department, title).
+        # An empty section/department attribute means: take them from the entry's OUs (課, then 部).
+        self.LDAP_ATTR_LOGIN = env("LDAP_ATTR_LOGIN", "uid")
+        self.LDAP_ATTR_NAME = env("LDAP_ATTR_NAME", "cn")
+        self.LDAP_ATTR_KANA = env("LDAP_ATTR_KANA", "")
+        self.LDAP_ATTR_MAIL = env("LDAP_ATTR_MAIL", "mail")
+        self.LDAP_ATTR_SECTION = env("LDAP_ATTR_SECTION", "department")
+        self.LDAP_ATTR_DEPARTMENT = env("LDAP_ATTR_DEPARTMENT", "")
+        self.LDAP_ATTR_TITLE = env("LDAP_ATTR_TITLE", "title")
+        # How often the worker syncs the directory (0: only by ``tracker ldap sync``).
+        self.LDAP_SYNC_MINUTES = env("LDAP_SYNC_MINUTES", 0, int)
+        # Single sign-on with OpenID Connect (tracker.sso): off while OIDC_ISSUER or OIDC_CLIENT_ID is empty.
+        # The provider's discovery document is read from <issuer>/.well-known/openid-configuration; register
+        # <site>/login/sso/callback as the redirect URI there.
+        self.OIDC_ISSUER = env("OIDC_ISSUER", "")
+        self.OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", "")
+        self.OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", "")
+        self.OIDC_SCOPES = env("OIDC_SCOPES", "openid email profile")
+        self.OIDC_ONLY = env("OIDC_ONLY", False, bool)  # password sign-in only for local administrators
+        self.OIDC_TIMEOUT_SECONDS = env("OIDC_TIMEOUT_SECONDS", 10, int)
+        self.OIDC_CLAIM_LOGIN = env("OIDC_CLAIM_LOGIN", "preferred_username")
+        self.OIDC_CLAIM_NAME = env("OIDC_CLAIM_NAME", "name")
+        self.OIDC_CLAIM_KANA = env("OIDC_CLAIM_KANA", "")
+        self.OIDC_CLAIM_MAIL = env("OIDC_CLAIM_MAIL", "email")
+        self.OIDC_CLAIM_SECTION = env("OIDC_CLAIM_SECTION", "")
+        self.OIDC_CLAIM_DEPARTMENT = env("OIDC_CLAIM_DEPARTMENT", "")
+        self.OIDC_CLAIM_TITLE = env("OIDC_CLAIM_TITLE", "")
         self.BASE_URL = env("BASE_URL", "http://127.0.0.1:5000")
         self.UPLOAD_DIR = env("UPLOAD_DIR", str(Path(self.INSTANCE_DIR) / "uploads"))
         self.MAX_ATTACHMENT_BYTES = env("MAX_ATTACHMENT_MB", 10, int) * 1024 * 1024
@@ -77,6 +117,8 @@ class Config:
         # Reverse proxies in front of gunicorn (nginx: 1). Their X-Forwarded-For/-Proto/-Host are trusted for
         # that many hops, so rate limits, the audit log and the request log see the real client address.
         self.TRUSTED_PROXIES = env("TRUSTED_PROXIES", 0, int)
+        # The audit log keeps entries this many days (5 years); `tracker audit prune` removes older ones.
+        self.AUDIT_RETENTION_DAYS = env("AUDIT_RETENTION_DAYS", 1827, int)
         self.LOG_JSON = env("LOG_JSON", False, bool)  # one JSON object per request line instead of key=value
         self.TESTING = False
         self.DEBUG = False

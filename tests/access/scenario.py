@@ -192,7 +192,7 @@ def build(db, make) -> Scenario:
     o["quarterly"] = quarterly_services.save_entry(None, private_wg, initiative=PRIVWG_QUARTERLY, fiscal_year=2026,
                                                    quarter=1, target=PRIVWG_QUARTERLY, actual=PRIVWG_QUARTERLY,
                                                    today=date(2026, 7, 1))
-    o["planning_note"] = planning_services.add_note(private_wg, u[MEMBER], PRIVWG_PLANNING)
+    o["planning_note"] = planning_services.add_note(u[MEMBER], private_wg, PRIVWG_PLANNING)
     o["gate"] = charter_services.decide_gate(charter, u[ADMIN], decision="hold", conditions=PRIVWG_GATE,
                                              comment=PRIVWG_GATE, today=date(2026, 5, 1))
     db.session.flush()
@@ -203,6 +203,10 @@ def build(db, make) -> Scenario:
     o["idea_comment"] = idea_services.add_comment(idea, idea_author, "匿名の投稿者の補足")
     o["profile"] = make.profile(user=u[STAFF], achievements=TALENT_HR_ONLY, achievements_visibility="hr",
                                 certifications=[TALENT_ONLY_ME], certifications_visibility="only_me")
+    # the profile's 履歴 then holds the HR-only and only-me values too: it must hide them as the parts are hidden
+    talent_services.update_profile(u[STAFF], o["profile"], achievements=f"{TALENT_HR_ONLY}（追記）", willing_to_help=True,
+                                   time_share=10, available_until=None, visibility={})
+    talent_services.add_certification(u[STAFF], o["profile"], f"{TALENT_ONLY_ME}（追加）", None)
     o["help_request"] = make.help_request(requester=u[LEADER], title=HELP_REQUEST, description=HELP_REQUEST)
     o["notification"] = make.notification(u[MEMBER], title=NOTIFICATION, body=NOTIFICATION)
     db.session.flush()

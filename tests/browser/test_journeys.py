@@ -2,8 +2,8 @@
 
 - a member writes only a note on a ticket whose description has line breaks: the note is journaled, the
   description is not ("説明を更新" does not appear), the ticket's version goes up by one;
-- a WG leader edits the charter of a WG set up like the demo, saves, sees the saved values; after a refused
-  save everything typed is still in the form;
+- a WG leader edits the charter of a WG set up like the demo, saves, sees the saved values and one entry in its
+  history (saving again unchanged adds none); after a refused save everything typed is still in the form;
 - the gate form offers a WG leader only what they may decide, with the checklist of what is missing; a hold
   shows as staying in the phase; a plain member sees the checklist and no form.
 """
@@ -111,6 +111,14 @@ def test_a_wg_leader_edits_and_saves_the_charter(live_server, page):
     assert "現交付円滑化計画の期限到来" in charter and "市民の90%がカードを保有" in charter
     assert "本間 課長（①普及促進）" in charter and "茂木 係長（②利活用）" in charter  # the people kept
     assert "市民課" in charter
+    history = page.locator("section.history ol.history-entries > li")
+    assert history.count() == 1 and "市民の利便性を向上させる。" in history.first.inner_text()
+    # saving the page again as it is (the browser sends every textarea with CRLF) records nothing
+    page.goto(f"{live_server.url}/projects/mynumber-card/charter/edit")
+    with page.expect_navigation():
+        page.click("button.primary")
+    _shot(page, "journeys-charter-history")
+    assert page.locator("section.history ol.history-entries > li").count() == 1
 
 
 def test_a_refused_charter_save_keeps_everything_typed(live_server, page):

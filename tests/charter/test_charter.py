@@ -1,8 +1,16 @@
 from tests.conftest import csrf_token
-from tracker.charter.models import CharterChange, GateDecision
+from sqlalchemy import select
+
+from tracker.charter.models import GateDecision
 from tracker.charter.services import charter_for
 from tracker.core import events
+from tracker.core.audit import AuditEntry
 from tracker.extensions import db
+
+
+def _entries(charter):
+    return db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "charter", AuditEntry.object_id == charter.id)
+                              .order_by(AuditEntry.id)).all()
 
 
 def _post(client, url, data, page):
@@ -31,10 +39,14 @@ def test_editing_the_charter_journals_each_change(client, make, login):
     }, edit).get_data(as_text=True)
     assert "保存しました" in page
     assert "¥1,200,000" in page and "①普及促進" in page
-    changes = {c.item: c for c in db.session.query(CharterChange).all()}
-    assert changes["purpose"].old_value == "旧い目的" and changes["purpose"].new_value == "市民の利便性を向上させる"
-    assert changes["purpose"].user_id == leader.id
-    assert "マイナポイント" in changes["budget"].new_value
+    (entry,) = _entries(charter_for(wg))  # one save, one entry of the charter's history
+    changes = {field: (old, new) for field, old, new in entry.changes}
+    assert changes["purpose"] == ("旧い目的", "市民の利便性を向上させる") and entry.actor_id == leader.id
+    assert changes["budget"] == (None, ["マイナポイント事業費補助金 ¥1,200,000 未来政策課"])
+    assert changes["leader"] == (None, [f"{leader.name}（①普及促進）"])
+    assert set(changes) == {"purpose", "leader", "budget", "milestones"}  # nothing that was not changed
+    history = page.split('class="history"')[1]
+    assert leader.name in history and "旧い目的" in history and "市民の利便性を向上させる" in history
 
 
 def test_stakeholder_sections_are_chosen_from_the_organisation(client, make, login):
@@ -46,7 +58,8 @@ def test_stakeholder_sections_are_chosen_from_the_organisation(client, make, log
     page = _post(client, edit, {"section_ids": [str(civic.id)], "stakeholders": "J-LIS"}, edit).get_data(as_text=True)
     assert "市民課" in page.split("関係者一覧")[1]
     assert [s.name for s in charter_for(wg).stakeholder_sections] == ["市民課"]
-    assert db.session.query(CharterChange).filter_by(item="stakeholder_sections").one().new_value == "市民課"
+    (entry,) = _entries(charter_for(wg))
+    assert ["stakeholder_sections", None, ["市民課"]] in entry.changes
 
 
 def test_viewing_a_charter_writes_nothing(client, make, login):
@@ -67,7 +80,7 @@ def test_a_negative_budget_is_refused_and_the_form_keeps_the_input(client, make,
                  edit).get_data(as_text=True)
     assert "マイナス" in page
     assert 'value="DX枠予算"' in page and "新しい目的" in page
-    assert charter_for(wg).purpose == "" and db.session.query(CharterChange).count() == 0
+    assert charter_for(wg).purpose == "" and _entries(charter_for(wg)) == []
 
 
 def test_members_cannot_edit_the_charter(client, make, login):

@@ -27,7 +27,8 @@ def test_comments_thread_one_level_and_mentions_notify(client, make, login, db, 
     mentions = [e for e in emitted if e.kind == "idea.mentioned"]
     assert len(mentions) == 1 and mentions[0].recipients == [mentioned]
     page = client.get(path).get_data(as_text=True)
-    assert "返信への返信" in page and "コメントしました" in page
+    history = page.split('class="history"')[1]
+    assert "返信への返信" in page and "コメント" in history and f"#{deeper.id} 返信への返信" in history  # the history says one was added
 
 
 def test_empty_comment_keeps_page_and_changes_nothing(client, make, login):
@@ -113,7 +114,7 @@ def test_assign_in_the_past_is_refused(make):
 
 
 def test_comment_edits_are_journaled_and_only_by_their_author(client, make, login, db):
-    from tracker.ideas.models import IdeaJournal
+    from tracker.core.audit import AuditEntry
 
     idea = make.idea()
     writer = make.user()
@@ -124,8 +125,10 @@ def test_comment_edits_are_journaled_and_only_by_their_author(client, make, logi
     path = f"/ideas/comments/{comment.id}/edit"
     client.post(path, data={"body": "直した文", "csrf_token": csrf_token(client, path)})
     assert comment.body == "直した文"
-    entry = db.session.scalar(select(IdeaJournal).where(IdeaJournal.idea_id == idea.id, IdeaJournal.field == "comment_edited"))
-    assert (entry.old_value, entry.new_value) == ("最初の文", "直した文")
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "idea", AuditEntry.object_id == idea.id))
+    assert ["comment_edited", "最初の文", "直した文"] in [c for entry in entries for c in entry.changes or []]
+    history = client.get(f"/ideas/{idea.id}").get_data(as_text=True).split('class="history"')[1]
+    assert "最初の文" in history and "直した文" in history
 
 
 def test_overdue_answers_are_reported_once_to_the_section_and_moderators(make, emitted):

@@ -5,7 +5,8 @@ from sqlalchemy import select
 from tests.conftest import csrf_token
 from tracker.accounts.models import OrgRole
 from tracker.core.i18n import local_today
-from tracker.ideas.models import Idea, IdeaJournal
+from tracker.core.audit import AuditEntry
+from tracker.ideas.models import Idea
 
 
 def test_staff_posts_an_idea_and_sees_it_in_the_list(client, make, login, db):
@@ -53,8 +54,9 @@ def test_author_edits_until_the_first_vote(client, make, login, db):
     client.post(path, data={"kind": "problem", "title": "新タイトル", "body": "", "category": "work", "section_id": 0,
                             "csrf_token": csrf_token(client, path)})
     assert idea.title == "新タイトル" and idea.kind == "problem"
-    changes = {j.field: (j.old_value, j.new_value) for j in db.session.scalars(select(IdeaJournal).where(IdeaJournal.idea_id == idea.id))}
-    assert changes["title"] == ("旧タイトル", "新タイトル")
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "idea", AuditEntry.object_id == idea.id))
+    changes = {field: (old, new) for entry in entries if entry.action == "idea.update" for field, old, new in entry.changes}
+    assert changes["title"] == ("旧タイトル", "新タイトル") and changes["kind"] == ("idea", "problem")
     from tracker.ideas import services
 
     services.vote(idea, make.user())

@@ -108,3 +108,19 @@ def test_a_cells_edit_link_fills_the_form_to_report_the_actual(client, make, log
     form = client.get(link).get_data(as_text=True).split('id="entry-form"')[1]
     assert 'value="森林クラウドシステム構築"' in form and "仕様の検討、関係者への周知</textarea>" in form
     assert '<option selected value="1">' in form or 'value="1" selected' in form
+
+
+def test_a_cells_edit_form_shows_the_cells_history(client, make, login):
+    leader = make.user(name="群馬 一郎")
+    wg = make.wg(members={leader: "WG責任者"})
+    login(leader)
+    url = f"/projects/{wg.identifier}/quarterly?year=2026"
+    cell = {"initiative": "森林クラウドシステム構築", "fiscal_year": "2026", "quarter": "1", "status": "planned",
+            "target": "仕様の検討"}
+    client.post(url, data={"csrf_token": csrf_token(client, url), **cell})
+    client.post(url, data={"csrf_token": csrf_token(client, url), **cell, "status": "on_track"})
+    edit = client.get(f"/projects/{wg.identifier}/quarterly",
+                      query_string={"year": "2026", "initiative": "森林クラウドシステム構築", "quarter": "1"})
+    history = edit.get_data(as_text=True).split('class="history"')[1]
+    assert "群馬 一郎" in history and "予定" in history and "順調" in history
+    assert history.count("<li>") >= 2  # the creation and the status change

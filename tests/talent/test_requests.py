@@ -104,7 +104,7 @@ def test_bad_request_input_is_refused(make, db, org, change, message):
     from flask_babel import force_locale
 
     with force_locale("ja"), pytest.raises(ServiceError) as error:
-        services.save_request(None, requester=org["leader"], title="x", description="", time_share=change.get("time_share", 10),
+        services.save_request(org["leader"], None, title="x", description="", time_share=change.get("time_share", 10),
                               starts_on=date(2026, 4, 1), ends_on=change.get("ends_on"), needs=[(org["analysis"], change.get("level", 3), 2)])
     assert any(message in m for m in error.value.messages)
     assert db.session.query(HelpRequest).count() == 0
@@ -131,7 +131,7 @@ def test_ticket_link(make, db, org):
     from flask_babel import force_locale
 
     def save(ticket_id):
-        return services.save_request(None, requester=org["leader"], title="チケットの応援", description="", time_share=10,
+        return services.save_request(org["leader"], None, title="チケットの応援", description="", time_share=10,
                                      starts_on=date(2026, 4, 1), ends_on=None, needs=[(org["analysis"], 3, 2)], ticket_id=ticket_id)
 
     seen = make.ticket(wg=org["wg"], author=org["leader"], subject="オープンデータ公開")
@@ -164,12 +164,12 @@ def test_hr_edits_a_request_and_keeps_its_wg(make, db, org):
     hr = make.user(org_roles=[OrgRole.HR])
     request = make.help_request(org["leader"], needs={org["analysis"]: 3}, wg=org["wg"])
     assert request.manageable_by(hr)
-    services.save_request(request, requester=hr, title="期間延長", description="", time_share=20, starts_on=date(2026, 4, 1),
+    services.save_request(hr, request, title="期間延長", description="", time_share=20, starts_on=date(2026, 4, 1),
                           ends_on=date(2027, 3, 31), needs=[(org["analysis"], 3, 3)], wg=org["wg"])
     assert request.wg is org["wg"] and request.requester is org["leader"] and request.time_share == 20
     other = make.wg()
     with pytest.raises(ServiceError):
-        services.save_request(request, requester=hr, title="別WGへ", description="", time_share=20, starts_on=date(2026, 4, 1),
+        services.save_request(hr, request, title="別WGへ", description="", time_share=20, starts_on=date(2026, 4, 1),
                               ends_on=None, needs=[(org["analysis"], 3, 3)], wg=other)
 
 

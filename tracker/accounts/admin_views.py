@@ -6,7 +6,7 @@ from flask_login import current_user
 from tracker.core.translation import gettext as _
 from sqlalchemy import func, or_, select
 
-from tracker.accounts import organisation, password_reset, services, sessions
+from tracker.accounts import organisation, password_reset, services
 from tracker.accounts.forms import DepartmentForm, SectionForm, UserAdminForm, org_role_choices
 from tracker.accounts.models import Department, Section, User
 from tracker.core.permissions import admin_required
@@ -72,9 +72,8 @@ def new_user():
         else:
 
             def create():
-                user = services.create_user(password=form.password.data, **_user_fields(form))
-                user.set_org_roles(form.org_roles.data)
-                return user
+                return services.create_user_as_admin(current_user, password=form.password.data,
+                                                     org_roles=form.org_roles.data, **_user_fields(form))
 
             if commit_or_flash(create, _("User %(login)s was created.", login=form.login.data)):
                 return redirect(url_for(".users"))
@@ -89,7 +88,8 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         if commit_or_flash(
             lambda: services.update_user(
-                user, password=form.password.data or None, org_roles=form.org_roles.data, **_user_fields(form)
+                user, actor=current_user, password=form.password.data or None, org_roles=form.org_roles.data,
+                **_user_fields(form)
             ),
             _("User %(login)s was saved.", login=form.login.data),
         ):
@@ -105,9 +105,7 @@ def set_active(user_id: int):
     if not active and user.id == current_user.id:
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for(".users"))
-    user.active = active
-    if not active:
-        sessions.end_all(user)
+    services.set_active(current_user, user, active)
     db.session.commit()
     message = _("User %(login)s was activated.", login=user.login) if user.active else _(
         "User %(login)s was deactivated.", login=user.login
@@ -120,7 +118,7 @@ def set_active(user_id: int):
 @admin_required
 def unlock_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
-    services.unlock(user)
+    services.unlock(user, actor=current_user)
     db.session.commit()
     flash(_("User %(login)s was unlocked.", login=user.login), "success")
     return redirect(url_for(".edit_user", user_id=user.id))

@@ -16,6 +16,7 @@ def org_role_choices():
         (OrgRole.DX_OFFICE.value, _l("DX office (sees and decides on every WG)")),
         (OrgRole.HR.value, _l("HR (sees HR-only talent data)")),
         (OrgRole.IDEA_MODERATOR.value, _l("Idea box moderator")),
+        (OrgRole.AUDITOR.value, _l("Auditor (reads the audit log)")),
     ]
 
 
@@ -78,8 +79,4 @@ class SectionForm(FlaskForm):
     department_id = SelectField(_l("Department"), coerce=int)
     name = StringField(_l("Section name"), validators=[InputRequired(), Length(max=100)])
     position = IntegerField(_l("Order"), default=0, validators=[Optional()])
-
-
-class LostPasswordForm(FlaskForm):
-    login = StringField(_l("Login or e-mail"), validators=[InputRequired(), Length(max=254)])
 

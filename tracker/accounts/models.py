@@ -58,6 +58,7 @@ class OrgRole(str, enum.Enum):
     DX_OFFICE = "dx_office"  # DX推進担当: sees and decides on every WG
     HR = "hr"  # 人事: sees HR-only talent data
     IDEA_MODERATOR = "idea_moderator"  # アイデアボックス管理者
+    AUDITOR = "auditor"  # 監査担当: reads the audit log
 
 
 class UserOrgRole(db.Model):
@@ -88,6 +89,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where the password is checked: "local" (password_hash), "ldap" (the city's directory) or "oidc" (single
+    # sign-on). The directory and the provider also own the name, mail, section and title; such a user has no
+    # local password.
+    auth_source: Mapped[str] = mapped_column(String(20), default="local", server_default="local")
+    directory_dn: Mapped[str | None] = mapped_column(String(500))
 
     section: Mapped[Section | None] = relationship(back_populates="users")
     org_role_rows: Mapped[list[UserOrgRole]] = relationship(
@@ -130,6 +136,11 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}" if self.session_token else f"{self.id}:"
+
+    @property
+    def from_directory(self) -> bool:
+        """The identity is the city's (directory or single sign-on): no local password, fields kept in step."""
+        return self.auth_source in ("ldap", "oidc")
 
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now

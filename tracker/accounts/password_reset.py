@@ -14,8 +14,10 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 
+from tracker.accounts import audit_log
 from tracker.accounts.models import PasswordResetToken, User
 from tracker.accounts.services import AccountError, set_password
+from tracker.core import audit
 from tracker.core.db import utcnow
 from tracker.core.translation import gettext as _
 from tracker.extensions import db
@@ -60,6 +62,9 @@ def issue(user: User, requested_by: User | None = None, from_admin: bool = False
         raise AccountError(_("%(login)s is deactivated: no password reset mail is sent.", login=user.login))
     if not user.email:
         raise AccountError(_("%(login)s has no e-mail address.", login=user.login))
+    if user.from_directory:
+        raise AccountError(_("%(login)s signs in with the city's directory: their password is changed there.",
+                             login=user.login))
     now = utcnow()
     # Links that ran out are of no use to anyone: drop them while we are here.
     db.session.execute(
@@ -88,6 +93,9 @@ def issue(user: User, requested_by: User | None = None, from_admin: bool = False
             from_admin=from_admin, login_url=absolute_url("/login"),
         )
     queue_mail(user, MAIL_KIND, subject, text, html)
+    if from_admin:  # a link someone asks for on the "forgot password" form is the user's own business
+        audit.record(audit_log.RESET_MAIL_SENT, actor=requested_by, obj=user,
+                     details={"via": "web" if requested_by is not None else "cli", "hours": hours})
     db.session.flush()
     return token
 
@@ -97,6 +105,8 @@ def request_reset(login_or_email: str) -> bool:
     had too many such mails this hour. The caller answers the same whatever this returns."""
     user = find_user(login_or_email)
     if user is None or not user.active or not user.email:
+        return False
+    if user.from_directory:  # their password is the directory's: a link could only fail
         return False
     if _mails_in_last_hour(user) >= current_app.config["PASSWORD_RESET_MAILS_PER_HOUR"]:
         return False
@@ -128,7 +138,10 @@ def reset_password(token: str, password: str) -> User:
     if row is None:
         raise AccountError(invalid_link_message())
     user = row.user
+    requested_by = row.requested_by_id
     set_password(user, password)  # checks the policy, unlocks, voids this and every other link
+    audit.record(audit_log.PASSWORD_RESET, actor=user, obj=user, 
+                 details={"requested_by_id": requested_by} if requested_by is not None else None)
     return user
 
 

@@ -10,11 +10,14 @@ from flask import current_app
 from tracker.core.translation import gettext as _
 from sqlalchemy import delete, func, select
 
-from tracker.accounts import sessions
+from tracker.accounts import audit_log, sessions
 from tracker.accounts.models import PasswordResetToken, User
 from tracker.accounts.passwords import hash_password, needs_rehash, password_problems, verify_password
+from tracker.core import audit
 from tracker.core.db import utcnow
 from tracker.core.services import ServiceError
+from tracker.directory.client import enabled as directory_enabled
+from tracker.sso.client import sso_only
 from tracker.extensions import db
 
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,60}$")
@@ -93,8 +96,16 @@ def void_reset_links(user: User) -> None:
     )
 
 
+def refuse_directory_password(user: User) -> None:
+    """A directory user's password is the directory's: WG Tracker never holds one for them."""
+    if user.from_directory:
+        raise AccountError([_("This account signs in with the city's directory (Active Directory); change its "
+                              "password there.")])
+
+
 def set_password(user: User, password: str) -> None:
     """A new password under the policy; unlocks the account and voids outstanding reset links."""
+    refuse_directory_password(user)
     problems = password_problems(password, user.login)
     if problems:
         raise AccountError(problems)
@@ -106,15 +117,21 @@ def set_password(user: User, password: str) -> None:
 
 
 def change_own_password(user: User, current: str, new: str) -> None:
+    refuse_directory_password(user)
     if not verify_password(user.password_hash, current):
         raise AccountError([_("The current password is wrong.")])
     set_password(user, new)
+    audit.record(audit_log.PASSWORD_CHANGED, actor=user, obj=user)
 
 
-def issue_api_key(user: User) -> str:
-    """A new 40-hex-digit key (Redmine's shape); only its digest is stored, so it is shown once."""
+def issue_api_key(user: User, *, via: str = "web") -> str:
+    """A new 40-hex-digit key (Redmine's shape); only its digest is stored, so it is shown once.
+    ``via="cli"``: made by whoever runs ``tracker user api-key`` on the server, not by the user."""
+    regenerated = user.api_key_digest is not None
     key = secrets.token_hex(20)
     user.api_key_digest = User.digest_api_key(key)
+    audit.record(audit_log.API_KEY_CREATED, actor=user if via == "web" else None, obj=user,
+                 details={"regenerated": regenerated, "via": via})
     return key
 
 
@@ -133,26 +150,59 @@ def authenticate(login: str, password: str, now: datetime | None = None, *, reco
     """Check a login attempt; count failures and lock the account for a while after too many.
 
     ``record_login=False`` (HTTP Basic on the API, checked on every request): a success writes only when
-    there were failures to forget, so an API GET does not write on every call."""
+    there were failures to forget, so an API GET does not write on every call; and no attempt is entered in
+    the audit log (only a lockout is, whichever way it was reached).
+
+    An interactive attempt is one audit entry (``auth.login`` or ``auth.login_failed``), committed here: a
+    failed sign-in changes nothing else but the account's failure count, and the request ends without a
+    commit of its own."""
     now = now or utcnow()
     config = current_app.config
-    user = db.session.scalar(select(User).where(func.lower(User.login) == (login or "").strip().lower()))
-    if user is None:
+    typed = (login or "").strip()
+    user = db.session.scalar(select(User).where(func.lower(User.login) == typed.lower()))
+
+    def failed(reason: str, result: LoginResult, *, counted: bool = False, locked: bool = False) -> LoginResult:
+        # ``counted``: the account's failure count changed (``locked``: and locked it); committed with the entries.
+        if record_login:
+            audit.record(audit_log.LOGIN_FAILED, actor=user, login=typed[:255], obj=user, details={"reason": reason})
+        if locked:
+            audit.record(audit_log.LOCKOUT, actor=user, obj=user,
+                         details={"until": user.locked_until.isoformat(), "via": "form" if record_login else "api"})
+        if record_login or counted:
+            db.session.commit()
+        return result
+
+    if sso_only() and not (user is not None and user.is_admin and not user.from_directory):
+        verify_password(None, password)  # the same time whoever it is
+        return failed("sso_only", LoginResult(error="sso_only"))
+    if (user is None or user.auth_source == "ldap") and directory_enabled():
+        if user is not None and user.is_locked(now):
+            return failed("locked", LoginResult(error="locked", locked_until=user.locked_until))
+        if not record_login and user is not None:
+            return LoginResult(error="invalid")  # the API takes a directory user's API key, not their password
+        from tracker.directory.services import sign_in
+
+        result = sign_in(typed, password, user, now)
+        if not result.ok:
+            return failed(result.error, result)
+        audit.record(audit_log.LOGIN, actor=result.user, obj=result.user, details={"via": "ldap"})
+        db.session.commit()
+        return result
+    if user is None or user.from_directory:  # a directory (switched off) or single sign-on user has no password
         verify_password(None, password)
-        return LoginResult(error="invalid")
+        return failed("unknown_login", LoginResult(error="invalid"))
     if user.is_locked(now):
-        return LoginResult(error="locked", locked_until=user.locked_until)
+        return failed("locked", LoginResult(error="locked", locked_until=user.locked_until))
     if not verify_password(user.password_hash, password):
         user.failed_logins += 1
         if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
             user.failed_logins = 0
             user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-            db.session.commit()
-            return LoginResult(error="locked", locked_until=user.locked_until)
-        db.session.commit()
-        return LoginResult(error="invalid")
+            return failed("wrong_password", LoginResult(error="locked", locked_until=user.locked_until), counted=True,
+                          locked=True)
+        return failed("wrong_password", LoginResult(error="invalid"), counted=True)
     if not user.active:
-        return LoginResult(error="inactive")
+        return failed("inactive", LoginResult(error="inactive"))
     if not record_login:
         if user.failed_logins or user.locked_until is not None:
             user.failed_logins = 0
@@ -164,18 +214,36 @@ def authenticate(login: str, password: str, now: datetime | None = None, *, reco
     user.last_login_at = now
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    audit.record(audit_log.LOGIN, actor=user, obj=user)
     db.session.commit()
     return LoginResult(user=user)
 
 
-def update_user(user: User, *, password: str | None = None, org_roles=None, **fields) -> None:
-    """Apply an admin's edit; raises AccountError and changes nothing on bad input."""
+def create_user_as_admin(actor: User | None, *, org_roles=(), via: str = "web", **fields) -> User:
+    """``create_user`` done by an administrator (or on the server's command line, ``via="cli"``), recorded in
+    the audit log with the new user's fields and roles."""
+    user = create_user(**fields)
+    user.set_org_roles(org_roles)
+    changes = [[name, None, value] for name, value in audit_log.user_snapshot(user).items() if value not in (None, False)]
+    audit.record(audit_log.USER_CREATED, actor=actor, obj=user, changes=changes,
+                 details={"via": via} if via != "web" else None)
+    return user
+
+
+def update_user(user: User, *, actor: User | None = None, password: str | None = None, org_roles=None,
+                **fields) -> None:
+    """Apply an admin's edit; raises AccountError and changes nothing on bad input. What changed goes to the
+    audit log, old → new (``audit_log.record_admin_edit``)."""
+    before = audit_log.user_snapshot(user)
     login = (fields.get("login", user.login) or "").strip()
     email = (fields.get("email", user.email) or "").strip()
     problems = validate_identity(login, email, exclude_id=user.id)
     if not (fields.get("name", user.name) or "").strip():
         problems.append(_("The full name is required."))
-    if password:
+    if password and user.from_directory:
+        problems.append(_("This account signs in with the city's directory (Active Directory); change its "
+                          "password there."))
+    elif password:
         problems += password_problems(password, login)
     if problems:
         raise AccountError(problems)
@@ -192,8 +260,22 @@ def update_user(user: User, *, password: str | None = None, org_roles=None, **fi
         sessions.end_all(user)
     if org_roles is not None:
         user.set_org_roles(org_roles)
+    audit_log.record_admin_edit(actor, user, before, password_set=bool(password))
 
 
-def unlock(user: User) -> None:
+def set_active(actor: User | None, user: User, active: bool) -> None:
+    """Activate or deactivate ``user``; a deactivated user is logged out everywhere."""
+    before = audit_log.user_snapshot(user)
+    user.active = active
+    ended = sessions.end_all(user) if not active else 0
+    audit_log.record_admin_edit(actor, user, before, details={"sessions_ended": ended} if ended else None)
+
+
+def unlock(user: User, actor: User | None = None) -> None:
+    """Lift a lockout after failed sign-ins (and forget the failures)."""
+    if user.locked_until is not None or user.failed_logins:
+        audit.record(audit_log.USER_UNLOCKED, actor=actor, obj=user,
+                     details={"locked_until": user.locked_until.isoformat() if user.locked_until else None,
+                              "failed_logins": user.failed_logins})
     user.failed_logins = 0
     user.locked_until = None

@@ -77,9 +77,9 @@ def end_current(user: User) -> None:
         )
 
 
-def end_all(user: User, keep_current: bool = False) -> None:
-    """End every session of ``user`` (a new password, deactivation), or every other one."""
+def end_all(user: User, keep_current: bool = False) -> int:
+    """End every session of ``user`` (a new password, deactivation), or every other one; returns how many."""
     query = delete(UserSession).where(UserSession.user_id == user.id)
     if keep_current and user.session_token:
         query = query.where(UserSession.token_digest != UserSession.digest(user.session_token))
-    db.session.execute(query, execution_options={"synchronize_session": False})
+    return db.session.execute(query, execution_options={"synchronize_session": False}).rowcount

@@ -6,13 +6,15 @@ from flask_babel import format_datetime
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
-from tracker.accounts import password_reset, services, sessions, throttle
+from tracker.accounts import audit_log, password_reset, services, sessions, throttle
 from tracker.accounts.admin_views import bp as admin_bp
 from tracker.accounts.forms import AccountForm, LoginForm, LostPasswordForm, PasswordChangeForm, PasswordResetForm
 from tracker.accounts.models import User
+from tracker.core import audit
 from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
 from tracker.core.requests import redirect_to
+from tracker.directory.services import REFUSALS
 from tracker.extensions import db, limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -59,6 +61,8 @@ def login():
             )
         elif result.error == "inactive":
             flash(_("This account is deactivated. Ask an administrator."), "error")
+        elif result.error in REFUSALS and result.error != "invalid":
+            flash(str(REFUSALS[result.error]), "error")
         else:
             flash(_("Wrong login or password."), "error")
     return render_template("accounts/login.html", form=form)
@@ -116,7 +120,8 @@ def reset_password(token: str):
 def logout():
     # Logging out ends every session of the account, other browsers' and remember cookies included, so a
     # cookie left on a shared or stolen machine dies too (/my/sessions ends single sessions instead).
-    sessions.end_all(current_user)
+    ended = sessions.end_all(current_user)
+    audit.record(audit_log.LOGOUT, actor=current_user, obj=current_user, details={"sessions_ended": ended})
     db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
@@ -177,6 +182,8 @@ def end_session(session_id: int):
         abort(404)  # this browser's session ends with "Log out"
     if not sessions.end(current_user, session_id):
         abort(404)
+    audit.record(audit_log.SESSION_REVOKED, actor=current_user, obj=current_user,
+                 details={"session_id": session_id, "sessions_ended": 1})
     db.session.commit()
     flash(_("The session was ended."), "success")
     return redirect(url_for("accounts.my_sessions"))
@@ -185,7 +192,10 @@ def end_session(session_id: int):
 @bp.post("/my/sessions/end_others")
 @login_required
 def end_other_sessions():
-    sessions.end_all(current_user, keep_current=True)
+    ended = sessions.end_all(current_user, keep_current=True)
+    if ended:
+        audit.record(audit_log.SESSION_REVOKED, actor=current_user, obj=current_user,
+                     details={"others": True, "sessions_ended": ended})
     db.session.commit()
     flash(_("Every other session was ended."), "success")
     return redirect(url_for("accounts.my_sessions"))

@@ -1,5 +1,5 @@
 """Lifecycle phases of the 13 Maebashi WGs, the マイナンバーカード普及・活用WG and 行政手続オンライン化WG charters
-from seed 000, and their gate decisions."""
+from seed 000, and their gate decisions, each in the charter's history (履歴) as the DX office's."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from tracker.charter.models import BudgetLine, CharterPerson, GateDecision, Milestone, SuccessCriterion
 from tracker.charter.services import charter_for
+from tracker.core import history
 from tracker.extensions import db
 
 PHASES = {
@@ -81,24 +82,27 @@ def load(ctx) -> None:
         charter = charter_for(wg)
         if db.session.scalar(select(GateDecision.id).where(GateDecision.wg_id == wg.id).limit(1)):
             continue  # loaded before
-        if identifier == "mynumber-card":
-            _mynumber(charter, users, kpis, ctx.shared.get("sections", {}))
-        elif identifier == "online-procedures":
-            _online(charter, users, kpis)
-        elif identifier == "rpa-bpr":
-            charter.purpose = wg.description
-            charter.keep, charter.problem = "RPAで定型業務の時間を削減できた", "対象業務の洗い出しに時間がかかった"
-            charter.try_next = "業務プロセス改革（BPR）を先に行ってから自動化する"
-            charter.handover_note = "各所管課が運用を継続（保守費は情報政策課で予算化）"
-        elif not charter.purpose:
-            charter.purpose = wg.description
+        with history.recording(decider, charter):
+            if identifier == "mynumber-card":
+                _mynumber(charter, users, kpis, ctx.shared.get("sections", {}))
+            elif identifier == "online-procedures":
+                _online(charter, users, kpis)
+            elif identifier == "rpa-bpr":
+                charter.purpose = wg.description
+                charter.keep, charter.problem = "RPAで定型業務の時間を削減できた", "対象業務の洗い出しに時間がかかった"
+                charter.try_next = "業務プロセス改革（BPR）を先に行ってから自動化する"
+                charter.handover_note = "各所管課が運用を継続（保守費は情報政策課で予算化）"
+            elif not charter.purpose:
+                charter.purpose = wg.description
         for step in PATH.get(phase, []):
             target = NEXT[step] if not (phase == "stopped") else "stopped"
-            db.session.add(GateDecision(
+            gate = GateDecision(
                 wg_id=wg.id, from_phase=step, to_phase=target, decision="stop" if target == "stopped" else "go",
                 conditions="定例会で進捗を報告すること" if target == "execution" else "",
                 comment="仮説検証で成果が見込めないため止める（成果が出せなければ止める）" if target == "stopped" else "CIO判断",
-                decided_by_id=decider.id))
+                decided_by_id=decider.id)
+            db.session.add(gate)
+            history.record(decider, charter, [["gate", None, gate.decision], ["phase", step, target]], notes=gate.comment)
         charter.phase = phase
         if phase == "stopped":
             charter.stop_reason = "仮説検証で成果が見込めないため止める（成果が出せなければ止める）"

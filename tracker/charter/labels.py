@@ -17,4 +17,5 @@ ITEM_LABELS = {
     "background": _l("Background"), "content": _l("Content"), "origin": _l("Origin"), "origin_note": _l("Origin note"),
     "milestones": _l("Milestones"), "phase": _l("Phase"), "evaluation": _l("Evaluation"), "keep": _l("Keep"),
     "problem": _lp("charter", "Problem"), "try_next": _l("Try"), "handover_note": _l("Hand-over"),
+    "handover_section_id": _l("Section that carries the result on"),
 }

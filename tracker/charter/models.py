@@ -1,5 +1,5 @@
-"""A WG's charter (重要事項の明確化と合意), its lifecycle phase, gate decisions, close-out, and the journal of
-every charter change.
+"""A WG's charter (重要事項の明確化と合意), its lifecycle phase, gate decisions, close-out. Its history (every
+change, who, when, old → new) is the audit log's, declared in ``tracker.charter.history``.
 
 The phase lives in ``charters`` (1:1 with the WG) rather than on ``working_groups``: the lifecycle belongs to
 this feature, the WG model stays the foundation's, and the phase is always read together with the charter
@@ -56,7 +56,6 @@ class Charter(TimestampMixin, db.Model):
     criteria: Mapped[list["SuccessCriterion"]] = relationship(cascade="all, delete-orphan", order_by="SuccessCriterion.id")
     milestones: Mapped[list["Milestone"]] = relationship(cascade="all, delete-orphan", order_by="Milestone.due_date")
     budget_lines: Mapped[list["BudgetLine"]] = relationship(cascade="all, delete-orphan", order_by="BudgetLine.id")
-    changes: Mapped[list["CharterChange"]] = relationship(cascade="all, delete-orphan", order_by="CharterChange.id")
 
     @property
     def is_finished(self) -> bool:
@@ -120,22 +119,6 @@ class BudgetLine(db.Model):
     source: Mapped[str] = mapped_column(String(200))
     amount: Mapped[int] = mapped_column(Integer, default=0)  # yen
     note: Mapped[str] = mapped_column(String(300), default="")
-
-
-class CharterChange(db.Model):
-    """Journal: one changed charter item (who, when, old -> new)."""
-
-    __tablename__ = "charter_changes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    item: Mapped[str] = mapped_column(String(40))
-    old_value: Mapped[str] = mapped_column(Text, default="")
-    new_value: Mapped[str] = mapped_column(Text, default="")
-
-    user: Mapped["User | None"] = relationship()  # noqa: F821
 
 
 class GateDecision(db.Model):

@@ -1,4 +1,4 @@
-"""Charter edits (journaled), gate decisions with their rules, stopping, and close-out."""
+"""Charter edits (journaled: ``tracker.charter.history``), gate decisions with their rules, stopping, and close-out."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,14 +8,13 @@ from tracker.charter.policy import DECIDE_GATES
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
-from tracker.core import events
+from tracker.core import events, history
 from tracker.core.services import ServiceError
-from tracker.core.text import same_text
 from tracker.extensions import db
 from tracker.charter import rules
 from tracker.charter.models import (
     CLOSED, EVALUATIONS, GO, HOLD, LAUNCH, LEADER, NEXT_PHASE, ORIGINS, RESPONSIBLE, STOP, STOPPED,
-    BudgetLine, Charter, CharterChange, CharterPerson, GateDecision, Milestone, SuccessCriterion,
+    BudgetLine, Charter, CharterPerson, GateDecision, Milestone, SuccessCriterion,
 )
 
 TEXT_ITEMS = ["purpose", "background", "content", "nature", "schedule", "stakeholders", "origin", "origin_note"]
@@ -51,36 +50,9 @@ def ensure_open(wg) -> None:
         raise CharterError([_("This WG is closed: it can no longer be changed.")])
 
 
-def _journal(charter: Charter, user, item: str, old, new) -> None:
-    old, new = str(old or ""), str(new or "")
-    if not same_text(old, new):  # a text stored with CRLF is the same text as the LF the form now sends
-        db.session.add(CharterChange(charter_id=charter.id, user_id=getattr(user, "id", None), item=item,
-                                     old_value=old, new_value=new))
-
-
-def _describe_people(people) -> str:
-    return "\n".join(f"{p.user.name}{'（' + p.area + '）' if p.area else ''}" for p in people)
-
-
-def _describe_lines(lines, fmt) -> str:
-    return "\n".join(fmt(line) for line in lines)
-
-
-def _milestone_text(m) -> str:
-    return f"{m.due_date.isoformat()} {m.title}"
-
-
-def _budget_text(b) -> str:
-    return f"{b.source} ¥{b.amount:,}{' ' + b.note if b.note else ''}"
-
-
-def _criterion_text(c) -> str:
-    return f"{c.description}{' → ' + c.target if c.target else ''}"
-
-
 def update_charter(charter: Charter, user, *, texts: dict, people: list[tuple], criteria: list[dict],
                    milestones: list[dict], budget_lines: list[dict], sections: list | None = None) -> None:
-    """Replace the charter's items; every changed item is journaled with its old and new value.
+    """Replace the charter's items; what changed is one entry of the charter's history (old → new per item).
 
     ``people``: (user, kind, area); ``criteria``: {description, kpi_id, target};
     ``milestones``: {title, due_date}; ``budget_lines``: {source, amount, note}.
@@ -109,45 +81,24 @@ def update_charter(charter: Charter, user, *, texts: dict, people: list[tuple], 
     if problems:
         raise CharterError(list(dict.fromkeys(problems)))
 
-    for item in TEXT_ITEMS:
-        new = (texts.get(item) or "").strip()
-        _journal(charter, user, item, getattr(charter, item), new)
-        setattr(charter, item, new)
-
-    if sections is not None:
-        _journal(charter, user, "stakeholder_sections", "、".join(s.name for s in charter.stakeholder_sections),
-                 "、".join(s.name for s in sorted(sections, key=lambda s: s.name)))
-        charter.stakeholder_sections = list(sections)
-
-    for kind in (RESPONSIBLE, LEADER):
-        old = _describe_people(charter.people_of(kind))
-        new_people = [CharterPerson(user_id=u.id, user=u, kind=kind, area=(area or "").strip())
-                      for u, k, area in people if k == kind]
-        _journal(charter, user, kind, old, _describe_people(new_people))
-    new_people = [CharterPerson(user_id=u.id, user=u, kind=k, area=(area or "").strip()) for u, k, area in people]
-    charter.people = new_people
-
-    new_criteria = [SuccessCriterion(description=c["description"].strip(), kpi_id=c.get("kpi_id"),
-                                     target=(c.get("target") or "").strip()) for c in criteria]
-    # keep evaluations of criteria whose description did not change
-    previous = {c.description: c for c in charter.criteria}
-    for c in new_criteria:
-        if c.description in previous:
-            c.evaluation, c.evidence = previous[c.description].evaluation, previous[c.description].evidence
-    _journal(charter, user, "criteria", _describe_lines(charter.criteria, _criterion_text),
-             _describe_lines(new_criteria, _criterion_text))
-    charter.criteria = new_criteria
-
-    new_milestones = [Milestone(title=m["title"].strip(), due_date=m["due_date"]) for m in milestones]
-    _journal(charter, user, "milestones", _describe_lines(charter.milestones, _milestone_text),
-             _describe_lines(sorted(new_milestones, key=lambda m: m.due_date), _milestone_text))
-    charter.milestones = new_milestones
-
-    new_budget = [BudgetLine(source=b["source"].strip(), amount=b["amount"], note=(b.get("note") or "").strip())
-                  for b in budget_lines]
-    _journal(charter, user, "budget", _describe_lines(charter.budget_lines, _budget_text),
-             _describe_lines(new_budget, _budget_text))
-    charter.budget_lines = new_budget
+    with history.recording(user, charter):
+        for item in TEXT_ITEMS:
+            setattr(charter, item, (texts.get(item) or "").strip())
+        if sections is not None:
+            charter.stakeholder_sections = list(sections)
+        charter.people = [CharterPerson(user_id=u.id, user=u, kind=k, area=(area or "").strip()) for u, k, area in people]
+        new_criteria = [SuccessCriterion(description=c["description"].strip(), kpi_id=c.get("kpi_id"),
+                                         target=(c.get("target") or "").strip()) for c in criteria]
+        # keep evaluations of criteria whose description did not change
+        previous = {c.description: c for c in charter.criteria}
+        for c in new_criteria:
+            if c.description in previous:
+                c.evaluation, c.evidence = previous[c.description].evaluation, previous[c.description].evidence
+        charter.criteria = new_criteria
+        charter.milestones = sorted((Milestone(title=m["title"].strip(), due_date=m["due_date"]) for m in milestones),
+                                    key=lambda m: m.due_date)
+        charter.budget_lines = [BudgetLine(source=b["source"].strip(), amount=b["amount"], note=(b.get("note") or "").strip())
+                                for b in budget_lines]
     db.session.flush()
 
 
@@ -204,12 +155,13 @@ def decide_gate(charter: Charter, user, *, decision: str, conditions: str = "", 
                         decision=decision, conditions=(conditions or "").strip(), comment=(comment or "").strip(),
                         decided_by_id=user.id, decided_by=user)
     db.session.add(gate)
-    if decision != HOLD:
-        _journal(charter, user, "phase", charter.phase, to_phase)
-        charter.phase = to_phase
-        _forget_permissions()
-    if decision == STOP:
-        charter.stop_reason = gate.comment
+    # The decision stays a record of its own (gate_decisions); the history tells it too, with its comment.
+    with history.recording(user, charter, notes=gate.comment, extra=lambda: [["gate", None, decision]]):
+        if decision != HOLD:
+            charter.phase = to_phase
+            _forget_permissions()
+        if decision == STOP:
+            charter.stop_reason = gate.comment
     db.session.flush()
     from tracker.charter.labels import DECISION_LABELS, PHASE_LABELS
 
@@ -240,14 +192,11 @@ def save_closeout(charter: Charter, user, *, evaluations: dict[int, tuple[str, s
             problems.append(_("Choose achieved, partly or not for each success criterion."))
     if problems:
         raise CharterError(list(dict.fromkeys(problems)))
-    for criterion in charter.criteria:
-        value, evidence = evaluations.get(criterion.id, ("", ""))
-        _journal(charter, user, "evaluation", f"{criterion.description}: {criterion.evaluation}",
-                 f"{criterion.description}: {value}")
-        criterion.evaluation, criterion.evidence = value or "", (evidence or "").strip()
-    for item, value in (("keep", keep), ("problem", problem), ("try_next", try_next), ("handover_note", handover_note)):
-        value = (value or "").strip()
-        _journal(charter, user, item, getattr(charter, item), value)
-        setattr(charter, item, value)
-    charter.handover_section_id = handover_section_id
+    with history.recording(user, charter):
+        for criterion in charter.criteria:
+            value, evidence = evaluations.get(criterion.id, ("", ""))
+            criterion.evaluation, criterion.evidence = value or "", (evidence or "").strip()
+        for item, value in (("keep", keep), ("problem", problem), ("try_next", try_next), ("handover_note", handover_note)):
+            setattr(charter, item, (value or "").strip())
+        charter.handover_section_id = handover_section_id
     db.session.flush()

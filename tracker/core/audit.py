@@ -36,6 +36,14 @@ class AuditEntry(db.Model):
         Index("ix_audit_entries_object", "object_type", "object_id", "id"),
         Index("ix_audit_entries_actor_created", "actor_id", "created_at"),
         Index("ix_audit_entries_action_created", "action", "created_at"),
+        # The audit log's search pages newest first by id (keyset): each filter seeks its value, then walks ids.
+        Index("ix_audit_entries_actor_id", "actor_id", "id"),
+        Index("ix_audit_entries_login_id", "actor_login", "id"),
+        Index("ix_audit_entries_action_id", "action", "id"),
+        Index("ix_audit_entries_type_id", "object_type", "id"),
+        # With a date range the search walks created_at; an object type alone is the one filter without an
+        # (…, created_at) index otherwise, and SQLite (no ANALYZE statistics) would sort a whole type's entries.
+        Index("ix_audit_entries_type_created", "object_type", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(AuditId, primary_key=True)
@@ -75,6 +83,19 @@ def actions() -> dict[str, AuditAction]:
     return dict(_ACTIONS)
 
 
+# Journaled models are named by their history name ("user", "risk"), so that a security or admin entry about a
+# user shows in that user's 履歴 beside the edits (tracker.core.history declares them); others by their table.
+_OBJECT_TYPES: dict[type, str] = {}
+
+
+def name_object_type(model: type, name: str) -> None:
+    _OBJECT_TYPES[model] = name
+
+
+def object_type_of(obj) -> str:
+    return _OBJECT_TYPES.get(type(obj)) or obj.__tablename__
+
+
 def _request_address() -> str | None:
     # request.remote_addr is already the client's address behind TRACKER_TRUSTED_PROXIES (ProxyFix).
     return request.remote_addr if has_request_context() else None
@@ -104,7 +125,7 @@ def record(
     if action not in _ACTIONS:
         raise LookupError(f"Unregistered audit action {action!r}; register it with register_action()")
     if obj is not None:
-        object_type = object_type or obj.__tablename__
+        object_type = object_type or object_type_of(obj)
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
         if wg_id is None:
             wg_id = getattr(obj, "wg_id", None)
@@ -133,10 +154,19 @@ class AuditEntryIsAppendOnly(RuntimeError):
 
 @event.listens_for(Session, "before_flush")
 def _refuse_edits(session, flush_context, instances) -> None:
-    # The ORM path is the only way the app writes; pruning uses a bulk DELETE outside it.
+    # The ORM path is the only way the app writes; pruning (tracker.audit.services.prune) runs a Core DELETE on
+    # the session's connection, outside the Session, so it is the one way an entry leaves the table.
     for obj in session.dirty:
         if isinstance(obj, AuditEntry) and session.is_modified(obj):
             raise AuditEntryIsAppendOnly("audit entries cannot be edited")
     for obj in session.deleted:
         if isinstance(obj, AuditEntry):
             raise AuditEntryIsAppendOnly("audit entries cannot be deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_edits(state) -> None:
+    # ``session.execute(update(AuditEntry))`` / ``delete(...)`` bypass the flush; refuse them here too.
+    table = getattr(state.statement, "table", None)
+    if (state.is_update or state.is_delete) and table is not None and AuditEntry.__table__.is_derived_from(table):
+        raise AuditEntryIsAppendOnly("audit entries cannot be edited or deleted through the Session")

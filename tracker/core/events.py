@@ -45,14 +45,24 @@ def emit(event: Event) -> None:
 # The notification worker runs each registered check periodically; a check emits events for what it finds
 # and must be idempotent (it remembers what it already reported, so a rerun emits nothing new).
 _periodic_checks: dict[str, Callable[[], None]] = {}
+# A check that runs on its own schedule (the directory sync) names how many seconds apart, read when it is due.
+_intervals: dict[str, Callable[[], float]] = {}
 
 
-def register_periodic_check(name: str, check: Callable[[], None]) -> None:
+def register_periodic_check(name: str, check: Callable[[], None],
+                            every_seconds: Callable[[], float] | None = None) -> None:
     _periodic_checks[name] = check
+    if every_seconds is not None:
+        _intervals[name] = every_seconds
 
 
 def periodic_checks() -> dict[str, Callable[[], None]]:
     return dict(_periodic_checks)
+
+
+def check_interval(name: str, default: float) -> float:
+    """Seconds between two runs of check ``name``: its own interval, else ``default``."""
+    return _intervals[name]() if name in _intervals else default
 
 
 # Event kinds with a label (a lazy string) for the notification preferences page. Features register the

@@ -10,11 +10,25 @@ CSV and XLSX export goes through here:
   text typed after ``'``.
 
 Numbers, dates and booleans are left as they are, so they stay numbers and dates in the sheet.
+
+Every export that lists data (CSV, XLSX, iCalendar, PDF) is also an entry of the audit log: who took which list,
+with which filter, how many rows. A feature declares its list once (``TICKETS = exported_list("tickets",
+_l("Ticket list exported"))``) and answers with ``send(TICKETS, body, rows=..., filename=...)``, which records
+``export.tickets`` and builds the attachment response. tests/access/test_export_audit.py requests every GET route
+and fails for a download of one of these types that was not recorded, so a new export cannot forget it.
 """
 from __future__ import annotations
 
 import csv
 import re
+from dataclasses import dataclass
+
+from flask import Response, request
+from flask_login import current_user
+
+from tracker.core import audit
+from tracker.core.requestlog import REDACTED, SECRET_PARAMETERS
+from tracker.extensions import db
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # "-3" or "+1.5" written as text (a formatted number) is a number to Excel, not a formula.
@@ -67,3 +81,68 @@ def xlsx_append(sheet, values) -> None:
     sheet.append(list(values))
     for cell in sheet[sheet.max_row]:
         _as_text(cell)
+
+
+# What an export is, by the file it gives: the audit test recognises exports by these types.
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ics": "text/calendar",
+    "pdf": "application/pdf",
+}
+
+
+@dataclass(frozen=True)
+class ExportedList:
+    name: str
+
+    @property
+    def action(self) -> str:
+        return f"export.{self.name}"
+
+
+def exported_list(name: str, label) -> ExportedList:
+    """Declare a list that can be exported, in the feature that exports it: its audit action is
+    ``export.<name>``, shown in the audit log with ``label``."""
+    audit.register_action(f"export.{name}", label, "export")
+    return ExportedList(name)
+
+
+def request_filter() -> dict:
+    """The request's query parameters as the list was asked for ({name: value}, or a list for a repeated
+    name), readable in the audit log (no percent-encoding) and enough to replay it; secrets such as ``key``
+    are redacted."""
+    found = {}
+    for name in request.args:
+        values = [REDACTED] if name.lower() in SECRET_PARAMETERS else request.args.getlist(name)
+        found[name] = values[0] if len(values) == 1 else values
+    return found
+
+
+def record_export(exported: ExportedList, *, rows: int, file_format: str, wg_id: int | None = None) -> None:
+    """Enter this request's export in the audit log and commit it.
+
+    An export is a GET, and a GET never writes, with this one exception: the single INSERT of the export's
+    audit entry. Nothing else in the request commits, so it is committed here; the GET matrix of tests/access
+    allows exactly this statement and still refuses every other write. A HEAD request gets no file, so no entry."""
+    if request.method == "HEAD":
+        return
+    actor = current_user._get_current_object() if current_user.is_authenticated else None
+    audit.record(exported.action, actor=actor, wg_id=wg_id, details={
+        "list": exported.name,
+        "filter": request_filter(),
+        "rows": rows,
+        "format": file_format,
+    })
+    db.session.commit()
+
+
+def send(exported: ExportedList, body: bytes, *, rows: int, filename: str, wg_id: int | None = None) -> Response:
+    """The download of an export, recorded first (``record_export``). ``rows`` is how many items of the list
+    the file holds (tickets, ideas, people, events), counted by the caller from what it wrote.
+    The file's type comes from ``filename``'s extension (``EXPORT_TYPES``)."""
+    file_format = filename.rsplit(".", 1)[-1].lower()
+    record_export(exported, rows=rows, file_format=file_format, wg_id=wg_id)
+    response = Response(body, mimetype=EXPORT_TYPES[file_format])
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    return response

@@ -46,6 +46,9 @@ class Journaled:
     fields: dict[str, object]
     display: dict[str, Callable[[object], str]] = field(default_factory=dict)
     values: dict[str, Callable[[object], object]] = field(default_factory=dict)
+    field_actions: dict[str, str] = field(default_factory=dict)
+    # (obj, actor_id, viewer) -> the name to show for the actor instead of theirs, or None to show theirs
+    actor: Callable[[object, int | None, object], str | None] | None = None
     # Writes a finished Recording; the default writes its one audit row. Returns what the caller gets back.
     writer: Callable[["Recording"], object] | None = None
 
@@ -55,13 +58,20 @@ _BY_NAME: dict[str, Journaled] = {}
 
 
 def journaled(model: type, name: str, label, fields: dict, display: dict | None = None,
-              values: dict | None = None, writer: Callable[["Recording"], object] | None = None) -> Journaled:
-    """Declare ``model``'s journaled fields (name → label), how to show a stored value (``display``), for a
-    field that is not a plain column (a list of attendees) how to read it (``values``), and, for a model with
-    journal tables of its own, the ``writer`` of a finished change."""
-    spec = Journaled(model, name, label, dict(fields), dict(display or {}), dict(values or {}), writer)
+              values: dict | None = None, field_actions: dict | None = None,
+              actor: Callable | None = None, writer: Callable[["Recording"], object] | None = None) -> Journaled:
+    """Declare ``model``'s journaled fields (name → label), how to show a stored value (``display``) and, for a
+    field that is not a plain column (a list of attendees), how to read it (``values``). ``field_actions`` names,
+    for a field not everyone who sees the object may see (a profile part only HR sees), the policy action
+    (``can(user, action, obj)``) its old and new values are shown to; others do not see that change at all.
+    ``actor(obj, actor_id, viewer)`` may hide who made a change from some viewers (the author of an anonymous
+    idea): it returns the name to show instead, or None. A model with journal tables of its own (tickets) gives
+    the ``writer`` of a finished change."""
+    spec = Journaled(model, name, label, dict(fields), dict(display or {}), dict(values or {}),
+                     dict(field_actions or {}), actor, writer)
     _BY_MODEL[model] = spec
     _BY_NAME[name] = spec
+    audit.name_object_type(model, name)
     for verb, verb_label in (("create", _l("created")), ("update", _l("changed")), ("delete", _l("deleted"))):
         audit.register_action(f"{name}.{verb}", _Label(label, verb_label), "change")
     return spec
@@ -206,7 +216,8 @@ class ShownEntry:
 
 def entries_for(obj, user=None) -> list[ShownEntry]:
     """The object's history, oldest first, as the 履歴 section shows it. Private notes are left out for users
-    the object's policy does not let see them."""
+    the object's policy does not let see them, and so are changes of a field whose ``field_actions`` entry the
+    user may not do on the object (as it is now); an entry left with nothing to show is left out."""
     from tracker.core.policy import can, policy_for
 
     spec = spec_for(obj)
@@ -220,17 +231,27 @@ def entries_for(obj, user=None) -> list[ShownEntry]:
     sees_private = (user is not None and policy is not None and "view_private_notes" in policy.actions
                     and can(user, "view_private_notes", obj))
     verbs = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
+    allowed = {action: user is not None and can(user, action, obj) for action in set(spec.field_actions.values())}
     names = _names({row.actor_id for row in rows if row.actor_id is not None})
     shown = []
+    registered_actions = audit.actions()
     for row in rows:
         if row.private and not sees_private:
             continue
+        if getattr(registered_actions.get(row.action), "category", None) == "security":
+            continue  # sign-ins and the like are the audit log's, not the object's history
+        visible = [(name, old, new) for name, old, new in (row.changes or [])
+                   if allowed.get(spec.field_actions.get(name), True)]
+        if row.changes and not visible and not row.notes:
+            continue
         changes = [
             ShownChange(str(spec.fields.get(name, name)), _show(spec, name, old), _show(spec, name, new))
-            for name, old, new in (row.changes or [])
+            for name, old, new in visible
         ]
-        actor = names.get(row.actor_id) or row.actor_login or str(_l("System"))
-        shown.append(ShownEntry(row, actor, str(verbs.get(row.action.rsplit(".", 1)[-1], "")), changes))
+        hidden = spec.actor(obj, row.actor_id, user) if spec.actor is not None else None
+        actor = hidden or names.get(row.actor_id) or row.actor_login or str(_l("System"))
+        verb = verbs.get(row.action.rsplit(".", 1)[-1]) or getattr(registered_actions.get(row.action), "label", "")
+        shown.append(ShownEntry(row, actor, str(verb), changes))
     return shown
 
 
@@ -245,9 +266,9 @@ def _names(user_ids: set[int]) -> dict[int, str]:
 def _show(spec: Journaled, name: str, value) -> str:
     if value is None or value == "":
         return "—"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
     shower = spec.display.get(name)
+    if isinstance(value, list):  # a list field's display, when it has one, shows each item (stored as codes)
+        return "、".join(str(shower(v)) if shower else str(v) for v in value)
     return str(shower(value)) if shower else str(value)
 
 

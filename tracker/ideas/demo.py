@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tracker.accounts.models import Department, Section
+from tracker.core.audit import AuditEntry
 from tracker.core.db import utcnow
 from tracker.core.i18n import local_today
 from tracker.extensions import db
 from tracker.ideas import services
 from tracker.ideas.demo_data import DUPLICATE, POSTS, PROMOTED_WG, TICKET_IN_WG
-from tracker.ideas.models import Idea, IdeaComment, IdeaJournal, IdeaVote
+from tracker.ideas.models import Idea, IdeaComment, IdeaVote
 
 
 def _section(ctx, name: str) -> Section:
@@ -38,21 +39,32 @@ def _votes(idea: Idea, users: dict, count: int, age_days: int) -> None:
 
 
 def _backdate(idea: Idea, age_days: int) -> None:
-    """Spread the post's comments and history over its life (the demo builds them all today)."""
-    rows = sorted([*db.session.scalars(select(IdeaJournal).where(IdeaJournal.idea_id == idea.id)),
-                   *db.session.scalars(select(IdeaComment).where(IdeaComment.idea_id == idea.id))],
-                  key=lambda r: (r.created_at, isinstance(r, IdeaJournal)))
+    """Spread the post's comments and history over its life (the demo builds them all today). History entries
+    are append-only for the application; the demo, building the past, moves their time with one UPDATE each."""
+    entries = list(db.session.scalars(
+        select(AuditEntry).where(AuditEntry.object_type == "idea", AuditEntry.object_id == idea.id)))
+    rows = sorted([*entries, *db.session.scalars(select(IdeaComment).where(IdeaComment.idea_id == idea.id))],
+                  key=lambda r: (r.created_at, isinstance(r, AuditEntry)))
     start = utcnow() - timedelta(days=age_days)
+    when = {}
     for n, row in enumerate(rows):
-        row.created_at = start + timedelta(days=age_days * n / (len(rows) + 1))
+        moment = start + timedelta(days=age_days * n / (len(rows) + 1))
         if isinstance(row, IdeaComment):
-            row.updated_at = row.created_at
-        elif row.field == "answer":
-            idea.answered_at = row.created_at
+            row.created_at = row.updated_at = moment
+        else:
+            when[row.id] = moment
     comments = {row.id: row for row in rows if isinstance(row, IdeaComment)}
-    for row in rows:
-        if isinstance(row, IdeaJournal) and row.field == "comment":
-            row.created_at = comments[int(row.new_value)].created_at
+    for entry in entries:
+        fields = {change[0]: change[2] for change in entry.changes or []}
+        if "comment" in fields:
+            when[entry.id] = comments[int(fields["comment"])].created_at
+        if "answer" in fields:
+            idea.answered_at = when[entry.id]
+    for entry_id, moment in when.items():
+        db.session.execute(update(AuditEntry).where(AuditEntry.id == entry_id).values(created_at=moment)
+                           .execution_options(synchronize_session=False))
+    for entry in entries:
+        db.session.expire(entry)
 
 
 def load(ctx) -> None:

@@ -8,8 +8,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from tracker.core.exports import xlsx_append
+from tracker.core.exports import exported_list, xlsx_append
+from tracker.core.translation import lazy_gettext as _l
 from tracker.ideas.models import Idea
+
+
+IDEA_LIST = exported_list("ideas", _l("Idea list exported"))
 
 
 def ideas_workbook(ideas: list[Idea], viewer) -> BytesIO:

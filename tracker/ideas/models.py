@@ -1,4 +1,5 @@
-"""The idea box (庁内アイデアボックス): posts (提案 / 困りごと), votes, comments, official answers, journal."""
+"""The idea box (庁内アイデアボックス): posts (提案 / 困りごと), votes, comments, official answers. A post's history
+is the audit log's, declared in ``tracker.ideas.history``."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -194,22 +195,6 @@ class IdeaComment(TimestampMixin, db.Model):
 
     def editable_by(self, user) -> bool:
         return user is not None and user.is_authenticated and user.active and user.id == self.author_id
-
-
-class IdeaJournal(db.Model):
-    """Every change to a post: who, when, what (field old → new) and notes (comments, answers)."""
-
-    __tablename__ = "idea_journals"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    field: Mapped[str] = mapped_column(String(30))
-    old_value: Mapped[str | None] = mapped_column(Text)
-    new_value: Mapped[str | None] = mapped_column(Text)
-
-    user: Mapped["User | None"] = relationship()  # noqa: F821
 
 
 class IdeaAttachment(db.Model):

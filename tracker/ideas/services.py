@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.accounts.models import Section, User
-from tracker.core import events, textsearch
+from tracker.core import events, history, textsearch
 from tracker.core.db import utcnow
 from tracker.core.events import Event
 from tracker.core.i18n import local_today
@@ -30,7 +30,6 @@ from tracker.ideas.models import (
     PROMOTABLE_STATES,
     Idea,
     IdeaComment,
-    IdeaJournal,
     IdeaVote,
     IdeaVoteAudit,
 )
@@ -47,16 +46,7 @@ def idea_url(idea: Idea) -> str:
     return f"/ideas/{idea.id}"
 
 
-# -- journal and search ---------------------------------------------------------------------------
-
-def journal(idea: Idea, user: User | None, field: str, old=None, new=None) -> None:
-    db.session.add(
-        IdeaJournal(
-            idea_id=idea.id, user_id=user.id if user else None, field=field,
-            old_value=None if old is None else str(old), new_value=None if new is None else str(new),
-        )
-    )
-
+# -- search (the history is ``tracker.ideas.history``) ----------------------------------------------
 
 def _index(idea: Idea) -> None:
     textsearch.index_document("idea", idea.id, idea.title, "\n\n".join(p for p in (idea.body, idea.answer) if p))
@@ -92,9 +82,8 @@ def create_idea(author: User, *, kind: str, title: str, body: str = "", category
         raise IdeaError(problems)
     idea = Idea(kind=kind, title=title.strip(), body=body or "", category=category, section_id=section_id,
                 author_id=author.id, anonymous=bool(anonymous), state="new")
-    db.session.add(idea)
-    db.session.flush()
-    journal(idea, author, "created", None, idea.title)
+    with history.recording(author, idea):  # a creation: adds and flushes the post
+        pass
     _index(idea)
     return idea
 
@@ -108,11 +97,10 @@ def update_idea(idea: Idea, user: User, *, kind: str, title: str, body: str, cat
         raise IdeaError(problems)
     changes = {"kind": kind, "title": title.strip(), "body": body or "", "category": category,
                "section_id": section_id, "anonymous": bool(anonymous)}
-    for field, value in changes.items():
-        old = getattr(idea, field)
-        if not same_text(old, value):  # a body stored with CRLF is the same text as the LF the form now sends
-            journal(idea, user, field, old, value)
-            setattr(idea, field, value)
+    with history.recording(user, idea):
+        for field, value in changes.items():
+            if not same_text(getattr(idea, field), value):  # a body stored with CRLF is the same text as LF
+                setattr(idea, field, value)
     _index(idea)
 
 
@@ -200,7 +188,7 @@ def add_comment(idea: Idea, user: User, body: str, parent_id: int | None = None)
     db.session.add(comment)
     db.session.flush()
     idea.comment_count = db.session.scalar(select(func.count()).select_from(IdeaComment).where(IdeaComment.idea_id == idea.id))
-    journal(idea, user, "comment", None, comment.id)
+    history.record(user, idea, [["comment", None, comment.id]])
     textsearch.index_document("idea_comment", comment.id, idea.title, comment.body)
     mentioned = _mentioned(comment.body, user)
     if mentioned:
@@ -218,7 +206,7 @@ def update_comment(comment: IdeaComment, user: User, body: str) -> None:
     if not (body or "").strip():
         raise IdeaError(_("The comment is empty."))
     if not same_text(body.strip(), comment.body):
-        journal(comment.idea, user, "comment_edited", comment.body, body.strip())
+        history.record(user, comment.idea, [["comment_edited", comment.body, body.strip()]])
         comment.body = body.strip()
         textsearch.index_document("idea_comment", comment.id, comment.idea.title, comment.body)
 
@@ -229,12 +217,6 @@ def _state_event(idea: Idea, user: User, kind: str, title, recipients) -> None:
     events.emit(Event(kind=kind, title=title, url=idea_url(idea), actor=user, recipients=recipients,
                       body=idea.answer if kind == "idea.answered" else None,
                       subject=idea, data={"idea_id": idea.id, "state": idea.state}))
-
-
-def _set_state(idea: Idea, user: User, state: str) -> None:
-    if idea.state != state:
-        journal(idea, user, "state", idea.state, state)
-        idea.state = state
 
 
 def assign(idea: Idea, user: User, *, section_id: int | None, due: date | None) -> None:
@@ -255,13 +237,10 @@ def assign(idea: Idea, user: User, *, section_id: int | None, due: date | None) 
         problems.append(_("Only new, returned or reviewed posts can be assigned."))
     if problems:
         raise IdeaError(problems)
-    if idea.section_id != section.id:
-        journal(idea, user, "section_id", idea.section_id, section.id)
+    with history.recording(user, idea):
         idea.section_id = section.id
-    if idea.answer_due != due:
-        journal(idea, user, "answer_due", idea.answer_due, due)
         idea.answer_due = due
-    _set_state(idea, user, "reviewing")
+        idea.state = "reviewing"
     _state_event(idea, user, "idea.state_changed",
                  _l("Your post is now being reviewed by %(section)s: %(title)s", section=section.name, title=idea.title),
                  [idea.author])
@@ -282,12 +261,12 @@ def answer(idea: Idea, user: User, *, state: str, text: str) -> None:
         problems.append(_("The answer is required."))
     if problems:
         raise IdeaError(problems)
-    if not same_text((text or "").strip(), idea.answer or ""):
-        journal(idea, user, "answer", idea.answer, text.strip())
-    idea.answer = text.strip()
-    idea.answered_at = utcnow()
-    idea.answered_by_id = user.id
-    _set_state(idea, user, state)
+    with history.recording(user, idea):
+        if not same_text(text.strip(), idea.answer or ""):
+            idea.answer = text.strip()
+        idea.answered_at = utcnow()
+        idea.answered_by_id = user.id
+        idea.state = state
     _index(idea)
     _state_event(idea, user, "idea.answered",
                  _l("%(section)s answered your post: %(title)s", section=idea.section.name, title=idea.title),
@@ -300,9 +279,8 @@ def mark_done(idea: Idea, user: User, note: str = "") -> None:
         raise IdeaError(_("Only the owning section or a moderator can mark a post as implemented."))
     if idea.state not in PROMOTABLE_STATES:
         raise IdeaError(_("Only accepted posts can be marked as implemented."))
-    _set_state(idea, user, "done")
-    if (note or "").strip():
-        journal(idea, user, "note", None, note.strip())
+    with history.recording(user, idea, notes=(note or "").strip()):
+        idea.state = "done"
     voters = list(db.session.scalars(select(User).join(IdeaVote, IdeaVote.user_id == User.id).where(IdeaVote.idea_id == idea.id)))
     _state_event(idea, user, "idea.state_changed",
                  _l("An idea you supported has been implemented: %(title)s", title=idea.title), [idea.author, *voters])
@@ -336,9 +314,9 @@ def merge(duplicate: Idea, original: Idea, user: User) -> None:
             db.session.add(IdeaVoteAudit(idea_id=original.id, user_id=moving.user_id, action="moved_in"))
     db.session.flush()
     db.session.execute(update(Idea).where(Idea.merged_into_id == duplicate.id).values(merged_into_id=original.id))
-    journal(duplicate, user, "merged_into", None, original.id)
-    journal(original, user, "merged_from", None, duplicate.id)
-    duplicate.merged_into_id = original.id
+    with history.recording(user, duplicate):
+        duplicate.merged_into_id = original.id
+    history.record(user, original, [["merged_from", None, duplicate.id]])
     _recount_votes(duplicate)
     _recount_votes(original)
     db.session.flush()
@@ -379,9 +357,9 @@ def promote_to_ticket(idea: Idea, user: User, *, wg, tracker_id: int | None = No
     if tracker_id is None:
         tracker_id = db.session.scalar(select(Tracker.id).order_by(Tracker.position, Tracker.id))
     ticket = create_ticket(user, wg, {"tracker_id": tracker_id, "subject": idea.title[:255], "description": wg_description(idea)})
-    idea.ticket_id = ticket.id
-    idea.wg_id = wg.id
-    journal(idea, user, "ticket_id", None, ticket.id)
+    with history.recording(user, idea):
+        idea.ticket_id = ticket.id
+        idea.wg_id = wg.id
     return ticket
 
 
@@ -391,9 +369,9 @@ def promote_to_wg(idea: Idea, user: User, *, identifier: str, name: str):
     _check_promotable(idea, user)
     wg = create_wg(identifier=identifier, name=name or idea.title, description=wg_description(idea), creator=user)
     wg_link.fill_charter(wg, purpose=idea.title + "\n\n" + (idea.body or ""),
-                         origin_note=_("Idea box post #%(id)s", id=idea.id) + " " + idea.title)
-    idea.wg_id = wg.id
-    journal(idea, user, "wg_id", None, wg.identifier)
+                         origin_note=_("Idea box post #%(id)s", id=idea.id) + " " + idea.title, actor=user)
+    with history.recording(user, idea):
+        idea.wg_id = wg.id
     return wg
 
 
@@ -421,7 +399,7 @@ def add_attachment(idea: Idea, user: User, storage):
                                 size=len(data), stored_name=stored, uploaded_by_id=user.id)
     db.session.add(attachment)
     db.session.flush()
-    journal(idea, user, "attachment", None, attachment.filename)
+    history.record(user, idea, [["attachment", None, attachment.filename]])
     return attachment
 
 

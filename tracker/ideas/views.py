@@ -7,15 +7,17 @@ from tracker.ideas.policy import PROMOTE_IDEAS
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from tracker.core import attachments, policy
 from tracker.core.requests import authorize, load
-from tracker.core.translation import gettext as _, lazy_gettext as _l, lazy_pgettext as _lp
+from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from tracker.core.exports import send
 from tracker.core.i18n import local_today
 from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
 from tracker.extensions import db
 from tracker.ideas import queries, services, wg_link
+from tracker.ideas.exports import IDEA_LIST, ideas_workbook
 from tracker.ideas.forms import (
     AnswerForm,
     AssignForm,
@@ -26,7 +28,7 @@ from tracker.ideas.forms import (
     PromoteTicketForm,
     PromoteWGForm,
 )
-from tracker.ideas.models import CATEGORIES, KINDS, STATES, Idea, IdeaAttachment, IdeaComment, IdeaJournal, IdeaVoteAudit
+from tracker.ideas.models import CATEGORIES, KINDS, STATES, Idea, IdeaAttachment, IdeaComment, IdeaVoteAudit
 
 bp = Blueprint("ideas", __name__)
 blueprints = [bp]
@@ -36,40 +38,6 @@ SORT_LABELS = {
     "discussed": _l("Most discussed"), "unanswered": _l("Unanswered"),
 }
 PER_PAGE = 25
-FIELD_LABELS = {
-    "kind": _l("Kind"), "title": _l("Title"), "body": _l("Details"), "category": _l("Category"),
-    "section_id": _lp("idea", "Section"), "anonymous": _l("Anonymous"), "answer_due": _l("Answer due"),
-}
-
-
-def journal_value(field: str, value):
-    """A journal value as the user reads it (labels for codes, section names for ids)."""
-    from tracker.accounts.models import Section
-
-    if value in (None, ""):
-        return "—"
-    if field == "kind":
-        return KINDS.get(value, value)
-    if field == "category":
-        return CATEGORIES.get(value, value)
-    if field == "state":
-        return STATES.get(value, value)
-    if field == "section_id":
-        section = db.session.get(Section, int(value)) if str(value).isdigit() else None
-        return section.name if section else value
-    if field == "anonymous":
-        return _("yes") if value == "True" else _("no")
-    if field == "body":
-        return "…"
-    if field == "answer_due":
-        from datetime import date
-
-        from tracker.core.i18n import format_day
-
-        return format_day(date.fromisoformat(value))
-    return value
-
-
 def load_idea(idea_id: int) -> Idea:
     return load(Idea, idea_id)  # 404 unless the idea policy lets the user see it
 
@@ -90,14 +58,10 @@ def index():
 @bp.get("/ideas/export.xlsx")
 @login_required
 def export():
-    from tracker.ideas.exports import ideas_workbook
-
     filters = queries.Filters.from_args(request.args)
     ideas, _total = queries.listing(current_user, filters, limit=None)
     stream = ideas_workbook(ideas, current_user)
-    name = f"ideas-{local_today().isoformat()}.xlsx"
-    return send_file(stream, as_attachment=True, download_name=name,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send(IDEA_LIST, stream.getvalue(), rows=len(ideas), filename=f"ideas-{local_today().isoformat()}.xlsx")
 
 
 def _save_attachments(idea: Idea, form: IdeaForm) -> None:
@@ -163,14 +127,12 @@ def _forms(idea: Idea, **given) -> dict:
 
 
 def _render_show(idea: Idea, status: int = 200, **given):
-    journals = list(db.session.scalars(select(IdeaJournal).where(IdeaJournal.idea_id == idea.id).order_by(IdeaJournal.id)))
     merged = queries.merged_posts(idea)
     return render_template(
         "ideas/show.html", idea=idea, voted=services.has_voted(idea, current_user),
         threads=queries.comments_for(idea), merged=[(m, queries.comments_for(m)) for m in merged],
-        journals=journals, moderator=policy.can(current_user, "moderate", idea), answerable=policy.can(current_user, "answer", idea),
+        moderator=policy.can(current_user, "moderate", idea), answerable=policy.can(current_user, "answer", idea),
         can_promote=has_org_permission(current_user, PROMOTE_IDEAS), today=local_today(),
-        field_labels=FIELD_LABELS, journal_value=journal_value,
         wg_status=wg_link.wg_status(idea.wg, local_today()) if idea.wg else {},
         **_forms(idea, **given),
     ), status

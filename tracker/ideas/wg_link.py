@@ -12,18 +12,21 @@ def _installed(feature: str) -> bool:
     return feature in FEATURES
 
 
-def fill_charter(wg, *, purpose: str, origin_note: str) -> bool:
-    """Put the new WG in its launch phase with purpose and origin taken from the idea."""
+def fill_charter(wg, *, purpose: str, origin_note: str, actor=None) -> bool:
+    """Put the new WG in its launch phase with purpose and origin taken from the idea (in the charter's history
+    as ``actor``'s change)."""
     if not _installed("charter"):
         return False
     from tracker.charter.models import LAUNCH
     from tracker.charter.services import charter_for
+    from tracker.core import history
 
     charter = charter_for(wg)
-    charter.phase = LAUNCH
-    charter.purpose = purpose
-    charter.origin = "idea"
-    charter.origin_note = origin_note[:300]
+    with history.recording(actor, charter):
+        charter.phase = LAUNCH
+        charter.purpose = purpose
+        charter.origin = "idea"
+        charter.origin_note = origin_note[:300]
     return True
 
 

@@ -6,6 +6,11 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from tracker.core.exports import exported_list
+from tracker.core.translation import lazy_gettext as _l
+
+WG_CALENDAR = exported_list("wg_calendar", _l("WG calendar exported"))
+
 
 def calendar(wg, meetings, milestones, host: str, tz: str, now) -> bytes:
     zone = ZoneInfo(tz)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from sqlalchemy import select
 from tracker.charter.services import charter_for, phase_of
 from tracker.charter.tickets import agenda_suggestions
 from tracker.core.db import utcnow
+from tracker.core.exports import send
 from tracker.core.i18n import local_today
 from tracker.core.layout import WGTab
 from tracker.core.services import commit_or_flash
@@ -117,8 +118,9 @@ def calendar(identifier: str):
     milestones = charter_for(wg, create=False).milestones
     body = ical.calendar(wg, meetings, milestones, request.host.split(":")[0],
                          current_app.config["BABEL_DEFAULT_TIMEZONE"], utcnow())
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": f"attachment; filename={wg.identifier}.ics"})
+    # rows: the calendar's events, a meeting or a milestone each
+    return send(ical.WG_CALENDAR, body, rows=len(meetings) + len(milestones), filename=f"{wg.identifier}.ics",
+                wg_id=wg.id)
 
 
 @bp.post("/projects/<identifier>/meetings/<int:meeting_id>/tickets")

@@ -287,7 +287,7 @@ def run_periodic(force: bool = False) -> list[str]:
     every = 0 if force else setting("NOTIFY_CHECK_SECONDS")
     ran = []
     for name, check in sorted(events.periodic_checks().items()):
-        if run_job(f"check:{name}", every, check):
+        if run_job(f"check:{name}", 0 if force else events.check_interval(name, every), check):
             ran.append(name)
     if run_job("digest", 0 if force else 300, send_digests):
         ran.append("digest")

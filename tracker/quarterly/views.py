@@ -2,7 +2,7 @@
 DX office's list of WGs without an actual after a quarter ended."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from tracker.core.org_permissions import has_org_permission
 from tracker.charter.policy import VIEW_PORTFOLIO
 from tracker.charter import health
 from tracker.charter.services import phase_of
+from tracker.core.exports import send
 from tracker.core.fiscal import fiscal_year, fiscal_year_label
 from tracker.core.i18n import local_today
 from tracker.core.layout import NavItem, WGTab
@@ -47,6 +48,7 @@ def wg_quarterly(identifier: str):
     year = _year()
     can_report = wg.allows(current_user, "report_quarterly") and phase_of(wg) not in ("closed", "stopped")
     form = EntryForm(fiscal_year=year)
+    existing = None
     if request.method == "GET" and request.args.get("quarter", "").isdigit():
         # a cell's edit link: fill the form with that cell
         existing = db.session.scalar(select(QuarterlyEntry).where(
@@ -68,7 +70,7 @@ def wg_quarterly(identifier: str):
         "quarterly/wg.html", wg=wg, year=year, rows=queries.grid(year, QuarterlyEntry.wg_id == wg.id), form=form,
         can_report=can_report, kpis=kpis, kpi_status={k.id: kpi_status(k, today) for k in kpis}, kpi_labels=KPI_STATUS,
         all_kpis=db.session.scalars(select(Kpi).order_by(Kpi.number)).all(), can_link=wg.allows(current_user, "edit_charter"),
-        fy=fiscal_year_label, statuses=STATUS_LABELS, edit_cells=can_report,
+        fy=fiscal_year_label, statuses=STATUS_LABELS, edit_cells=can_report, cell=existing,
     )
 
 
@@ -96,8 +98,8 @@ def report_xlsx():
     rows = queries.grid(year, WorkingGroup.visible(current_user))
     labels = {"wg": _("WG"), "initiative": _("Initiative"), "target": _("Target"), "actual": _("Actual")}
     data = xlsx.workbook(fiscal_year_label(year), rows, labels)
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename=quarterly-{year}.xlsx"})
+    # rows: one per initiative of a WG (the sheet gives each a target line and an actual line)
+    return send(xlsx.QUARTERLY_REPORT, data, rows=len(rows), filename=f"quarterly-{year}.xlsx")
 
 
 @bp.get("/quarterly/missing")

@@ -6,7 +6,10 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from tracker.core.exports import xlsx_append
+from tracker.core.exports import exported_list, xlsx_append
+from tracker.core.translation import lazy_gettext as _l
+
+QUARTERLY_REPORT = exported_list("quarterly", _l("Quarterly report exported"))
 
 
 def workbook(title: str, rows: list[dict], labels: dict) -> bytes:

@@ -141,7 +141,7 @@ def create_request():
     if problems:
         return json_errors(problems)
     try:
-        r = services.save_request(None, requester=current_user, title=str(body.get("title") or ""), description=str(body.get("description") or ""),
+        r = services.save_request(current_user, None, title=str(body.get("title") or ""), description=str(body.get("description") or ""),
                                   time_share=body.get("time_share"), starts_on=starts_on, ends_on=ends_on, needs=needs, wg=wg,
                                   ticket_id=ticket_id)
     except ServiceError as error:

@@ -20,7 +20,7 @@ def _skills() -> dict[str, Skill]:
     for position, (category, name, synonyms) in enumerate(SKILLS):
         skill = db.session.scalar(select(Skill).where(Skill.name == name))
         if skill is None:
-            skill = services.save_skill(None, name=name, category=category, synonyms=synonyms, position=position)
+            skill = services.save_skill(None, None, name=name, category=category, synonyms=synonyms, position=position)
         skills[name] = skill
     return skills
 

@@ -7,9 +7,13 @@ from tracker.core.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from tracker.core.exports import xlsx_append
+from tracker.core.exports import exported_list, xlsx_append
+from tracker.core.translation import lazy_gettext as _l
 from tracker.core.i18n import format_day
 from tracker.talent.presenters import profile_data
+
+
+TALENT_SEARCH = exported_list("talent_search", _l("Talent search results exported"))
 
 
 def results_workbook(results, viewer) -> bytes:

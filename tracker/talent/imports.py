@@ -17,6 +17,7 @@ from tracker.core.translation import gettext as _
 from sqlalchemy import select
 
 from tracker.accounts.models import User
+from tracker.core import history
 from tracker.extensions import db
 from tracker.talent import services
 from tracker.talent.models import Certification, Profile
@@ -192,8 +193,9 @@ def _check_person(row: Row, name: str, users_by_number: dict, users_by_name: dic
     row.user = user
 
 
-def run(data: bytes, all_or_nothing: bool) -> Report:
-    """Check every row, then write the valid ones (or none when ``all_or_nothing`` and any row is wrong)."""
+def run(data: bytes, all_or_nothing: bool, actor=None) -> Report:
+    """Check every row, then write the valid ones (or none when ``all_or_nothing`` and any row is wrong). Each
+    change of a profile is journaled as ``actor`` (the HR member importing)."""
     report = parse(data)
     if report.header_errors or (all_or_nothing and report.invalid):
         return report
@@ -202,16 +204,17 @@ def run(data: bytes, all_or_nothing: bool) -> Report:
         if row.errors:
             continue
         profile = services.profile_for(row.user)
-        profile.staff_number = row.staff_number
+        with history.recording(actor, profile):
+            profile.staff_number = row.staff_number
+            for name, when in row.certifications:
+                if not any(c.name == name for c in profile.certifications):
+                    profile.certifications.append(Certification(name=name, acquired_on=when))
         if row.section and not any(c.section_name == row.section and c.started_on == row.started_on for c in profile.career):
-            services.add_career(profile, row.section, row.started_on, row.ended_on, reindex_now=False)
+            services.add_career(actor, profile, row.section, row.started_on, row.ended_on, reindex_now=False)
         for skill, level in row.skills:
             existing = next((s for s in profile.skills if s.skill_id == skill.id), None)
-            services.set_skill(profile, skill, level, existing.can_help if existing else False,
+            services.set_skill(actor, profile, skill, level, existing.can_help if existing else False,
                                existing.want_to_learn if existing else False)
-        for name, when in row.certifications:
-            if not any(c.name == name for c in profile.certifications):
-                profile.certifications.append(Certification(name=name, acquired_on=when))
         touched[profile.id] = profile
         report.imported += 1
     db.session.flush()

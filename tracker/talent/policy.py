@@ -2,7 +2,7 @@
 
 A profile is listed to every member of staff, but each part (skills, certifications, career,
 achievements, availability) has its own visibility chosen by the person: everyone, HR only, or only me.
-The staff number is HR data. ``can(user, "view_skills", profile)`` etc. answer per part in Python and
+The staff number is HR data; the visibility settings are the person's own. ``can(user, "view_skills", profile)`` etc. answer per part in Python and
 ``part_visible(user, part)`` is the same rule in SQL (search, exports, HR lists).
 
 Help requests are seen by all staff and managed by the requester and HR.
@@ -26,11 +26,13 @@ PART_ACTIONS = {f"view_{part}": part for part in PARTS}
 @register
 class ProfilePolicy(StaffPolicy):
     model = Profile
-    actions = frozenset({"view", "edit", "view_staff_number", *PART_ACTIONS})
+    actions = frozenset({"view", "edit", "view_staff_number", "view_visibility", *PART_ACTIONS})
 
     def can_act(self, user, action: str, obj: Profile) -> bool:
         if action == "edit":
             return obj.editable_by(user)
+        if action == "view_visibility":  # who may see which part is the person's own setting
+            return user.id == obj.user_id
         if action == "view_staff_number":
             return Profile.staff_number_visible(obj, user)
         return obj.part_visible_to(user, PART_ACTIONS[action])

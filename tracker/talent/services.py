@@ -2,7 +2,8 @@
 
 Each validates first and raises ``TalentError`` (nothing changed) on bad input; the searchable text of a
 profile is refreshed in the same transaction (one document per profile part, so that free-text search can
-honour each part's visibility), and each step of a help request emits an event."""
+honour each part's visibility), and each step of a help request emits an event. Every change is made as the acting
+user and journaled (tracker/talent/history.py): a profile's parts, a help request and its helpers."""
 from __future__ import annotations
 
 from datetime import date
@@ -11,7 +12,7 @@ from tracker.core.translation import gettext as _, lazy_gettext
 from sqlalchemy import func, select
 
 from tracker.accounts.models import User
-from tracker.core import events, textsearch
+from tracker.core import events, history, textsearch
 from tracker.core.db import utcnow
 from tracker.core.events import Event
 from tracker.core.i18n import local_today
@@ -42,7 +43,7 @@ def resolve_skill(name: str) -> Skill | None:
     return None
 
 
-def save_skill(skill: Skill | None, *, name: str, category: str = "", synonyms: str = "", position: int | None = None) -> Skill:
+def save_skill(actor, skill: Skill | None, *, name: str, category: str = "", synonyms: str = "", position: int | None = None) -> Skill:
     name = (name or "").strip()
     if not name:
         raise TalentError(_("The name is required."))
@@ -97,7 +98,7 @@ def _check_share(share, problems: list[str], minimum: int = 0) -> None:
         problems.append(_("The share of time must be between %(low)s%% and 100%%.", low=minimum))
 
 
-def update_profile(profile: Profile, *, achievements: str, willing_to_help: bool, time_share: int,
+def update_profile(actor, profile: Profile, *, achievements: str, willing_to_help: bool, time_share: int,
                    available_until: date | None, visibility: dict[str, str]) -> None:
     problems: list[str] = []
     _check_share(time_share, problems)
@@ -109,57 +110,61 @@ def update_profile(profile: Profile, *, achievements: str, willing_to_help: bool
             problems.append(_("Unknown visibility for %(part)s.", part=part))
     if problems:
         raise TalentError(problems)
-    profile.achievements = achievements or ""
-    profile.willing_to_help = bool(willing_to_help)
-    profile.time_share = time_share
-    profile.available_until = available_until
-    for part, value in values.items():
-        setattr(profile, f"{part}_visibility", value)
+    with history.recording(actor, profile):
+        profile.achievements = achievements or ""
+        profile.willing_to_help = bool(willing_to_help)
+        profile.time_share = time_share
+        profile.available_until = available_until
+        for part, value in values.items():
+            setattr(profile, f"{part}_visibility", value)
     reindex(profile)
 
 
-def set_skill(profile: Profile, skill: Skill | None, level, can_help: bool = False, want_to_learn: bool = False) -> ProfileSkill:
+def set_skill(actor, profile: Profile, skill: Skill | None, level, can_help: bool = False, want_to_learn: bool = False) -> ProfileSkill:
     problems: list[str] = []
     if skill is None:
         problems.append(_("Choose a skill from the list."))
     _check_level(level, problems)
     if problems:
         raise TalentError(problems)
-    entry = next((s for s in profile.skills if s.skill_id == skill.id), None)
-    if entry is None:
-        entry = ProfileSkill(skill=skill, skill_id=skill.id)
-        profile.skills.append(entry)
-    entry.level, entry.can_help, entry.want_to_learn = level, bool(can_help), bool(want_to_learn)
-    db.session.flush()
+    with history.recording(actor, profile):
+        entry = next((s for s in profile.skills if s.skill_id == skill.id), None)
+        if entry is None:
+            entry = ProfileSkill(skill=skill, skill_id=skill.id)
+            profile.skills.append(entry)
+        entry.level, entry.can_help, entry.want_to_learn = level, bool(can_help), bool(want_to_learn)
+        db.session.flush()
     reindex(profile)
     return entry
 
 
-def _remove(profile: Profile, collection: str, entry_id: int) -> None:
-    setattr(profile, collection, [item for item in getattr(profile, collection) if item.id != entry_id])
-    db.session.flush()
+def _remove(actor, profile: Profile, collection: str, entry_id: int) -> None:
+    with history.recording(actor, profile):
+        setattr(profile, collection, [item for item in getattr(profile, collection) if item.id != entry_id])
+        db.session.flush()
     reindex(profile)
 
 
-def remove_skill(profile: Profile, entry_id: int) -> None:
-    _remove(profile, "skills", entry_id)
+def remove_skill(actor, profile: Profile, entry_id: int) -> None:
+    _remove(actor, profile, "skills", entry_id)
 
 
-def add_certification(profile: Profile, name: str, acquired_on: date | None) -> Certification:
+def add_certification(actor, profile: Profile, name: str, acquired_on: date | None) -> Certification:
     name = (name or "").strip()
     if not name:
         raise TalentError(_("The name of the certification is required."))
     if acquired_on and acquired_on > local_today():
         raise TalentError(_("The date of a certification cannot be in the future."))
     certification = Certification(name=name, acquired_on=acquired_on)
-    profile.certifications.append(certification)
-    db.session.flush()
+    with history.recording(actor, profile):
+        profile.certifications.append(certification)
+        db.session.flush()
     reindex(profile)
     return certification
 
 
-def remove_certification(profile: Profile, certification_id: int) -> None:
-    _remove(profile, "certifications", certification_id)
+def remove_certification(actor, profile: Profile, certification_id: int) -> None:
+    _remove(actor, profile, "certifications", certification_id)
 
 
 def check_period(started_on: date | None, ended_on: date | None) -> list[str]:
@@ -170,22 +175,23 @@ def check_period(started_on: date | None, ended_on: date | None) -> list[str]:
     return []
 
 
-def add_career(profile: Profile, section_name: str, started_on: date | None, ended_on: date | None,
+def add_career(actor, profile: Profile, section_name: str, started_on: date | None, ended_on: date | None,
                description: str = "", reindex_now: bool = True) -> CareerEntry:
     problems = [] if (section_name or "").strip() else [_("The section is required.")]
     problems += check_period(started_on, ended_on)
     if problems:
         raise TalentError(problems)
     entry = CareerEntry(section_name=section_name.strip(), started_on=started_on, ended_on=ended_on, description=description or "")
-    profile.career.append(entry)
-    db.session.flush()
+    with history.recording(actor, profile):
+        profile.career.append(entry)
+        db.session.flush()
     if reindex_now:
         reindex(profile)
     return entry
 
 
-def remove_career(profile: Profile, entry_id: int) -> None:
-    _remove(profile, "career", entry_id)
+def remove_career(actor, profile: Profile, entry_id: int) -> None:
+    _remove(actor, profile, "career", entry_id)
 
 
 def contributions(profile: Profile) -> list[Engagement]:
@@ -253,40 +259,43 @@ def linked_ticket(request: HelpRequest, user):
     return ticket if ticket is not None and ticket.visible_to(user) else None
 
 
-def save_request(request: HelpRequest | None, *, requester: User, title: str, description: str, time_share,
+def save_request(actor: User, request: HelpRequest | None, *, title: str, description: str, time_share,
                  starts_on: date | None, ends_on: date | None, needs: list[tuple], wg=None,
                  ticket_id: int | None = None) -> HelpRequest:
-    """``needs``: (Skill, min level, importance 1–3). ``wg`` must be one where the requester manages members;
-    ``ticket_id`` a ticket the requester can see."""
+    """``needs``: (Skill, min level, importance 1–3). A new request is ``actor``'s. ``wg`` must be one where the
+    actor manages members; ``ticket_id`` a ticket the actor can see."""
     problems = _check_request(title, time_share, starts_on, ends_on, needs)
-    if wg is not None and (request is None or wg is not request.wg) and not wg.allows(requester, "manage_members"):
+    if wg is not None and (request is None or wg is not request.wg) and not wg.allows(actor, "manage_members"):
         problems.append(_("You can link only WGs whose members you manage."))
     if ticket_id is not None:
         ticket = find_ticket(ticket_id)
-        if ticket is None or not ticket.visible_to(requester):
+        if ticket is None or not ticket.visible_to(actor):
             problems.append(_("There is no ticket #%(id)s that you can see.", id=ticket_id))
     if problems:
         raise TalentError(problems)
     if request is None:
-        request = HelpRequest(requester=requester, requester_id=requester.id, section_id=requester.section_id)
+        request = HelpRequest(requester=actor, requester_id=actor.id, section_id=actor.section_id)
+    with history.recording(actor, request):
+        request.title, request.description = title.strip(), description or ""
+        request.time_share, request.starts_on, request.ends_on = time_share, starts_on, ends_on
+        request.wg = wg
+        request.wg_id = wg.id if wg is not None else None
+        request.ticket_id = ticket_id
+        existing = {need.skill_id: need for need in request.needs}  # update in place: (request, skill) is unique
+        kept = []
+        for skill, level, importance in needs:
+            need = existing.get(skill.id) or RequestSkill(skill=skill, skill_id=skill.id)
+            need.min_level, need.importance = level, importance
+            kept.append(need)
+        request.needs = kept
         db.session.add(request)
-    request.title, request.description = title.strip(), description or ""
-    request.time_share, request.starts_on, request.ends_on = time_share, starts_on, ends_on
-    request.wg = wg
-    request.ticket_id = ticket_id
-    existing = {need.skill_id: need for need in request.needs}  # update in place: (request, skill) is unique
-    kept = []
-    for skill, level, importance in needs:
-        need = existing.get(skill.id) or RequestSkill(skill=skill, skill_id=skill.id)
-        need.min_level, need.importance = level, importance
-        kept.append(need)
-    request.needs = kept
-    db.session.flush()
+        db.session.flush()
     return request
 
 
-def close_request(request: HelpRequest) -> None:
-    request.status = RequestStatus.CLOSED
+def close_request(actor: User, request: HelpRequest) -> None:
+    with history.recording(actor, request):
+        request.status = RequestStatus.CLOSED
 
 
 def _engagement(request: HelpRequest, user: User) -> Engagement | None:
@@ -311,8 +320,9 @@ def invite(request: HelpRequest, user: User, actor: User, message: str = "") -> 
     if _engagement(request, user) is not None:
         raise TalentError(_("%(name)s is already on this request.", name=user.name))
     engagement = Engagement(user=user, user_id=user.id, invited=True, status=EngagementStatus.INVITED, message=message or "")
-    request.engagements.append(engagement)
-    db.session.flush()
+    with history.recording(actor, request, notes=message):
+        request.engagements.append(engagement)
+        db.session.flush()
     events.emit(Event(
         kind="talent.invited", title=lazy_gettext("You were invited to help: %(title)s", title=request.title),
         url=_url(request), actor=actor, recipients=[user], wg=request.wg, subject=request, body=message or None,
@@ -329,8 +339,9 @@ def apply(request: HelpRequest, user: User, message: str = "") -> Engagement:
         raise TalentError(_("You are already on this request."))
     profile_for(user)
     engagement = Engagement(user=user, user_id=user.id, invited=False, status=EngagementStatus.PENDING, message=message or "")
-    request.engagements.append(engagement)
-    db.session.flush()
+    with history.recording(user, request, notes=message):
+        request.engagements.append(engagement)
+        db.session.flush()
     _ask_for_approval(engagement, user, lazy_gettext("%(name)s applied to help: %(title)s", name=user.name, title=request.title))
     return engagement
 
@@ -350,13 +361,15 @@ def answer_invitation(engagement: Engagement, user: User, accept: bool) -> None:
         raise TalentError(_("Only the invited person can answer the invitation."))
     if engagement.status != EngagementStatus.INVITED:
         raise TalentError(_("This invitation was already answered."))
+    with history.recording(user, engagement.request):
+        if accept:
+            engagement.status = EngagementStatus.PENDING
+        else:
+            engagement.status = EngagementStatus.DECLINED
+            engagement.decided_at = utcnow()
     if accept:
-        engagement.status = EngagementStatus.PENDING
         _ask_for_approval(engagement, user, lazy_gettext(
             "%(name)s accepted the invitation to help: %(title)s", name=user.name, title=engagement.request.title))
-    else:
-        engagement.status = EngagementStatus.DECLINED
-        engagement.decided_at = utcnow()
 
 
 def decide(engagement: Engagement, approver: User, approve: bool) -> None:
@@ -366,16 +379,16 @@ def decide(engagement: Engagement, approver: User, approve: bool) -> None:
     if not may_approve(approver, engagement.user):
         raise TalentError(_("Only the section chief of %(name)s can approve this.", name=engagement.user.name))
     request = engagement.request
-    engagement.decided_by, engagement.decided_by_id, engagement.decided_at = approver, approver.id, utcnow()
+    with history.recording(approver, request):
+        engagement.decided_by, engagement.decided_by_id, engagement.decided_at = approver, approver.id, utcnow()
+        engagement.status = EngagementStatus.APPROVED if approve else EngagementStatus.REJECTED
     if not approve:
-        engagement.status = EngagementStatus.REJECTED
         events.emit(Event(
             kind="talent.rejected", title=lazy_gettext("Your help for %(title)s was not approved", title=request.title),
             url=_url(request), actor=approver, recipients=[engagement.user, request.requester], wg=request.wg, subject=request,
             data={"request_id": request.id, "engagement_id": engagement.id},
         ))
         return
-    engagement.status = EngagementStatus.APPROVED
     if request.wg is not None:
         from tracker.wg.models import Role
         from tracker.wg.services import add_member
@@ -404,9 +417,11 @@ def complete(engagement: Engagement, actor: User, hours, outcome: str) -> None:
         problems.append(_("Describe the outcome."))
     if problems:
         raise TalentError(problems)
-    engagement.status = EngagementStatus.COMPLETED
-    engagement.hours, engagement.outcome, engagement.completed_at = hours, outcome.strip(), utcnow()
-    db.session.flush()
+    with history.recording(actor, request, notes=_("%(name)s: %(hours)s hours — %(outcome)s", name=engagement.user.name,
+                                                   hours=hours, outcome=outcome.strip())):
+        engagement.status = EngagementStatus.COMPLETED
+        engagement.hours, engagement.outcome, engagement.completed_at = hours, outcome.strip(), utcnow()
+        db.session.flush()
     reindex(profile_for(engagement.user))
     events.emit(Event(
         kind="talent.completed", title=lazy_gettext("Your help with %(title)s was recorded", title=request.title),

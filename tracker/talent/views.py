@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tracker.core.org_permissions import has_org_permission
 from tracker.talent.models import MANAGE_TALENT_BANK
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from tracker.core import policy
 from tracker.core.requests import load, redirect_to
 from tracker.core.translation import gettext as _, lazy_gettext as _l
@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker.accounts.models import User
+from tracker.core.exports import send
 from tracker.core.layout import AdminTab, NavItem, WGTab
 from tracker.core.permissions import admin_required
 from tracker.core.services import commit_or_flash
@@ -72,18 +73,15 @@ def export():
         abort(403)
     criteria = criteria_from(request.args)
     _total, results = queries.search(current_user, criteria, limit=5000)
-    return Response(
-        exports.results_workbook(results, current_user),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": "attachment; filename=talent-search.xlsx"},
-    )
+    return send(exports.TALENT_SEARCH, exports.results_workbook(results, current_user), rows=len(results),
+                filename="talent-search.xlsx")
 
 
 @bp.get("/people/<int:user_id>")
 @login_required
 def profile(user_id: int):
     profile = services.displayed_profile(user_id) or abort(404)
-    return render_template("talent/profile.html", user=profile.user, data=profile_data(profile, current_user),
+    return render_template("talent/profile.html", profile=profile, user=profile.user, data=profile_data(profile, current_user),
                            editable=policy.can(current_user, "edit", profile), labels=queries.part_labels(),
                            availability=queries.availability_text(profile))
 
@@ -114,27 +112,27 @@ def edit():
     done = None
     if posted and action == "profile" and form.validate():
         done = commit_or_flash(lambda: services.update_profile(
-            saved_profile(), achievements=form.achievements.data, willing_to_help=form.willing_to_help.data,
+            current_user, saved_profile(), achievements=form.achievements.data, willing_to_help=form.willing_to_help.data,
             time_share=form.time_share.data if form.time_share.data is not None else 0,
             available_until=form.available_until.data,
             visibility={part: getattr(form, f"{part}_visibility").data for part in PARTS}), _("Your profile was saved."))
     elif posted and action == "skill" and skill_form.validate():
         done = commit_or_flash(lambda: services.set_skill(
-            saved_profile(), db.session.get(Skill, skill_form.skill_id.data or 0), skill_form.level.data,
+            current_user, saved_profile(), db.session.get(Skill, skill_form.skill_id.data or 0), skill_form.level.data,
             skill_form.can_help.data, skill_form.want_to_learn.data), _("The skill was saved."))
     elif posted and action == "certification" and cert_form.validate():
-        done = commit_or_flash(lambda: services.add_certification(saved_profile(), cert_form.name.data, cert_form.acquired_on.data),
+        done = commit_or_flash(lambda: services.add_certification(current_user, saved_profile(), cert_form.name.data, cert_form.acquired_on.data),
                                _("The certification was added."))
     elif posted and action == "career" and career_form.validate():
         done = commit_or_flash(lambda: services.add_career(
-            saved_profile(), career_form.section_name.data, career_form.started_on.data, career_form.ended_on.data,
+            current_user, saved_profile(), career_form.section_name.data, career_form.started_on.data, career_form.ended_on.data,
             career_form.description.data), _("The posting was added."))
     elif posted and action.startswith("remove_") and profile.id:
         remover = {"remove_skill": services.remove_skill, "remove_certification": services.remove_certification,
                    "remove_career": services.remove_career}.get(action)
         if remover is None:
             abort(400)
-        done = commit_or_flash(lambda: remover(profile, queries.to_int(request.form.get("id"))), _("Removed."))
+        done = commit_or_flash(lambda: remover(current_user, profile, queries.to_int(request.form.get("id"))), _("Removed."))
     elif posted:
         flash(_("Please correct the marked fields."), "error")
     if done:
@@ -217,7 +215,7 @@ def edit_request(request_id: int | None = None):
                  for e in form.needs.entries if e.form.skill_id.data]
         wg = next((w for w in wgs if w.id == form.wg_id.data), None)
         saved = commit_or_flash(lambda: services.save_request(
-            help_request, requester=current_user, title=form.title.data, description=form.description.data,
+            current_user, help_request, title=form.title.data, description=form.description.data,
             time_share=form.time_share.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data, needs=needs, wg=wg,
             ticket_id=form.ticket_id.data,
         ), _("The help request was saved."))
@@ -278,7 +276,7 @@ def close(request_id: int):
     help_request = _load_request(request_id)
     if not policy.can(current_user, "manage", help_request):
         abort(403)
-    commit_or_flash(lambda: services.close_request(help_request), _("The help request was closed."))
+    commit_or_flash(lambda: services.close_request(current_user, help_request), _("The help request was closed."))
     return redirect(url_for(".show_request", request_id=help_request.id))
 
 
@@ -330,7 +328,7 @@ def import_csv():
     form = ImportForm()
     report = None
     if form.validate_on_submit():
-        report = imports.run(form.file.data.read(), all_or_nothing=form.mode.data == "all")
+        report = imports.run(form.file.data.read(), all_or_nothing=form.mode.data == "all", actor=current_user)
         db.session.commit()
         if report.header_errors:
             for message in report.header_errors:
@@ -357,7 +355,7 @@ def edit_skill(skill_id: int | None = None):
     skill = db.session.get(Skill, skill_id) or abort(404) if skill_id is not None else None
     form = SkillForm(obj=skill)
     if form.validate_on_submit():
-        if commit_or_flash(lambda: services.save_skill(skill, name=form.name.data, category=form.category.data,
+        if commit_or_flash(lambda: services.save_skill(current_user, skill, name=form.name.data, category=form.category.data,
                                                        synonyms=form.synonyms.data, position=form.position.data),
                            _("The skill was saved.")):
             return redirect(url_for(".skills"))

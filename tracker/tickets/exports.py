@@ -8,14 +8,20 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app
-from tracker.core.translation import gettext as _
+from tracker.core.translation import gettext as _, lazy_gettext as _l
 
-from tracker.core.exports import csv_writer, xlsx_append
+from tracker.core.exports import csv_writer, exported_list, xlsx_append
 from tracker.core.i18n import format_day, format_moment
 from tracker.tickets.fields import customfields
 from tracker.tickets.query import TicketQuery
 
 EXPORT_LIMIT = 10000  # rows per export, as Redmine's issues_export_limit
+TICKET_LIST = exported_list("tickets", _l("Ticket list exported"))
+
+
+def exported_rows(query: TicketQuery) -> int:
+    """How many tickets ``to_csv``/``to_xlsx`` write: the query's (cached) count, up to the limit."""
+    return min(query.count(), EXPORT_LIMIT)
 
 
 def cell(ticket, column: str, for_sheet: bool = False, fields: dict | None = None):
@@ -68,7 +74,7 @@ def cell(ticket, column: str, for_sheet: bool = False, fields: dict | None = Non
 
 
 def _rows(query: TicketQuery):
-    tickets = query.results(offset=0, limit=min(query.count(), EXPORT_LIMIT) or 1)
+    tickets = query.results(offset=0, limit=exported_rows(query) or 1)
     fields = {f.id: f for f in query.custom_fields()}
     columns = query.available_columns()
     headers = ["#"] + [str(columns[c].label) for c in query.columns]

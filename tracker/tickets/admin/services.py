@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from tracker.core.services import ServiceError
 from tracker.extensions import db
+from tracker.tickets.admin.audit import recorded
 from tracker.tickets.fields.customfields import FORMATS
 from tracker.tickets.models import (
     CustomField, Enumeration, IssueCategory, IssuePriority, IssueStatus, Ticket, TimeEntry, TimeEntryActivity, Tracker,
@@ -42,6 +43,7 @@ def _position(value) -> int:
         raise ServiceError(_("The order must be a whole number.")) from None
 
 
+@recorded("tracker")
 def save_tracker(tracker: Tracker | None, name: str, position=0, default_status_id=None) -> Tracker:
     name = _name(name)
     _unique(Tracker, name, tracker)
@@ -55,6 +57,7 @@ def save_tracker(tracker: Tracker | None, name: str, position=0, default_status_
     return tracker
 
 
+@recorded("status")
 def save_status(status: IssueStatus | None, name: str, is_closed=False, position=0, default_done_ratio=None) -> IssueStatus:
     name = _name(name)
     _unique(IssueStatus, name, status)
@@ -68,6 +71,7 @@ def save_status(status: IssueStatus | None, name: str, is_closed=False, position
     return status
 
 
+@recorded("item")
 def save_enumeration(kind: str, item: Enumeration | None, name: str, position=0, is_default=False, active=True) -> Enumeration:
     model = {"IssuePriority": IssuePriority, "TimeEntryActivity": TimeEntryActivity}[kind]
     name = _name(name)
@@ -82,6 +86,7 @@ def save_enumeration(kind: str, item: Enumeration | None, name: str, position=0,
     return item
 
 
+@recorded("obj")
 def delete_vocabulary(obj) -> None:
     """Delete a tracker, status or enumeration that no ticket or time entry uses."""
     usage = {
@@ -97,6 +102,7 @@ def delete_vocabulary(obj) -> None:
     db.session.delete(obj)
 
 
+@recorded("field")
 def save_custom_field(field: CustomField | None, *, name: str, field_format: str, possible_values: str | list = "",
                       multiple=False, is_required=False, is_for_all=False, is_filter=True, searchable=False,
                       default_value: str = "", description: str = "", position=0, tracker_ids=(), wg_ids=()) -> CustomField:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tracker.core.permissions import admin_required
 from tracker.core.services import commit_or_flash
 from tracker.extensions import db
-from tracker.tickets.admin import services as admin
+from tracker.tickets.admin import audit as admin_audit, services as admin
 from tracker.tickets.fields import workflow
 from tracker.tickets.blueprint import bp
 from tracker.tickets.fields.customfields import FORMATS
@@ -147,6 +147,7 @@ def admin_custom_field(field_id: int | None = None):
     if _posted():
         f = request.form
         if f.get("action") == "delete" and field is not None:
+            admin_audit.record_deletion(field)
             db.session.delete(field)
             db.session.commit()
             return redirect(url_for(".admin_custom_fields"))

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from tracker.accounts.organisation import all_sections
+from tracker.core import exports as core_exports
 from tracker.core.i18n import local_today
 from tracker.core.services import ServiceError, commit_or_flash
 from tracker.extensions import db
@@ -168,13 +169,11 @@ def _export(identifier: str | None, fmt: str):
     if query.errors:
         return Response("\n".join(query.errors), status=422, mimetype="text/plain")
     name = f"issues{'-' + identifier if identifier else ''}"
-    if fmt == "csv":
-        body = exports.to_csv(query, with_description=request.args.get("description") == "1")
-        return Response(body, mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-    if fmt == "xlsx":
-        return Response(exports.to_xlsx(query), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    if fmt in ("csv", "xlsx"):
+        body = (exports.to_csv(query, with_description=request.args.get("description") == "1") if fmt == "csv"
+                else exports.to_xlsx(query))
+        return core_exports.send(exports.TICKET_LIST, body, rows=exports.exported_rows(query), filename=f"{name}.{fmt}",
+                                 wg_id=query.wg.id if query.wg else None)
     tickets = query.results(offset=0, limit=query.per_page)
     title = f"{query.wg.name}: {_('Tickets')}" if query.wg else _("Tickets")
     url = url_for(".project_index", identifier=identifier) if identifier else url_for(".index")
