@@ -33,6 +33,10 @@ class Case:
     page: str
     old: str  # the changed field's value before and after, as the 履歴 shows it
     new: str
+    # Tickets show their history as Redmine's journals ("件名 を <i>旧</i> から <i>新</i> に変更"), not as the
+    # shared 履歴 section: where the history starts on the page and how a change reads there.
+    section: str = 'class="history"'
+    shows: Callable[[str, str], list[str]] = lambda old, new: [f"<del>{old}</del> → <ins>{new}</ins>"]
 
 
 def _risk(make):
@@ -161,11 +165,23 @@ def _idea(make):
                 f"/ideas/{idea.id}", "旧提案", "新提案")
 
 
+def _ticket(make):
+    from tracker.tickets import services
+
+    actor = make.user(name="チケット 担当")
+    wg = make.wg(members={actor: "WG責任者"})
+    ticket = services.create_ticket(actor, wg, {"tracker_id": make.tracker().id, "subject": "旧チケット"})
+    return Case(actor, lambda: services.update_ticket(ticket, actor, {"subject": "新チケット"}),
+                f"/issues/{ticket.id}", "旧チケット", "新チケット", section='class="journal',
+                shows=lambda old, new: [f"<i>{old}</i>", f"<i>{new}</i>"])
+
+
 CASES: dict[str, Callable] = {
     "user": _user,
     "risk": _risk, "meeting": _meeting, "wg": _wg, "role": _role, "kpi": _kpi, "quarterly_entry": _quarterly_entry,
     "planning_note": _planning_note, "talent_profile": _talent_profile, "help_request": _help_request,
     "charter": _charter, "idea": _idea,
+    "ticket": _ticket,
 }
 
 
@@ -181,10 +197,10 @@ def test_a_change_through_the_service_shows_in_the_pages_history(name, client, m
     response = client.get(case.page)
     assert response.status_code == 200, (case.page, response.status_code)
     page = response.get_data(as_text=True)
-    assert 'class="history"' in page, f"{case.page} has no 履歴 section"
-    shown = page.split('class="history"')[1].split("</section>")[0]
+    assert case.section in page, f"{case.page} has no 履歴 section"
+    shown = page.split(case.section)[1].split("</section>")[0]
     assert case.actor.name in shown
-    assert f"<del>{case.old}</del> → <ins>{case.new}</ins>" in shown
+    assert all(piece in shown for piece in case.shows(case.old, case.new)), shown
 
 
 def test_every_case_is_a_journaled_type():

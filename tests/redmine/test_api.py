@@ -175,7 +175,7 @@ def test_enumerations_and_projects(client, team):
 
 
 def test_custom_fields_on_create_and_show(client, team, db):
-    from tracker.tickets import admin_services
+    from tracker.tickets.admin import services as admin_services
 
     trackers = [t.id for t in db.session.query(Tracker).all()]
     field = admin_services.save_custom_field(None, name="担当課", field_format="list", possible_values=["市民課", "情報政策課"],

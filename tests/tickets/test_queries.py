@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.conftest import csrf_token
 from tracker.core.i18n import local_today
-from tracker.tickets.queries import TicketQuery
+from tracker.tickets.query import TicketQuery
 
 
 class QueryCounter:

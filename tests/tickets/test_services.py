@@ -69,7 +69,7 @@ def test_closing_sets_closed_on_and_done_ratio(db, make, team):
 
 
 def test_workflow_limits_status_changes(db, make, team):
-    from tracker.tickets import workflow
+    from tracker.tickets.fields import workflow
     from tracker.wg.models import Role
 
     ticket = make.ticket(team.wg, team.member)
@@ -189,7 +189,7 @@ def test_delete_takes_subtasks_deepest_first(db, make, team):
 
 
 def test_bulk_update_can_clear_a_field(db, make, team):
-    from tracker.tickets import admin_services
+    from tracker.tickets.admin import services as admin_services
 
     category = admin_services.save_category(team.wg, None, "交付")
     db.session.flush()

@@ -13,7 +13,12 @@ and a service that changes an object wraps the change::
 On leaving the block the recorder compares the journaled fields before and after. An edit that changes nothing
 records nothing: text is compared with its line endings normalised (browsers send CRLF) and "" equals None.
 What changed becomes ONE row of the audit log (``tracker.core.audit``, category "change"), which is this object's
-history: its 履歴 section reads it back (``entries_for``). Ticket journals keep Redmine's own tables.
+history: its 履歴 section reads it back (``entries_for``).
+
+A model whose history lives in tables of its own (tickets keep Redmine's journals and journal details, which the
+REST API serves) declares a ``writer``: the recorder computes the change the same way and hands it to the
+writer, which writes those rows and then the audit row (``write_audit``). Changes that are not a column — a
+custom field value, a file, a relation — are added during the block with ``Recording.add("cf:3", old, new)``.
 """
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ from sqlalchemy import select
 
 from tracker.core import audit
 from tracker.core.audit import AuditEntry
+from tracker.core.db import utcnow
 from tracker.core.translation import lazy_gettext as _l
 from tracker.extensions import db
 
@@ -43,6 +49,8 @@ class Journaled:
     field_actions: dict[str, str] = field(default_factory=dict)
     # (obj, actor_id, viewer) -> the name to show for the actor instead of theirs, or None to show theirs
     actor: Callable[[object, int | None, object], str | None] | None = None
+    # Writes a finished Recording; the default writes its one audit row. Returns what the caller gets back.
+    writer: Callable[["Recording"], object] | None = None
 
 
 _BY_MODEL: dict[type, Journaled] = {}
@@ -51,15 +59,16 @@ _BY_NAME: dict[str, Journaled] = {}
 
 def journaled(model: type, name: str, label, fields: dict, display: dict | None = None,
               values: dict | None = None, field_actions: dict | None = None,
-              actor: Callable | None = None) -> Journaled:
+              actor: Callable | None = None, writer: Callable[["Recording"], object] | None = None) -> Journaled:
     """Declare ``model``'s journaled fields (name → label), how to show a stored value (``display``) and, for a
     field that is not a plain column (a list of attendees), how to read it (``values``). ``field_actions`` names,
     for a field not everyone who sees the object may see (a profile part only HR sees), the policy action
     (``can(user, action, obj)``) its old and new values are shown to; others do not see that change at all.
     ``actor(obj, actor_id, viewer)`` may hide who made a change from some viewers (the author of an anonymous
-    idea): it returns the name to show instead, or None."""
+    idea): it returns the name to show instead, or None. A model with journal tables of its own (tickets) gives
+    the ``writer`` of a finished change."""
     spec = Journaled(model, name, label, dict(fields), dict(display or {}), dict(values or {}),
-                     dict(field_actions or {}), actor)
+                     dict(field_actions or {}), actor, writer)
     _BY_MODEL[model] = spec
     _BY_NAME[name] = spec
     audit.name_object_type(model, name)
@@ -121,26 +130,58 @@ def diff(before: dict, after: dict) -> list[list]:
     return [[name, before.get(name), value] for name, value in after.items() if before.get(name) != value]
 
 
+@dataclass
+class Recording:
+    """One change of one object in progress, then finished: what the writer gets."""
+
+    spec: Journaled
+    actor: object
+    obj: object
+    created: bool
+    before: dict
+    notes: str | None = None
+    private: bool = False
+    now: datetime = field(default_factory=utcnow)  # the time of this change, taken once
+    added: list[list] = field(default_factory=list)
+    changes: list[list] = field(default_factory=list)  # set when the block ends
+    result: object = None  # what the writer returned (a ticket's journal)
+
+    def add(self, name: str, old=None, new=None) -> None:
+        """A change the block made that is not one of the journaled fields (``"cf:3"``, ``"attachment:12"``)."""
+        self.added.append([name, old, new])
+
+    def pending(self) -> list[list]:
+        """What the block has changed so far (before it ends)."""
+        return diff(self.before, snapshot(self.obj, self.spec)) + self.added
+
+
 @contextmanager
 def recording(actor, obj, *, notes: str | None = None, private: bool = False, extra: Callable[[], list] | None = None):
     """Record what the block changes on ``obj`` as one history entry. A new object (no id yet) is a creation.
-    ``extra`` returns further ``[field, old, new]`` triples the block produced (e.g. a list of members)."""
+    ``extra`` returns further ``[field, old, new]`` triples the block produced (e.g. a list of members).
+    The block gets the ``Recording``; after the block, ``Recording.result`` is what the writer returned."""
     spec = spec_for(obj)
     created = obj.id is None
-    before = {} if created else snapshot(obj, spec)
-    yield
+    current = Recording(spec, actor, obj, created, {} if created else snapshot(obj, spec), _plain(notes), private)
+    yield current
     if obj.id is None:
         db.session.add(obj)
         db.session.flush()
-    changes = diff(before, snapshot(obj, spec))
+    changes = diff(current.before, snapshot(obj, spec))
     if created:
         changes = [c for c in changes if c[2] is not None]
     if extra is not None:
         changes += extra()
-    notes = _plain(notes)
-    if changes or notes or created:
-        audit.record(f"{spec.name}.{'create' if created else 'update'}", actor=actor, obj=obj, object_type=spec.name,
-                     changes=changes, notes=notes, private=private)
+    current.changes = changes + current.added
+    if current.changes or current.notes or created:
+        current.result = (spec.writer or write_audit)(current)
+
+
+def write_audit(current: Recording):
+    """The finished change as its one audit row (category "change")."""
+    return audit.record(f"{current.spec.name}.{'create' if current.created else 'update'}", actor=current.actor,
+                        obj=current.obj, object_type=current.spec.name, changes=current.changes,
+                        notes=current.notes, private=current.private)
 
 
 def record(actor, obj, changes: list[list], *, notes: str | None = None, private: bool = False) -> None:

@@ -379,10 +379,9 @@ def promote_to_wg(idea: Idea, user: User, *, identifier: str, name: str):
 
 def add_attachment(idea: Idea, user: User, storage):
     """Store an uploaded file (a werkzeug FileStorage) with the post; the author adds them while editing."""
-    import secrets
-    from pathlib import Path
-
     from flask import current_app
+
+    from tracker.core import attachments
     from tracker.core.filenames import clean_filename
     from tracker.ideas.models import IdeaAttachment
 
@@ -394,10 +393,7 @@ def add_attachment(idea: Idea, user: User, storage):
     limit = current_app.config["MAX_ATTACHMENT_BYTES"]
     if len(data) > limit:
         raise IdeaError(_("The file %(name)s is larger than %(mb)s MB.", name=storage.filename, mb=limit // (1024 * 1024)))
-    stored = secrets.token_hex(16)
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "ideas"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored).write_bytes(data)
+    _folder, stored = attachments.write(data, "ideas")  # the shared storage (tracker.core.attachments)
     name = clean_filename(storage.filename.replace("/", "_").replace("\\", "_"))  # no control or bidi characters
     attachment = IdeaAttachment(idea_id=idea.id, filename=name[:255], content_type=(storage.mimetype or "application/octet-stream")[:100],
                                 size=len(data), stored_name=stored, uploaded_by_id=user.id)

@@ -2,12 +2,10 @@
 merge and promotion, the overdue list, the vote audit and the XLSX export."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from tracker.core.org_permissions import has_org_permission
 from tracker.ideas.policy import PROMOTE_IDEAS
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from tracker.core import policy
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from tracker.core import attachments, policy
 from tracker.core.requests import authorize, load
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -285,7 +283,4 @@ def overdue():
 def attachment(attachment_id: int):
     item = db.session.get(IdeaAttachment, attachment_id) or abort(404)
     load_idea(item.idea_id)
-    path = Path(current_app.config["UPLOAD_DIR"]) / "ideas" / item.stored_name
-    if not path.is_file():
-        abort(404)
-    return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.filename)
+    return attachments.send_download(attachments.stored_path("ideas", item.stored_name), item.filename)

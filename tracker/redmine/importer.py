@@ -25,7 +25,8 @@ from tracker.extensions import db
 from tracker.redmine.client import RedmineClient, RedmineError
 from tracker.redmine.models import RedmineIdMap
 from tracker.redmine.naming import join_name
-from tracker.tickets import admin_services, workflow
+from tracker.tickets.admin import services as admin_services
+from tracker.tickets.fields import workflow
 from tracker.tickets import attachments as files
 from tracker.tickets.models import (
     CustomField, CustomValue, IssueCategory, IssuePriority, IssueStatus, Journal, JournalDetail, Ticket, TicketRelation,

@@ -21,14 +21,15 @@ from tracker.redmine.common import (
 )
 from tracker.redmine.loading import ApplicableFields, attach_references, load_tickets
 from tracker.redmine.uploads import uploads_from
-from tracker.tickets import customfields, relations, services, timelog, workflow
+from tracker.tickets import relations, services, timelog
+from tracker.tickets.fields import customfields, rules, workflow
 from tracker.tickets.journals import visible_journals
 from tracker.tickets.models import CustomValue, Ticket, Tracker, Watcher
-from tracker.tickets.queries import TicketQuery
+from tracker.tickets.query import TicketQuery
 
 # Redmine's attribute names that differ from the service's.
 RENAMED = {"parent_issue_id": "parent_id"}
-PLAIN = set(services.FIELDS) - {"assigned_section_id", "parent_id"}
+PLAIN = set(rules.FIELDS) - {"assigned_section_id", "parent_id"}  # the safe attributes (tickets.fields.rules)
 
 
 def commit(action):

@@ -61,7 +61,7 @@ def _by_id(model, keys: set[int]) -> dict:
 
 
 class ApplicableFields:
-    """The custom fields of each (WG, tracker) — the same rule as tracker.tickets.customfields.fields_for,
+    """The custom fields of each (WG, tracker) — the same rule as tracker.tickets.fields.customfields.fields_for,
     answered from one query for a whole page."""
 
     def __init__(self):

@@ -16,7 +16,7 @@ from tracker.redmine.common import (
     body, bp, forbidden, get_or_404, not_found, page, paging, user, wg_or_404,
 )
 from tracker.redmine.issues import commit
-from tracker.tickets import admin_services
+from tracker.tickets.admin import services as admin_services
 from tracker.tickets.models import (
     CustomField, IssueCategory, IssuePriority, IssueStatus, TimeEntryActivity, Tracker, Version,
 )

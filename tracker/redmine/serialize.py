@@ -47,7 +47,7 @@ def project_ref(wg) -> dict:
 
 
 def custom_field_values(values: dict[int, list[str]], fields) -> list[dict]:
-    """``values``: field id -> stored values (tracker.tickets.customfields.values_of)."""
+    """``values``: field id -> stored values (tracker.tickets.fields.customfields.values_of)."""
     result = []
     for field in fields:
         given = values.get(field.id, [])

@@ -16,6 +16,7 @@ from tracker.core import textsearch
 from tracker.core.i18n import format_day as day
 from tracker.core.i18n import local_today
 from tracker.core.models import SearchDocument
+from tracker.core.query import as_int, like_pattern
 from tracker.extensions import db
 from tracker.talent.models import (
     PARTS, CareerEntry, Certification, Engagement, HelpRequest, Importance, Profile, ProfileSkill, Skill,
@@ -48,11 +49,7 @@ def skills_list() -> list[Skill]:
     return list(db.session.scalars(select(Skill).order_by(Skill.category, Skill.position, Skill.name)))
 
 
-def to_int(value, default=0) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+to_int = as_int  # the query base's: a number from a parameter, or the default
 
 
 def criteria_from(args) -> Criteria:
@@ -82,10 +79,6 @@ class Result:
     profile: Profile
     score: float
     reasons: list[str]
-
-
-def _like(value: str) -> str:
-    return "%" + value.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 RANKED_TEXT_MATCHES = 200
@@ -123,13 +116,13 @@ def search_statement(viewer, criteria: Criteria):
     if criteria.certification.strip():
         stmt = stmt.where(ProfilePolicy.part_visible(viewer, "certifications"), exists(
             select(Certification.id).where(Certification.profile_id == Profile.id,
-                                           func.lower(Certification.name).like(_like(criteria.certification), escape="\\"))
+                                           func.lower(Certification.name).like(like_pattern(criteria.certification), escape="\\"))
         ))
         score = score + 5
     if criteria.past_section.strip():
         stmt = stmt.where(ProfilePolicy.part_visible(viewer, "career"), exists(
             select(CareerEntry.id).where(CareerEntry.profile_id == Profile.id,
-                                         func.lower(CareerEntry.section_name).like(_like(criteria.past_section), escape="\\"))
+                                         func.lower(CareerEntry.section_name).like(like_pattern(criteria.past_section), escape="\\"))
         ))
         score = score + 5
     if criteria.available or criteria.min_share:

@@ -7,7 +7,8 @@ from datetime import date
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.tickets import admin_services, relations, services, timelog
+from tracker.tickets import relations, services, timelog
+from tracker.tickets.admin import services as admin_services
 from tracker.tickets.demo_data import CLASSIFICATION, CONSTRAINT, JOURNALS, RELATIONS, SETUP, TICKETS, TIME
 from tracker.tickets.models import (
     CustomField, IssueCategory, IssuePriority, IssueStatus, Ticket, TimeEntryActivity, Tracker, Version,

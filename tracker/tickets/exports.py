@@ -12,8 +12,8 @@ from tracker.core.translation import gettext as _, lazy_gettext as _l
 
 from tracker.core.exports import csv_writer, exported_list, xlsx_append
 from tracker.core.i18n import format_day, format_moment
-from tracker.tickets import customfields
-from tracker.tickets.queries import TicketQuery
+from tracker.tickets.fields import customfields
+from tracker.tickets.query import TicketQuery
 
 EXPORT_LIMIT = 10000  # rows per export, as Redmine's issues_export_limit
 TICKET_LIST = exported_list("tickets", _l("Ticket list exported"))

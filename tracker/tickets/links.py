@@ -5,11 +5,11 @@ import re
 
 from markupsafe import escape
 
+from tracker.core import mentions
 from tracker.core.markdown import register_linker
 
 _TAG = re.compile(r"(<[^>]+>)")
 _TICKET = re.compile(r"(?<![\w&#/])#(\d{1,9})\b")
-_MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9_][A-Za-z0-9_.\-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
 _SKIP = {"a", "code", "pre"}
 
 
@@ -35,7 +35,7 @@ def link_tickets(html: str) -> str:
 
 def mark_mentions(html: str) -> str:
     return _text_segments(
-        html, lambda text: _MENTION.sub(lambda m: f'<span class="mention">@{escape(m.group(1))}</span>', text)
+        html, lambda text: mentions.mark(text, lambda login: f'<span class="mention">@{escape(login)}</span>')
     )
 
 

@@ -3,37 +3,28 @@ delete, watchers. They take plain values (ids, ISO dates, strings), so the web f
 call the same code; they refuse bad input with ``ServiceError`` and change nothing then."""
 from __future__ import annotations
 
-import re
-from datetime import date
-from decimal import Decimal, InvalidOperation
-
 from tracker.core import policy
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.accounts.models import Section, User
-from tracker.core import events, textsearch
+from tracker.accounts.models import User
+from tracker.core import events, history, mentions, textsearch
 from tracker.core.db import utcnow
 from tracker.core.services import ServiceError
 from tracker.core.text import same_text
 from tracker.extensions import db
 from tracker.tickets import attachments as files
-from tracker.tickets import customfields, relations, workflow
-from tracker.tickets.journals import JournalRecorder, attachment_detail
+from tracker.tickets import relations
+from tracker.tickets.fields import customfields, rules, values as field_values
+from tracker.tickets.history import touch
 from tracker.tickets.models import (
-    Attachment, IssueCategory, IssuePriority, IssueStatus, Journal, Ticket, TicketRelation, Tracker, Version, Watcher,
+    Attachment, IssueStatus, Journal, Ticket, TicketRelation, Watcher,
 )
-from tracker.wg.models import Member, WorkingGroup
+from tracker.wg.models import WorkingGroup
 
-# Plain-value keys a service accepts (besides ``custom_fields``: {field id: value or list of values}).
-FIELDS = (
-    "tracker_id", "subject", "description", "status_id", "priority_id", "assigned_to_id", "assigned_section_id",
-    "category_id", "fixed_version_id", "start_date", "due_date", "estimated_hours", "done_ratio", "parent_id",
-    "is_private",
-)
-DERIVED = ("start_date", "due_date", "estimated_hours", "done_ratio")  # computed from subtasks on a parent
+FIELDS, DERIVED = rules.FIELDS, rules.DERIVED  # the plain-value keys a service accepts (see fields.rules)
 
 
 class StaleTicketError(ServiceError):
@@ -45,219 +36,7 @@ class StaleTicketError(ServiceError):
         self.ticket = ticket
 
 
-# -- reading plain values --------------------------------------------------------------------------
-
-def _int_or_none(value, label, problems) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        problems.append(_("%(field)s is not valid.", field=label))
-        return None
-
-
-def _date_or_none(value, label, problems) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        problems.append(_("%(field)s must be a date (YYYY-MM-DD).", field=label))
-        return None
-
-
-def _bool(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on", "y"}
-    return bool(value)
-
-
-def split_assignee(key: str | None) -> tuple[int | None, int | None]:
-    """"user:3" -> (3, None), "section:5" -> (None, 5), "" -> (None, None); for form selects."""
-    kind, _sep, number = (key or "").partition(":")
-    if not number.isdigit():
-        return None, None
-    return (int(number), None) if kind == "user" else (None, int(number)) if kind == "section" else (None, None)
-
-
-def assignable_users(wg: WorkingGroup) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User).join(Member, Member.user_id == User.id)
-            .where(Member.wg_id == wg.id, User.active.is_(True)).order_by(User.name_kana, User.name)
-        )
-    )
-
-
-def _apply(ticket: Ticket, user, values: dict, creating: bool) -> list[str]:
-    """Set the given fields on ``ticket``; returns the problems (the caller discards everything then)."""
-    problems: list[str] = []
-    wg = ticket.wg or db.session.get(WorkingGroup, ticket.wg_id)
-    has_children = bool(ticket.id) and db.session.scalar(select(Ticket.id).where(Ticket.parent_id == ticket.id).limit(1))
-    v = dict(values)
-    if "assigned_to" in v:  # the combined form value
-        v["assigned_to_id"], v["assigned_section_id"] = split_assignee(v.pop("assigned_to"))
-
-    if "tracker_id" in v or creating:
-        tracker = db.session.get(Tracker, _int_or_none(v.get("tracker_id"), _("Tracker"), problems) or 0)
-        if tracker is None:
-            problems.append(_("Choose a tracker."))
-        else:
-            ticket.tracker_id = tracker.id
-            if creating:
-                ticket.tracker = tracker  # loaded: the answer and the events need it, without a query
-    if "subject" in v or creating:
-        subject = (v.get("subject") or "").strip()
-        if not subject:
-            problems.append(_("The subject is required."))
-        elif len(subject) > 255:
-            problems.append(_("The subject is too long (up to 255 characters)."))
-        ticket.subject = subject
-    if "description" in v:
-        description = v.get("description") or ""
-        if not same_text(ticket.description, description):  # one stored with CRLF (before 2026-12) is the same text
-            ticket.description = description
-    if "priority_id" in v or creating:
-        priority_id = _int_or_none(v.get("priority_id"), _("Priority"), problems)
-        priority = db.session.get(IssuePriority, priority_id) if priority_id else None
-        if priority is None and creating and not v.get("priority_id"):
-            priority = db.session.scalar(select(IssuePriority).where(IssuePriority.is_default.is_(True)))
-        if priority is None or priority.type != "IssuePriority":
-            problems.append(_("Choose a priority."))
-        else:
-            ticket.priority_id = priority.id
-            if creating:
-                ticket.priority = priority
-    if "status_id" in v or creating:
-        status_id = _int_or_none(v.get("status_id"), _("Status"), problems)
-        tracker = db.session.get(Tracker, ticket.tracker_id) if ticket.tracker_id else None
-        if status_id is None and creating and tracker is not None:
-            status_id = tracker.default_status_id
-        if status_id is not None and status_id != ticket.status_id:
-            allowed = {s.id: s for s in workflow.allowed_statuses(
-                user, ticket.wg_id, ticket.tracker_id, None if creating else ticket.status_id
-            )} if ticket.tracker_id else {}
-            if status_id not in allowed:
-                problems.append(_("You may not change the status to this one."))
-            else:
-                ticket.status_id = status_id
-                if creating:
-                    ticket.status = allowed[status_id]
-        if ticket.status_id is None:
-            problems.append(_("Choose a status."))
-    if "assigned_to_id" in v or "assigned_section_id" in v:
-        user_id = _int_or_none(v.get("assigned_to_id"), _("Assignee"), problems)
-        section_id = _int_or_none(v.get("assigned_section_id"), _("Assignee (section)"), problems)
-        if user_id and section_id:
-            problems.append(_("Assign the ticket to a user or to a section, not both."))
-        if user_id:
-            assignee = db.session.get(User, user_id)
-            is_member = assignee is not None and db.session.scalar(
-                select(Member.id).where(Member.wg_id == ticket.wg_id, Member.user_id == assignee.id)
-            )
-            if assignee is None or not assignee.active or not is_member:
-                problems.append(_("The assignee must be an active member of the WG."))
-        if section_id and db.session.get(Section, section_id) is None:
-            problems.append(_("Choose an existing section."))
-        ticket.assigned_to_id, ticket.assigned_section_id = user_id, section_id
-    if "category_id" in v:
-        category_id = _int_or_none(v.get("category_id"), _("Category"), problems)
-        if category_id:
-            category = db.session.get(IssueCategory, category_id)
-            if category is None or category.wg_id != ticket.wg_id:
-                problems.append(_("Choose a category of this WG."))
-        ticket.category_id = category_id
-    if "fixed_version_id" in v:
-        version_id = _int_or_none(v.get("fixed_version_id"), _("Milestone"), problems)
-        if version_id and version_id != ticket.fixed_version_id:
-            version = db.session.get(Version, version_id)
-            if version is None or version.wg_id != ticket.wg_id:
-                problems.append(_("Choose a milestone of this WG."))
-            elif version.status != "open":
-                problems.append(_("The milestone %(name)s is closed or locked.", name=version.name))
-        ticket.fixed_version_id = version_id
-    if not has_children:
-        if "start_date" in v:
-            ticket.start_date = _date_or_none(v.get("start_date"), _("Start date"), problems)
-        if "due_date" in v:
-            ticket.due_date = _date_or_none(v.get("due_date"), _("Due date"), problems)
-        if "estimated_hours" in v:
-            raw = v.get("estimated_hours")
-            if raw in (None, ""):
-                ticket.estimated_hours = None
-            else:
-                try:
-                    hours = Decimal(str(raw).strip())
-                    if hours < 0 or hours > Decimal("99999999"):
-                        raise InvalidOperation
-                    ticket.estimated_hours = hours.quantize(Decimal("0.01"))
-                except InvalidOperation:
-                    problems.append(_("The estimated time must be a number of hours of 0 or more."))
-        if "done_ratio" in v:
-            done = _int_or_none(v.get("done_ratio"), _("Progress"), problems) or 0
-            if not 0 <= done <= 100:
-                problems.append(_("Progress must be between 0 and 100."))
-            ticket.done_ratio = done
-    if ticket.start_date and ticket.due_date and ticket.due_date < ticket.start_date:
-        problems.append(_("The due date must not be before the start date."))
-    if "parent_id" in v:
-        parent_id = _int_or_none(str(v.get("parent_id") or "").lstrip("#"), _("Parent ticket"), problems)
-        if parent_id != ticket.parent_id:
-            problems += relations.check_parent(ticket, parent_id, user)
-            ticket.parent_id = parent_id
-    if "is_private" in v:
-        ticket.is_private = _bool(v.get("is_private"))
-    if creating or "custom_fields" in v or "tracker_id" in v:
-        problems += _apply_custom_fields(ticket, v.get("custom_fields") or {}, creating)
-    if wg is not None and not wg.allows(user, "add_issues" if creating else "edit_issues"):
-        problems.insert(0, _("You may not change tickets in this WG."))
-    return problems
-
-
-def _apply_custom_fields(ticket: Ticket, given: dict, creating: bool, recorder: JournalRecorder | None = None) -> list[str]:
-    problems = []
-    given = {str(k): val for k, val in (given or {}).items()}
-    ticket._cf_changes = getattr(ticket, "_cf_changes", [])
-    fields = customfields.fields_for(ticket.wg_id, ticket.tracker_id)
-    ticket._applicable_fields = fields  # the same list for the API's answer (saves a query per creation)
-    for field in fields:
-        key = str(field.id)
-        if key not in given:
-            if creating and field.default_value:
-                given[key] = field.default_value
-            elif creating and field.is_required:
-                problems.append(_("%(field)s is required.", field=field.name))
-                continue
-            else:
-                continue
-        values, problem = customfields.normalize(field, given[key])
-        if problem:
-            problems.append(problem)
-            continue
-        removed, added = customfields.assign(ticket, field, values)
-        if field.multiple:
-            ticket._cf_changes += [(field.id, v, None) for v in removed] + [(field.id, None, v) for v in added]
-        elif removed or added:
-            ticket._cf_changes.append((field.id, removed[0] if removed else None, added[0] if added else None))
-    return problems
-
-
 # -- recipients, mentions, search ------------------------------------------------------------------
-
-MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9_][A-Za-z0-9_.\-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
-
-
-def mentioned_users(text: str) -> list[User]:
-    logins = {m.lower() for m in MENTION.findall(text or "")}
-    if not logins:
-        return []
-    from sqlalchemy import func
-
-    return list(db.session.scalars(select(User).where(func.lower(User.login).in_(logins), User.active.is_(True))))
-
 
 def recipients(ticket: Ticket) -> list[User]:
     """Who hears of a change: author, assignee (or the staff of the assigned section), watchers — those who
@@ -286,7 +65,7 @@ def index_journal(journal: Journal) -> None:
 
 
 def _emit_mentions(ticket: Ticket, user, text: str, already: set[int], body: str) -> None:
-    mentioned = [u for u in mentioned_users(text) if u.id not in already and u.id != user.id and ticket.visible_to(u)]
+    mentioned = mentions.mentioned_users(text, may_see=ticket.visible_to, exclude=already | {user.id})
     if mentioned:
         events.emit(events.Event(
             kind="ticket.mentioned",
@@ -298,7 +77,7 @@ def _emit_mentions(ticket: Ticket, user, text: str, already: set[int], body: str
 
 # -- create / update ---------------------------------------------------------------------------------
 
-def _save_uploads(ticket: Ticket, user, uploads, recorder: JournalRecorder | None = None) -> list[Attachment]:
+def _save_uploads(ticket: Ticket, user, uploads, change: history.Recording | None = None) -> list[Attachment]:
     saved = []
     for upload in uploads or []:
         attachment = files.store(upload, user.id)
@@ -307,8 +86,9 @@ def _save_uploads(ticket: Ticket, user, uploads, recorder: JournalRecorder | Non
         saved.append(attachment)
     if saved:
         db.session.flush()
-        if recorder is not None:
-            recorder.extra += [attachment_detail(a) for a in saved]
+        if change is not None:
+            for attachment in saved:
+                change.add(f"attachment:{attachment.id}", None, attachment.filename)
     return saved
 
 
@@ -323,7 +103,7 @@ def create_ticket(user, wg: WorkingGroup, values: dict, uploads=(), watcher_ids=
     if wg is None or not wg.allows(user, "add_issues"):
         raise ServiceError(_("You may not create tickets in this WG."))
     ticket = Ticket(wg=wg, wg_id=wg.id, author_id=user.id, author=user, lock_version=0, done_ratio=0, description="")
-    problems = _apply(ticket, user, values, creating=True)
+    problems = field_values.apply(ticket, user, values, creating=True)
     problems += files.check(list(uploads or []))
     if problems:
         db.session.expunge(ticket) if ticket in db.session else None
@@ -331,9 +111,10 @@ def create_ticket(user, wg: WorkingGroup, values: dict, uploads=(), watcher_ids=
     status = ticket.status if "status" in ticket.__dict__ else db.session.get(IssueStatus, ticket.status_id)
     if status and status.is_closed:
         ticket.closed_on = utcnow()
-    db.session.add(ticket)
-    db.session.flush()
-    _save_uploads(ticket, user, uploads)
+    with history.recording(user, ticket):  # a creation: its audit row (Redmine journals no creation)
+        db.session.add(ticket)
+        db.session.flush()
+        _save_uploads(ticket, user, uploads)
     for watcher_id in set(watcher_ids or []):
         watched = db.session.get(User, int(watcher_id))
         if watched is not None and ticket.visible_to(watched):
@@ -396,68 +177,48 @@ def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_vers
     if not ticket.visible_to(user):
         raise ServiceError(_("You may not change this ticket."))
     wg = ticket.wg
-    problems: list[str] = []
-    field_changes = {k: v for k, v in values.items() if k in FIELDS or k in ("assigned_to", "custom_fields")}
-    can_edit = wg.allows(user, "edit_issues")
-    if not can_edit:
-        # Without edit permission: notes, and a status change the workflow allows.
-        status_only = {k: v for k, v in field_changes.items() if k == "status_id"}
-        if set(field_changes) - {"status_id"}:
-            problems.append(_("You may not change the fields of this ticket."))
-        field_changes = status_only
-    if notes and not (can_edit or wg.allows(user, "add_issue_notes")):
-        problems.append(_("You may not add notes to this ticket."))
-    if private_notes and notes and not wg.allows(user, "set_notes_private"):
-        problems.append(_("You may not write private notes."))
-    if uploads and not can_edit:
-        problems.append(_("You may not add files to this ticket."))
+    field_changes = rules.given_fields(values)
+    problems = rules.refusals(user, wg, field_changes, notes=notes, private_notes=private_notes, uploads=uploads)
+    can_edit = wg.allows(user, rules.EDIT)
     problems += files.check(list(uploads or []))
     if problems:
         raise ServiceError(problems)
 
-    recorder = JournalRecorder(ticket, user)
     old_parent_id = ticket.parent_id
     old_status_closed = ticket.is_closed
     old_assignee = ticket.assignee_key
     old_description = ticket.description
     old_due = ticket.due_date
     ticket._cf_changes = []
-    if field_changes:
-        # No flush while the values are checked: each would be an UPDATE of the ticket (lock_version + 1).
+    with history.recording(user, ticket, notes=notes, private=bool(private_notes and notes)) as change:
+        if field_changes:
+            # No flush while the values are checked: each would be an UPDATE of the ticket (lock_version + 1).
+            with db.session.no_autoflush:
+                if can_edit:
+                    problems += field_values.apply(ticket, user, field_changes, creating=False)
+                else:
+                    problems += field_values.apply_status_only(ticket, user, field_changes.get("status_id"))
+        if problems:
+            raise ServiceError(problems)
+        for field_id, old, new in ticket._cf_changes:
+            change.add(f"cf:{field_id}", old, new)
         with db.session.no_autoflush:
-            if can_edit:
-                problems += _apply(ticket, user, field_changes, creating=False)
-            else:
-                problems += _apply_status_only(ticket, user, field_changes.get("status_id"))
-    if problems:
-        raise ServiceError(problems)
-    for field_id, old, new in ticket._cf_changes:
-        recorder.add("cf", str(field_id), old, new)
-    with db.session.no_autoflush:
-        new_status = db.session.get(IssueStatus, ticket.status_id)
-    if new_status is not None and new_status.is_closed and not old_status_closed:
-        ticket.closed_on = utcnow()
-        if new_status.default_done_ratio is not None:
-            ticket.done_ratio = new_status.default_done_ratio
-    has_changes = bool(recorder.changed_attributes()) or bool(recorder.extra)
-    if has_changes or notes or uploads:
-        recorder.touch()  # updated_at now, so that writing the journal below does not change the ticket again
-    # The ticket's one UPDATE of this save (lock_version + 1); the journal and the files are inserts.
-    db.session.flush()
-    db.session.expire(ticket, ["status"])  # the relationship follows the new status_id
-    _save_uploads(ticket, user, uploads, recorder)
-    has_changes = has_changes or bool(recorder.extra)
-    if private_notes and notes and has_changes:
-        recorder.write()  # the field changes stay visible to everyone; the private notes get their own journal
-        journal = Journal(ticket=ticket, user_id=user.id, notes=notes, private_notes=True)
-        db.session.add(journal)
-    else:
-        journal = recorder.write(notes, private_notes)
+            new_status = db.session.get(IssueStatus, ticket.status_id)
+        if new_status is not None and new_status.is_closed and not old_status_closed:
+            ticket.closed_on = utcnow()
+            if new_status.default_done_ratio is not None:
+                ticket.done_ratio = new_status.default_done_ratio
+        if notes or uploads or change.pending():
+            touch(ticket, change.now)  # updated_at now, so that writing the journal does not change the ticket again
+        # The ticket's one UPDATE of this save (lock_version + 1); the journal and the files are inserts.
+        db.session.flush()
+        db.session.expire(ticket, ["status"])  # the relationship follows the new status_id
+        _save_uploads(ticket, user, uploads, change)
+    journal = change.result
     if journal is None:
         return None
     db.session.flush()
-    changed = {d.prop_key for d in journal.details if d.property == "attr"} if journal.details else set()
-    changed |= set(recorder.changed_attributes())
+    changed = {name for name, _old, _new in change.changes}
     if old_parent_id != ticket.parent_id or changed & {"start_date", "due_date", "estimated_hours", "done_ratio", "status_id"}:
         for parent_id in {old_parent_id, ticket.parent_id} - {None}:
             parent = db.session.get(Ticket, parent_id)
@@ -479,25 +240,12 @@ def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_vers
     ))
     if ticket.assignee_key != old_assignee and ticket.assignee_key:
         _emit_assigned(ticket, user)
-    already = {u.id for u in mentioned_users(old_description)}
+    already = {u.id for u in mentions.mentioned_users(old_description)}
     if not same_text(ticket.description, old_description):
         _emit_mentions(ticket, user, ticket.description, already, ticket.description)
     if notes and not journal.private_notes:
         _emit_mentions(ticket, user, notes, set(), notes)
     return journal
-
-
-def _apply_status_only(ticket: Ticket, user, status_id) -> list[str]:
-    if status_id in (None, ""):
-        return []
-    problems: list[str] = []
-    status_id = _int_or_none(status_id, _("Status"), problems)
-    if status_id is not None and status_id != ticket.status_id:
-        if status_id not in {s.id for s in workflow.allowed_for(user, ticket)}:
-            problems.append(_("You may not change the status to this one."))
-        else:
-            ticket.status_id = status_id
-    return problems
 
 
 def add_note(ticket: Ticket, user, notes: str, private_notes: bool = False) -> Journal | None:
@@ -613,8 +361,7 @@ def delete_attachment(attachment: Attachment, user) -> None:
     ticket = attachment.ticket
     if ticket is None or not ticket.editable_by(user):
         raise ServiceError(_("You may not delete this file."))
-    recorder = JournalRecorder(ticket, user)
-    recorder.extra.append(attachment_detail(attachment, added=False))
-    recorder.write()
+    with history.recording(user, ticket) as change:
+        change.add(f"attachment:{attachment.id}", attachment.filename, None)
     files.remove_after_commit(attachment)
     db.session.delete(attachment)

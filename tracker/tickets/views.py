@@ -5,7 +5,10 @@ from tracker.core.translation import lazy_gettext as _l
 
 from tracker.core.layout import AdminTab, NavItem, WGTab
 from tracker.tickets import links  # noqa: F401  (#123 and @login in Markdown)
-from tracker.tickets import activity_views, admin_views, issue_views, list_views, search_views, time_views  # noqa: F401
+# Importing the page modules registers their routes on the one blueprint.
+from tracker.tickets.admin import views as _admin_views  # noqa: F401
+from tracker.tickets.timelog import views as _time_views  # noqa: F401
+from tracker.tickets.web import activity_views, issue_views, list_views, part_views, search_views  # noqa: F401
 from tracker.tickets.blueprint import bp
 
 blueprints = [bp]

@@ -17,14 +17,15 @@ from tracker.core import exports as core_exports
 from tracker.core.i18n import local_today
 from tracker.core.services import ServiceError, commit_or_flash
 from tracker.extensions import db
-from tracker.tickets import exports, services, workflow
+from tracker.tickets import exports, services
+from tracker.tickets.fields import values as field_values, workflow
 from tracker.tickets.blueprint import bp
 from tracker.tickets.feeds import feed_key_for, feed_login
-from tracker.tickets.forms import SavedQueryForm
+from tracker.tickets.web.forms import SavedQueryForm
 from tracker.tickets.models import (
     IssueCategory, IssuePriority, SavedQuery, Ticket, Tracker, Version,
 )
-from tracker.tickets.queries import GROUPABLE, OPERATORS, PER_PAGE_CHOICES, TicketQuery
+from tracker.tickets.query import GROUPABLE, OPERATORS, PER_PAGE_CHOICES, TicketQuery
 from tracker.wg.models import WorkingGroup
 from tracker.wg.views import load_wg
 
@@ -76,7 +77,7 @@ def _filter_options(query: TicketQuery) -> dict:
         allowed = {w.id for w in visible_wgs}
         versions = versions.where(Version.wg_id.in_(allowed))
         categories = categories.where(IssueCategory.wg_id.in_(allowed))
-    users = services.assignable_users(query.wg) if query.wg else []
+    users = field_values.assignable_users(query.wg) if query.wg else []
     if not query.wg:
         from tracker.accounts.models import User
         from tracker.wg.models import Member
@@ -299,7 +300,7 @@ def bulk_edit():
         "tickets/bulk_edit.html", tickets=tickets, wg=one_wg, statuses=statuses,
         trackers=list(db.session.scalars(select(Tracker).order_by(Tracker.position))),
         priorities=list(db.session.scalars(select(IssuePriority).order_by(IssuePriority.position))),
-        members=services.assignable_users(one_wg) if one_wg else [], sections=all_sections(),
+        members=field_values.assignable_users(one_wg) if one_wg else [], sections=all_sections(),
         categories=list(db.session.scalars(select(IssueCategory).where(IssueCategory.wg_id == one_wg.id))) if one_wg else [],
         versions=list(db.session.scalars(select(Version).where(Version.wg_id == one_wg.id, Version.status == "open"))) if one_wg else [],
         back=request.values.get("back", ""),

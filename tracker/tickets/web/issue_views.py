@@ -1,9 +1,9 @@
-"""One ticket: new, show, edit (with the conflict screen), copy, delete, watchers, relations, files, time."""
+"""One ticket: new, show, edit (with the conflict screen), copy, delete. Its parts (watchers, relations, files,
+time, notes) have their forms in ``part_views``."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
-from tracker.core.requests import redirect_to
 from tracker.core.translation import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,17 +12,19 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.accounts.models import User
 from tracker.accounts.organisation import all_sections
 from tracker.core import policy
-from tracker.core.requests import authorize, load
+from tracker.core.requests import load
 from tracker.core.i18n import local_today
 from tracker.core.services import ServiceError, commit_or_flash
 from tracker.extensions import db
 from tracker.tickets import attachments as files
-from tracker.tickets import customfields, notes as journal_notes, relations, services, timelog, workflow
+from tracker.tickets import notes as journal_notes, relations, services, timelog
+from tracker.tickets.fields import customfields, rules, values as field_values, workflow
 from tracker.tickets.blueprint import bp
-from tracker.tickets.forms import JournalNotesForm, RelationForm, TicketForm, TimeEntryForm
-from tracker.tickets.journals import DetailFormatter, visible_journals
+from tracker.tickets.web.forms import RelationForm, TicketForm, TimeEntryForm
+from tracker.tickets.journals import visible_journals
+from tracker.tickets.web.presenters import DetailFormatter
 from tracker.tickets.models import (
-    Attachment, IssueCategory, IssuePriority, Journal, Ticket, TicketRelation, TimeEntry, Tracker, Version,
+    IssueCategory, IssuePriority, Ticket, TimeEntry, Tracker, Version,
 )
 from tracker.wg.models import WorkingGroup
 from tracker.wg.views import load_wg
@@ -44,7 +46,7 @@ def _choices(wg: WorkingGroup, ticket: Ticket | None, form: TicketForm, tracker_
         (str(p.id), p.name) for p in db.session.scalars(
             select(IssuePriority).where(IssuePriority.active.is_(True)).order_by(IssuePriority.position))
     ]
-    form.assigned_to.choices = blank + [(f"user:{u.id}", u.name) for u in services.assignable_users(wg)] + [
+    form.assigned_to.choices = blank + [(f"user:{u.id}", u.name) for u in field_values.assignable_users(wg)] + [
         (f"section:{s.id}", f"{s.name}（{_('section')}）") for s in all_sections()
     ]
     form.category_id.choices = blank + [
@@ -108,9 +110,8 @@ def _values_from(form: TicketForm, wg: WorkingGroup, tracker_id: int | None, has
         "category_id": form.category_id.data, "fixed_version_id": form.fixed_version_id.data,
         "parent_id": form.parent_id.data, "is_private": form.is_private.data,
     }
-    if not has_children:
-        values.update(start_date=form.start_date.data, due_date=form.due_date.data,
-                      estimated_hours=form.estimated_hours.data, done_ratio=form.done_ratio.data)
+    if not has_children:  # a parent's derived fields are rolled up from its subtasks
+        values.update({name: getattr(form, name).data for name in rules.DERIVED})
     if tracker_id:
         values["custom_fields"] = {
             str(f.id): [v for v in request.form.getlist(f"cf_{f.id}") if v != ""]
@@ -187,7 +188,7 @@ def new(identifier: str | None = None):
     return render_template(
         "tickets/new.html", wg=wg, wgs=wgs, form=form, copy_from=copy_from,
         custom_inputs=_custom_field_inputs(wg.id, tracker_id, prefill), users=_users_by_id([]),
-        members=services.assignable_users(wg), max_mb=current_app.config["MAX_ATTACHMENT_BYTES"] // (1024 * 1024),
+        members=field_values.assignable_users(wg), max_mb=current_app.config["MAX_ATTACHMENT_BYTES"] // (1024 * 1024),
     )
 
 
@@ -228,7 +229,7 @@ def _show_context(ticket: Ticket) -> dict:
             select(TimeEntry).where(TimeEntry.ticket_id == ticket.id).order_by(TimeEntry.spent_on.desc()).limit(20))),
         "watching": services.is_watching(ticket, user),
         "watchers": [w.user for w in ticket.watchers],
-        "members": services.assignable_users(wg),
+        "members": field_values.assignable_users(wg),
         # a hidden ancestor (a private parent) is not named, nor anything above it
         "ancestors": list(reversed(_visible_ancestors(ticket, user))),
         "relation_labels": relations.RELATION_LABELS,
@@ -336,136 +337,3 @@ def delete(ticket_id: int):
     if commit_or_flash(lambda: services.delete_ticket(ticket, current_user), _("The ticket was deleted.")):
         return redirect(url_for(".project_index", identifier=identifier))
     return redirect(url_for(".show", ticket_id=ticket_id))
-
-
-# -- watchers, relations, files, time ---------------------------------------------------------------------
-
-@bp.post("/issues/<int:ticket_id>/watch")
-@login_required
-def watch(ticket_id: int):
-    ticket = load_ticket(ticket_id)
-    target = current_user
-    if request.form.get("user_id", "").isdigit():
-        target = db.session.get(User, int(request.form["user_id"])) or abort(404)
-    watching = request.form.get("watch") == "1"
-    commit_or_flash(lambda: services.set_watching(ticket, current_user, target, watching),
-                    _("Watchers were updated."))
-    return redirect(url_for(".show", ticket_id=ticket.id))
-
-
-@bp.post("/issues/<int:ticket_id>/relations")
-@login_required
-def add_relation(ticket_id: int):
-    ticket = load_ticket(ticket_id)
-    if not ticket.wg.allows(current_user, "manage_issue_relations"):
-        abort(403)
-    form = RelationForm()
-    form.relation_type.choices = [(k, str(v)) for k, v in relations.RELATION_LABELS.items()]
-    if form.validate_on_submit():
-        commit_or_flash(
-            lambda: relations.add_relation(ticket, current_user, form.relation_type.data, form.issue_to_id.data, form.delay.data),
-            _("The relation was added."),
-        )
-    return redirect(url_for(".show", ticket_id=ticket.id) + "#relations")
-
-
-@bp.post("/relations/<int:relation_id>/delete")
-@login_required
-def delete_relation(relation_id: int):
-    relation = db.session.get(TicketRelation, relation_id) or abort(404)
-    ticket = load_ticket(int(request.form.get("ticket_id") or relation.issue_from_id))
-    if ticket.id not in (relation.issue_from_id, relation.issue_to_id):
-        abort(404)
-    if not ticket.wg.allows(current_user, "manage_issue_relations"):
-        abort(403)
-    commit_or_flash(lambda: relations.remove_relation(relation, current_user), _("The relation was removed."))
-    return redirect(url_for(".show", ticket_id=ticket.id) + "#relations")
-
-
-@bp.get("/attachments/download/<int:attachment_id>/<path:filename>")
-@bp.get("/attachments/download/<int:attachment_id>")
-@login_required
-def download(attachment_id: int, filename: str | None = None):
-    attachment = load(Attachment, attachment_id)  # AttachmentPolicy
-    path = files.disk_path(attachment)
-    if not path.exists():
-        abort(404)
-    # Always a download, never rendered: a generic type, nosniff, and a sandbox for good measure.
-    response = send_file(path, mimetype="application/octet-stream", as_attachment=True, download_name=attachment.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
-
-
-@bp.post("/attachments/<int:attachment_id>/delete")
-@login_required
-def delete_attachment(attachment_id: int):
-    attachment = load(Attachment, attachment_id)
-    ticket = attachment.ticket
-    if ticket is None:
-        abort(404)
-    authorize("delete", attachment)
-    commit_or_flash(lambda: services.delete_attachment(attachment, current_user), _("The file was deleted."))
-    return redirect(url_for(".show", ticket_id=ticket.id))
-
-
-@bp.post("/issues/<int:ticket_id>/time_entries")
-@login_required
-def log_time(ticket_id: int):
-    ticket = load_ticket(ticket_id)
-    if not ticket.wg.allows(current_user, "log_time"):
-        abort(403)
-    form = TimeEntryForm()
-    form.activity_id.choices = [(str(a.id), a.name) for a in timelog.activities()]
-    if form.validate_on_submit():
-        commit_or_flash(
-            lambda: timelog.log_time(current_user, {
-                "spent_on": form.spent_on.data, "hours": form.hours.data, "activity_id": form.activity_id.data,
-                "comments": form.comments.data,
-            }, ticket=ticket),
-            _("The time was logged."),
-        )
-    return redirect(url_for(".show", ticket_id=ticket.id) + "#time")
-
-
-@bp.post("/time_entries/<int:entry_id>/delete")
-@login_required
-def delete_time_entry(entry_id: int):
-    entry = db.session.get(TimeEntry, entry_id) or abort(404)
-    if entry.ticket is not None and not entry.ticket.visible_to(current_user):
-        abort(404)
-    commit_or_flash(lambda: timelog.delete_time_entry(entry, current_user), _("The time entry was deleted."))
-    return redirect_to(request.form.get("back"), url_for(".show", ticket_id=entry.ticket_id))
-
-
-@bp.get("/journals/<int:journal_id>")
-@login_required
-def journal(journal_id: int):
-    entry = db.session.get(Journal, journal_id) or abort(404)
-    ticket = load_ticket(entry.ticket_id)
-    return redirect(url_for(".show", ticket_id=ticket.id) + f"#note-{entry.id}")
-
-
-@bp.route("/journals/<int:journal_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_journal(journal_id: int):
-    """Edit a note afterwards (Redmine's journals/edit); emptying a note without details deletes it."""
-    entry = db.session.get(Journal, journal_id)
-    if entry is None or not journal_notes.visible_to(entry, current_user):
-        abort(404)
-    if not journal_notes.editable_by(entry, current_user):
-        abort(403)
-    ticket = entry.ticket
-    form = JournalNotesForm()
-    if request.method == "GET":
-        form.notes.data = entry.notes
-        form.private_notes.data = entry.private_notes
-    can_private = ticket.wg.allows(current_user, "set_notes_private")
-    if form.validate_on_submit():
-        private = bool(form.private_notes.data) if can_private else None
-        if commit_or_flash(lambda: journal_notes.update_notes(entry, current_user, form.notes.data or "", private),
-                           _("The notes were saved.")):
-            anchor = f"#note-{journal_id}" if db.session.get(Journal, journal_id) is not None else ""
-            return redirect(url_for(".show", ticket_id=ticket.id) + anchor)
-    return render_template("tickets/journal_edit.html", ticket=ticket, wg=ticket.wg, journal=entry, form=form,
-                           can_private=can_private)

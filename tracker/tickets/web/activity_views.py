@@ -16,9 +16,9 @@ from tracker.tickets import exports
 from tracker.tickets.activity import activity as load_activity
 from tracker.tickets.blueprint import bp
 from tracker.tickets.feeds import feed_key_for, feed_login, make_feed_key
-from tracker.tickets.journals import DetailFormatter
+from tracker.tickets.web.presenters import DetailFormatter
 from tracker.tickets.models import TimeEntry
-from tracker.tickets.queries import TicketQuery
+from tracker.tickets.query import TicketQuery
 from tracker.wg.views import load_wg
 
 

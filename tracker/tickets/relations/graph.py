@@ -1,15 +1,16 @@
-"""Structure between tickets: subtasks (with roll-up of dates, estimates and done ratio) and relations
-(relates, duplicates, blocks, precedes/follows with a delay, copied_to)."""
+"""Relations between tickets: relates, duplicates, blocks, precedes/follows with a delay (a follower is
+rescheduled after its predecessor), copied_to; stored one way round, journaled on both tickets."""
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from tracker.core import history
 from tracker.core.services import ServiceError
 from tracker.extensions import db
+from tracker.tickets import history as _ticket_history  # noqa: F401 (declares how a ticket is journaled)
 from tracker.tickets.models import Ticket, TicketRelation
 
 RELATION_LABELS = {
@@ -27,72 +28,6 @@ RELATION_LABELS = {
 REVERSE = {"duplicated": "duplicates", "blocked": "blocks", "follows": "precedes", "copied_from": "copied_to"}
 INVERSE = {"duplicates": "duplicated", "blocks": "blocked", "precedes": "follows", "copied_to": "copied_from", "relates": "relates"}
 ORDERED = {"precedes", "blocks", "duplicates"}  # these must not form a cycle
-
-
-# -- subtasks ------------------------------------------------------------------------------------
-
-def ancestors(ticket: Ticket) -> list[Ticket]:
-    found, node, seen = [], ticket.parent, set()
-    while node is not None and node.id not in seen:
-        seen.add(node.id)
-        found.append(node)
-        node = node.parent
-    return found
-
-
-def descendant_ids(ticket_id: int) -> set[int]:
-    found: set[int] = set()
-    frontier = {ticket_id}
-    while frontier:
-        children = set(db.session.scalars(select(Ticket.id).where(Ticket.parent_id.in_(frontier))))
-        children -= found
-        found |= children
-        frontier = children
-    return found
-
-
-def check_parent(ticket: Ticket, parent_id: int | None, user) -> list[str]:
-    if parent_id is None:
-        return []
-    parent = db.session.get(Ticket, parent_id)
-    if parent is None or not parent.visible_to(user):
-        return [_("Parent ticket #%(id)s does not exist or you may not see it.", id=parent_id)]
-    if parent.wg_id != ticket.wg_id:
-        return [_("The parent ticket must be in the same WG.")]
-    if ticket.id and (parent.id == ticket.id or parent.id in descendant_ids(ticket.id)):
-        return [_("A ticket cannot be its own parent or the parent of its parent (circular subtasks).")]
-    return []
-
-
-def rollup(ticket: Ticket, user) -> None:
-    """Recompute a parent's dates, estimate and done ratio from its children, then its parent's ..."""
-    from tracker.tickets.journals import JournalRecorder
-
-    node, seen = ticket, set()
-    while node is not None and node.id not in seen:
-        seen.add(node.id)
-        if db.session.get_bind().dialect.name != "sqlite" and node not in db.session.dirty:
-            # Subtasks created at the same time roll up into the same parent: lock its row first and read
-            # it again, so each sees the others' committed children and the current lock_version (on
-            # SQLite the write lock already serialises them). FOR NO KEY UPDATE: it does not wait for the
-            # key-share lock the new child's foreign key holds on the parent (FOR UPDATE would deadlock).
-            db.session.refresh(node, with_for_update={"key_share": True})
-        children = list(db.session.scalars(select(Ticket).where(Ticket.parent_id == node.id)))
-        if children:
-            recorder = JournalRecorder(node, user)
-            starts = [c.start_date for c in children if c.start_date]
-            dues = [c.due_date for c in children if c.due_date]
-            estimates = [c.estimated_hours for c in children if c.estimated_hours is not None]
-            node.start_date = min(starts) if starts else None
-            node.due_date = max(dues) if dues else None
-            node.estimated_hours = sum(estimates, Decimal(0)) if estimates else None
-            average = (sum(estimates, Decimal(0)) / len(estimates)) if estimates else Decimal(1)
-            weights = [(c.estimated_hours if c.estimated_hours is not None else average) or Decimal(1) for c in children]
-            progress = [100 if c.is_closed else (c.done_ratio or 0) for c in children]
-            total = sum(weights)
-            node.done_ratio = int(round(sum(w * p for w, p in zip(weights, progress)) / total)) if total else 0
-            recorder.write()
-        node = node.parent
 
 
 # -- relations -----------------------------------------------------------------------------------
@@ -136,8 +71,6 @@ def _reaches(start_id: int, goal_id: int) -> bool:
 
 
 def add_relation(ticket: Ticket, user, relation_type: str, other_id, delay=None) -> TicketRelation:
-    from tracker.tickets.journals import JournalRecorder
-
     if relation_type not in RELATION_LABELS:
         raise ServiceError(_("Choose a kind of relation."))
     try:
@@ -175,31 +108,25 @@ def add_relation(ticket: Ticket, user, relation_type: str, other_id, delay=None)
     db.session.add(relation)
     db.session.flush()
     for a, b, k in ((source, target, kind), (target, source, INVERSE[kind])):
-        recorder = JournalRecorder(a, user)
-        recorder.add("relation", k, None, str(b.id))
-        recorder.write()
+        with history.recording(user, a) as change:
+            change.add(f"relation:{k}", None, str(b.id))
     if kind == "precedes":
         reschedule_followers(source, user)
     return relation
 
 
 def remove_relation(relation: TicketRelation, user) -> None:
-    from tracker.tickets.journals import JournalRecorder
-
     for a, b, k in (
         (relation.issue_from, relation.issue_to, relation.relation_type),
         (relation.issue_to, relation.issue_from, INVERSE[relation.relation_type]),
     ):
-        recorder = JournalRecorder(a, user)
-        recorder.add("relation", k, str(b.id), None)
-        recorder.write()
+        with history.recording(user, a) as change:
+            change.add(f"relation:{k}", str(b.id), None)
     db.session.delete(relation)
 
 
 def reschedule_followers(ticket: Ticket, user, seen: set[int] | None = None) -> None:
     """A following ticket starts at the earliest the day after its predecessor's due date plus the delay."""
-    from tracker.tickets.journals import JournalRecorder
-
     seen = seen or set()
     if ticket.id in seen or ticket.due_date is None:
         return
@@ -211,11 +138,10 @@ def reschedule_followers(ticket: Ticket, user, seen: set[int] | None = None) -> 
         follower = relation.issue_to
         earliest = ticket.due_date + timedelta(days=(relation.delay or 0) + 1)
         if follower.start_date is None or follower.start_date < earliest:
-            recorder = JournalRecorder(follower, user)
-            if follower.start_date and follower.due_date:
-                follower.due_date = follower.due_date + (earliest - follower.start_date)
-            elif follower.due_date and follower.due_date < earliest:
-                follower.due_date = earliest
-            follower.start_date = earliest
-            recorder.write()
+            with history.recording(user, follower):
+                if follower.start_date and follower.due_date:
+                    follower.due_date = follower.due_date + (earliest - follower.start_date)
+                elif follower.due_date and follower.due_date < earliest:
+                    follower.due_date = earliest
+                follower.start_date = earliest
             reschedule_followers(follower, user, seen)

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from tracker.core.services import ServiceError
 from tracker.extensions import db
-from tracker.tickets.admin_audit import recorded
-from tracker.tickets.customfields import FORMATS
+from tracker.tickets.admin.audit import recorded
+from tracker.tickets.fields.customfields import FORMATS
 from tracker.tickets.models import (
     CustomField, Enumeration, IssueCategory, IssuePriority, IssueStatus, Ticket, TimeEntry, TimeEntryActivity, Tracker,
     Version,

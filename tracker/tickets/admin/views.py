@@ -11,10 +11,10 @@ from sqlalchemy import select
 from tracker.core.permissions import admin_required
 from tracker.core.services import commit_or_flash
 from tracker.extensions import db
-from tracker.tickets import admin_audit, admin_services as admin
-from tracker.tickets import workflow
+from tracker.tickets.admin import audit as admin_audit, services as admin
+from tracker.tickets.fields import workflow
 from tracker.tickets.blueprint import bp
-from tracker.tickets.customfields import FORMATS
+from tracker.tickets.fields.customfields import FORMATS
 from tracker.tickets.models import (
     CustomField, CustomFieldWG, Enumeration, IssueCategory, IssuePriority, IssueStatus, TimeEntryActivity, Tracker, Version,
 )

@@ -1,0 +1,118 @@
+"""History and audit writes add at most one INSERT per changed object per request (issue 12).
+
+A ticket update with notes and n changed fields, through the edit form and through the REST API, writes:
+one journal (one INSERT), its n details and one audit row (one INSERT). How the details are counted: the
+recorder writes the n ``journal_details`` rows as ONE executemany statement (the DBAPI's ``executemany``, one
+``before_cursor_execute`` event), so they are one INSERT statement; the test checks the n rows separately.
+Before this change the details were n INSERT statements and there was no audit row.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import event, func, select
+
+from tests.conftest import csrf_token
+from tracker.core.audit import AuditEntry
+from tracker.tickets import services
+from tracker.tickets.models import Journal, JournalDetail, Ticket
+
+HISTORY_TABLES = ("journals", "journal_details", "audit_entries")
+
+
+class InsertCounter:
+    """INSERT statements sent inside the block, by table (a batch of rows counts as one statement)."""
+
+    def __init__(self, engine):
+        self.engine, self.inserts = engine, Counter()
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        words = statement.split()
+        if len(words) > 2 and words[0].upper() == "INSERT" and words[1].upper() == "INTO":
+            self.inserts[words[2].strip('"')] += 1
+
+    def history(self) -> dict[str, int]:
+        return {table: self.inserts[table] for table in HISTORY_TABLES}
+
+
+def _ticket(db, make, team) -> Ticket:
+    tracker = make.tracker()
+    ticket = services.create_ticket(team.member, team.wg, {
+        "subject": "窓口の待ち時間", "tracker_id": tracker.id, "description": "一行目\n二行目"})
+    db.session.commit()
+    return ticket
+
+
+def _rows(db, ticket) -> tuple[int, list[tuple[str, str]], int]:
+    db.session.expire_all()
+    journals = db.session.scalars(select(Journal).where(Journal.ticket_id == ticket.id)).all()
+    details = db.session.scalars(select(JournalDetail).join(Journal).where(Journal.ticket_id == ticket.id)).all()
+    audits = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.object_type == "ticket", AuditEntry.object_id == ticket.id, AuditEntry.action == "ticket.update"))
+    return len(journals), sorted((d.property, d.prop_key) for d in details), audits
+
+
+def test_an_update_with_notes_from_the_browser_is_one_journal_its_details_and_one_audit_row(client, db, make, login, team):
+    ticket = _ticket(db, make, team)
+    login(team.leader)
+    token = csrf_token(client, f"/issues/{ticket.id}/edit")
+    data = {
+        "csrf_token": token, "lock_version": str(ticket.lock_version), "tracker_id": str(ticket.tracker_id),
+        "subject": "窓口の待ち時間（本庁舎）", "description": "一行目\r\n二行目", "status_id": str(ticket.status_id),
+        "priority_id": str(ticket.priority_id), "assigned_to": "", "category_id": "", "fixed_version_id": "",
+        "parent_id": "", "start_date": "", "due_date": "2027-01-29", "estimated_hours": "", "done_ratio": "30",
+        "notes": "進捗を更新しました。",
+    }
+    with InsertCounter(db.engine) as counter:
+        assert client.post(f"/issues/{ticket.id}/edit", data=data).status_code == 302
+    assert counter.history() == {"journals": 1, "journal_details": 1, "audit_entries": 1}, counter.inserts
+    journals, details, audits = _rows(db, ticket)
+    assert (journals, audits) == (1, 1)
+    assert details == [("attr", "done_ratio"), ("attr", "due_date"), ("attr", "subject")]  # the description is the same text
+
+
+def test_an_update_with_notes_through_the_api_is_one_journal_its_details_and_one_audit_row(client, db, make, team):
+    from tracker.accounts.services import issue_api_key
+
+    ticket = _ticket(db, make, team)
+    key = issue_api_key(team.member)
+    db.session.commit()
+    with InsertCounter(db.engine) as counter:
+        response = client.put(f"/issues/{ticket.id}.json", headers={"X-Redmine-API-Key": key}, json={"issue": {
+            "subject": "窓口の待ち時間（本庁舎）", "done_ratio": 40, "notes": "API から"}})
+    assert response.status_code == 204
+    assert counter.history() == {"journals": 1, "journal_details": 1, "audit_entries": 1}, counter.inserts
+    journals, details, audits = _rows(db, ticket)
+    assert (journals, audits) == (1, 1)
+    assert details == [("attr", "done_ratio"), ("attr", "subject")]
+    shown = client.get(f"/issues/{ticket.id}.json?include=journals", headers={"X-Redmine-API-Key": key}).get_json()
+    [journal] = shown["issue"]["journals"]
+    assert journal["notes"] == "API から"
+    assert {(d["property"], d["name"], d["old_value"], d["new_value"]) for d in journal["details"]} == {
+        ("attr", "subject", "窓口の待ち時間", "窓口の待ち時間（本庁舎）"), ("attr", "done_ratio", "0", "40")}
+
+
+def test_the_audit_row_holds_the_same_change_as_the_journal(db, make, team):
+    ticket = _ticket(db, make, team)
+    journal = services.update_ticket(ticket, team.member, {"done_ratio": "30"}, notes="進捗\r\nを更新")
+    db.session.commit()
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "ticket.update",
+                                                        AuditEntry.object_id == ticket.id)).one()
+    assert entry.changes == [["done_ratio", 0, 30]] and entry.notes == "進捗\nを更新" == journal.notes
+    assert entry.wg_id == ticket.wg_id and entry.actor_id == team.member.id
+    assert [(d.prop_key, d.old_value, d.value) for d in journal.details] == [("done_ratio", "0", "30")]
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(db, make, team):
+    ticket = _ticket(db, make, team)
+    with InsertCounter(db.engine) as counter:
+        assert services.update_ticket(ticket, team.member, {"description": "一行目\r\n二行目", "done_ratio": "0"}) is None
+        db.session.flush()
+    assert sum(counter.history().values()) == 0
