@@ -24,7 +24,7 @@ include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/inetorgperson.schema
 include /etc/ldap/schema/nis.schema
-modulepath /usr/lib/ldap
+{tls}modulepath /usr/lib/ldap
 moduleload back_mdb
 moduleload ppolicy
 pidfile {dir}/slapd.pid
@@ -57,18 +57,39 @@ def _free_port() -> int:
 
 
 class Slapd:
+    """``url`` is plain LDAP (StartTLS offered); ``ldaps_url`` is LDAPS, with a certificate for ``localhost``
+    signed by nobody the system trusts: ``ca_file`` is that certificate, as a city's own CA would be."""
+
     def __init__(self):
         self.dir = Path(tempfile.mkdtemp(prefix="wg-slapd-"))
         self.port = _free_port()
+        self.tls_port = _free_port()
         self.url = f"ldap://127.0.0.1:{self.port}"
+        self.ldaps_url = f"ldaps://localhost:{self.tls_port}"
+        self.starttls_url = f"ldap://localhost:{self.port}"
+        self.ca_file: str | None = None
         self.process: subprocess.Popen | None = None
+
+    def _certificate(self) -> str:
+        """slapd.conf lines for a self-signed certificate of localhost, or "" without openssl."""
+        openssl = shutil.which("openssl")
+        if not openssl:
+            return ""
+        cert, key = self.dir / "cert.pem", self.dir / "key.pem"
+        subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                       check=True, capture_output=True)
+        self.ca_file = str(cert)
+        return f"TLSCertificateFile {cert}\nTLSCertificateKeyFile {key}\n"
 
     def start(self) -> "Slapd":
         (self.dir / "db").mkdir()
         conf = self.dir / "slapd.conf"
-        conf.write_text(CONFIG.format(dir=self.dir, suffix=SUFFIX, admin=ADMIN_DN, password=ADMIN_PASSWORD))
+        tls = self._certificate()
+        conf.write_text(CONFIG.format(dir=self.dir, suffix=SUFFIX, admin=ADMIN_DN, password=ADMIN_PASSWORD, tls=tls))
+        urls = f"{self.url}/" + (f" ldaps://127.0.0.1:{self.tls_port}/" if tls else "")
         # -d 0: stay in the foreground (no fork) so the test owns the process; no log output.
-        self.process = subprocess.Popen([SLAPD, "-f", str(conf), "-h", f"{self.url}/", "-d", "0"],
+        self.process = subprocess.Popen([SLAPD, "-f", str(conf), "-h", urls, "-d", "0"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:

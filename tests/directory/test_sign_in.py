@@ -141,3 +141,35 @@ def test_an_empty_password_never_reaches_the_directory_as_an_anonymous_bind(app,
     with app.test_request_context():
         with pytest.raises(DirectoryRefused):
             Directory().authenticate("k-anon", "")
+
+
+def _tls_or_skip(slapd):
+    if not slapd.ca_file:
+        pytest.skip("openssl is missing: slapd runs without a certificate, so LDAPS and StartTLS are not tested")
+
+
+def test_ldaps_with_the_citys_ca(client, db, directory, app, monkeypatch):
+    _tls_or_skip(directory)
+    monkeypatch.setitem(app.config, "LDAP_URL", directory.ldaps_url)
+    monkeypatch.setitem(app.config, "LDAP_CA_FILE", directory.ca_file)
+    directory.add_person("k-tls", "暗号 通子", department="総務部", section="情報政策課")
+    assert "暗号 通子" in sign_in(client, "k-tls", "pass-word-1").get_data(as_text=True)
+
+
+def test_starttls_with_the_citys_ca(client, db, directory, app, monkeypatch):
+    _tls_or_skip(directory)
+    monkeypatch.setitem(app.config, "LDAP_URL", directory.starttls_url)
+    monkeypatch.setitem(app.config, "LDAP_STARTTLS", True)
+    monkeypatch.setitem(app.config, "LDAP_CA_FILE", directory.ca_file)
+    directory.add_person("k-stls", "開始 暗号", department="総務部", section="情報政策課")
+    assert "開始 暗号" in sign_in(client, "k-stls", "pass-word-1").get_data(as_text=True)
+
+
+def test_a_certificate_nobody_trusts_is_refused(client, db, directory, app, monkeypatch):
+    _tls_or_skip(directory)
+    monkeypatch.setitem(app.config, "LDAP_URL", directory.ldaps_url)
+    monkeypatch.setitem(app.config, "LDAP_CA_FILE", "")  # the system's CAs do not know the city's
+    directory.add_person("k-mitm", "偽 証明", department="総務部", section="情報政策課")
+    body = sign_in(client, "k-mitm", "pass-word-1").get_data(as_text=True)
+    assert "ディレクトリ（Active Directory）に接続できません" in body
+    assert user(db, "k-mitm") is None
