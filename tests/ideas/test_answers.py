@@ -146,3 +146,13 @@ def test_overdue_answers_are_reported_once_to_the_section_and_moderators(make, e
     idea.answer_due = local_today() - timedelta(days=2)  # a new due date that also passed: reported again
     check()
     assert len([e for e in emitted if e.kind == "idea.answer_overdue"]) == 2
+
+
+def test_a_mention_ignores_case_like_the_tickets_do(client, make, login, db, emitted):
+    idea = make.idea()
+    mentioned = make.user(login="Kimura")
+    login(make.user())
+    path = f"/ideas/{idea.id}"
+    client.post(f"{path}/comments", data={"body": "@kimura. 確認をお願いします", "csrf_token": csrf_token(client, path)})
+    mentions = [e for e in emitted if e.kind == "idea.mentioned"]
+    assert len(mentions) == 1 and mentions[0].recipients == [mentioned]

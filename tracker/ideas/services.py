@@ -5,7 +5,6 @@ when the input cannot be accepted; the caller commits.
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from tracker.core.org_permissions import has_org_permission
@@ -19,6 +18,8 @@ from tracker.core import events, history, textsearch
 from tracker.core.db import utcnow
 from tracker.core.events import Event
 from tracker.core.i18n import local_today
+from tracker.core.mentions import mentioned_users
+from tracker.core.policy import can
 from tracker.core.services import ServiceError
 from tracker.core.text import same_text
 from tracker.extensions import db
@@ -34,7 +35,6 @@ from tracker.ideas.models import (
     IdeaVoteAudit,
 )
 
-MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.\-]+)")
 TITLE_MAX = 200
 
 
@@ -163,12 +163,9 @@ def has_voted(idea: Idea, user) -> bool:
 
 # -- comments -------------------------------------------------------------------------------------
 
-def _mentioned(body: str, author: User) -> list[User]:
-    logins = {m.group(1).rstrip(".") for m in MENTION.finditer(body or "")}
-    if not logins:
-        return []
-    users = db.session.scalars(select(User).where(User.login.in_(logins), User.active.is_(True)))
-    return [u for u in users if u.id != author.id]
+def _mentioned(idea: Idea, body: str, author: User) -> list[User]:
+    """The people a comment mentions (one pattern for every feature: tracker.core.mentions) who may see the post."""
+    return mentioned_users(body, may_see=lambda user: can(user, "view", idea), exclude=[author.id])
 
 
 def add_comment(idea: Idea, user: User, body: str, parent_id: int | None = None) -> IdeaComment:
@@ -190,7 +187,7 @@ def add_comment(idea: Idea, user: User, body: str, parent_id: int | None = None)
     idea.comment_count = db.session.scalar(select(func.count()).select_from(IdeaComment).where(IdeaComment.idea_id == idea.id))
     history.record(user, idea, [["comment", None, comment.id]])
     textsearch.index_document("idea_comment", comment.id, idea.title, comment.body)
-    mentioned = _mentioned(comment.body, user)
+    mentioned = _mentioned(idea, comment.body, user)
     if mentioned:
         events.emit(Event(
             kind="idea.mentioned", title=_l("%(name)s mentioned you on the idea box: %(title)s", name=idea.name_for(user, None), title=idea.title),
