@@ -15,7 +15,6 @@ and p95 in milliseconds, the SQL statements of one request and the response size
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import time
@@ -23,6 +22,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import kept_database  # noqa: E402
 
 from bench.tickets_bench import resident_mb, timed  # noqa: E402
 
@@ -102,22 +103,6 @@ def _kept_size(url: str) -> int | None:
         engine.dispose()
 
 
-def _reset(url: str) -> None:
-    import sqlalchemy as sa
-
-    if url.startswith("sqlite:///"):
-        path = url[len("sqlite:///"):]
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-        return
-    engine = sa.create_engine(url)
-    with engine.begin() as c:
-        c.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-        c.exec_driver_sql("CREATE SCHEMA public")
-    engine.dispose()
-
-
 def _finish_build(url: str, n_entries: int) -> None:
     """After bulk inserts with explicit ids: move PostgreSQL's sequences past them, analyse, and mark the size."""
     import sqlalchemy as sa
@@ -137,7 +122,7 @@ def _finish_build(url: str, n_entries: int) -> None:
 def ensure_built(url: str, n_entries: int) -> None:
     if _kept_size(url) == n_entries:
         return
-    _reset(url)
+    kept_database.reset(url)
     start = time.perf_counter()
     print(f"building {n_entries:,} audit entries in {url} ...", flush=True)
     build(url, n_entries)

@@ -25,6 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import kept_database  # noqa: E402
+
 WORDS = [
     "出張申請", "交付通知", "窓口", "周知", "利活用", "財務会計", "文書管理", "電子申請", "RPA", "コアNW", "マイナンバーカード",
     "予算要求", "業務フロー", "見直し", "プロポーザル", "機能要件", "スマホ講座", "オンライン化", "データ分析", "定例会",
@@ -203,22 +205,6 @@ def _kept_size(url: str) -> tuple[int, int] | None:
         engine.dispose()
 
 
-def _reset(url: str) -> None:
-    import sqlalchemy as sa
-
-    if url.startswith("sqlite:///"):
-        path = url[len("sqlite:///"):]
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-        return
-    engine = sa.create_engine(url)
-    with engine.begin() as c:
-        c.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-        c.exec_driver_sql("CREATE SCHEMA public")
-    engine.dispose()
-
-
 def _finish_build(url: str, n_tickets: int, n_journals: int) -> None:
     """After bulk inserts with explicit ids: move PostgreSQL's sequences past them, and mark the size."""
     import sqlalchemy as sa
@@ -239,7 +225,7 @@ def _finish_build(url: str, n_tickets: int, n_journals: int) -> None:
 def ensure_built(url: str, n_tickets: int, n_journals: int) -> None:
     if _kept_size(url) == (n_tickets, n_journals):
         return
-    _reset(url)
+    kept_database.reset(url)
     start = time.perf_counter()
     print(f"building {n_tickets:,} tickets and {n_journals:,} journals in {url} ...", flush=True)
     build(url, n_tickets, n_journals)
