@@ -285,3 +285,14 @@ def test_a_lockout_reached_over_http_basic_is_recorded_but_its_attempts_are_not(
         client.get("/users/current.json", headers=wrong)
     [entry] = entries_since(db, before)
     assert (entry.action, entry.actor_id, entry.details["via"]) == ("auth.lockout", user.id, "api")
+
+
+def test_a_users_own_account_edit_is_in_their_history(client, db, make, login):
+    from tracker.core.history import entries_for
+
+    person = make.user(name="旧 名前")
+    login(person)
+    client.post("/my/account", data={"name": "新 名前", "name_kana": "", "email": person.email, "language": "ja",
+                                     "csrf_token": csrf_token(client, "/my/account")})
+    latest = entries_for(person)[-1]
+    assert latest.actor == "新 名前" and [(c.old, c.new) for c in latest.changes] == [("旧 名前", "新 名前")]

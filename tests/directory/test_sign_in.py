@@ -173,3 +173,13 @@ def test_a_certificate_nobody_trusts_is_refused(client, db, directory, app, monk
     body = sign_in(client, "k-mitm", "pass-word-1").get_data(as_text=True)
     assert "ディレクトリ（Active Directory）に接続できません" in body
     assert user(db, "k-mitm") is None
+
+
+def test_a_directory_user_keeps_the_directorys_name_and_mail(client, db, directory):
+    directory.add_person("k-own", "本名 太郎", department="総務部", section="情報政策課")
+    sign_in(client, "k-own", "pass-word-1")
+    assert "readonly" in client.get("/my/account").get_data(as_text=True)
+    client.post("/my/account", data={"name": "別名", "name_kana": "", "email": "other@example.com", "language": "en",
+                                     "csrf_token": csrf_token(client, "/my/account")})
+    account = user(db, "k-own")
+    assert (account.name, account.email, account.language) == ("本名 太郎", "k-own@city.example", "en")

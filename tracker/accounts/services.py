@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from tracker.accounts import audit_log, password_policy, sessions
 from tracker.accounts.models import PasswordResetToken, User
 from tracker.accounts.passwords import hash_password, needs_rehash, verify_password
-from tracker.core import audit
+from tracker.core import audit, history
 from tracker.core.db import utcnow
 from tracker.core.services import ServiceError
 from tracker.directory.client import enabled as directory_enabled
@@ -231,6 +231,21 @@ def create_user_as_admin(actor: User | None, *, org_roles=(), via: str = "web", 
     audit.record(audit_log.USER_CREATED, actor=actor, obj=user, changes=changes,
                  details={"via": via} if via != "web" else None)
     return user
+
+
+def update_own_account(user: User, *, name: str, name_kana: str | None, email: str, language: str | None) -> None:
+    """What a user changes on their own account page, journaled as theirs. The directory (or single sign-on)
+    owns the name, reading and mail of its users: for them only the language changes here."""
+    name, email = (name or "").strip(), (email or "").strip()
+    with history.recording(user, user):
+        if not user.from_directory:
+            problems = validate_identity(user.login, email, exclude_id=user.id)
+            if not name:
+                problems.append(_("The full name is required."))
+            if problems:
+                raise AccountError(problems)
+            user.name, user.name_kana, user.email = name, (name_kana or "").strip() or None, email
+        user.language = language or None
 
 
 def update_user(user: User, *, actor: User | None = None, password: str | None = None, org_roles=None,

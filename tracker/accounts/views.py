@@ -134,15 +134,14 @@ def logout():
 def my_account():
     form = AccountForm(obj=current_user)
     if form.validate_on_submit():
-        problems = services.validate_identity(current_user.login, form.email.data.strip(), exclude_id=current_user.id)
-        if problems:
-            for problem in problems:
+        try:
+            services.update_own_account(current_user._get_current_object(), name=form.name.data,
+                                        name_kana=form.name_kana.data, email=form.email.data,
+                                        language=form.language.data)
+        except services.AccountError as error:
+            for problem in error.messages:
                 flash(problem, "error")
         else:
-            current_user.name = form.name.data.strip()
-            current_user.name_kana = form.name_kana.data or None
-            current_user.email = form.email.data.strip()
-            current_user.language = form.language.data or None
             db.session.commit()
             flash(_("Your account was saved."), "success")
             return redirect(url_for("accounts.my_account"))
