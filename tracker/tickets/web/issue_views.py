@@ -30,8 +30,12 @@ from tracker.wg.models import WorkingGroup
 from tracker.wg.views import load_wg
 
 
-def load_ticket(ticket_id: int) -> Ticket:
-    return load(Ticket, ticket_id)  # 404 when missing or hidden (TicketPolicy)
+def load_ticket(ticket_id: int, permission: str | None = None) -> Ticket:
+    """The ticket: 404 when missing or hidden (TicketPolicy); 403 without ``permission`` in its WG."""
+    ticket = load(Ticket, ticket_id)
+    if permission is not None and not ticket.wg.allows(current_user, permission):
+        abort(403)
+    return ticket
 
 
 # -- the form --------------------------------------------------------------------------------------
@@ -321,18 +325,14 @@ def _conflict(ticket: Ticket, form: TicketForm) -> dict:
 @bp.get("/issues/<int:ticket_id>/copy")
 @login_required
 def copy(ticket_id: int):
-    ticket = load_ticket(ticket_id)
-    if not ticket.wg.allows(current_user, "add_issues"):
-        abort(403)
+    ticket = load_ticket(ticket_id, "add_issues")
     return redirect(url_for(".new", identifier=ticket.wg.identifier, copy_from=ticket.id))
 
 
 @bp.post("/issues/<int:ticket_id>/delete")
 @login_required
 def delete(ticket_id: int):
-    ticket = load_ticket(ticket_id)
-    if not ticket.wg.allows(current_user, "delete_issues"):
-        abort(403)
+    ticket = load_ticket(ticket_id, "delete_issues")
     identifier = ticket.wg.identifier
     if commit_or_flash(lambda: services.delete_ticket(ticket, current_user), _("The ticket was deleted.")):
         return redirect(url_for(".project_index", identifier=identifier))

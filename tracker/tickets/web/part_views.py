@@ -34,9 +34,7 @@ def watch(ticket_id: int):
 @bp.post("/issues/<int:ticket_id>/relations")
 @login_required
 def add_relation(ticket_id: int):
-    ticket = load_ticket(ticket_id)
-    if not ticket.wg.allows(current_user, "manage_issue_relations"):
-        abort(403)
+    ticket = load_ticket(ticket_id, "manage_issue_relations")
     form = RelationForm()
     form.relation_type.choices = [(k, str(v)) for k, v in relations.RELATION_LABELS.items()]
     if form.validate_on_submit():
@@ -83,9 +81,7 @@ def delete_attachment(attachment_id: int):
 @bp.post("/issues/<int:ticket_id>/time_entries")
 @login_required
 def log_time(ticket_id: int):
-    ticket = load_ticket(ticket_id)
-    if not ticket.wg.allows(current_user, "log_time"):
-        abort(403)
+    ticket = load_ticket(ticket_id, "log_time")
     form = TimeEntryForm()
     form.activity_id.choices = [(str(a.id), a.name) for a in timelog.activities()]
     if form.validate_on_submit():
