@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from tracker.accounts import sessions
 from tracker.accounts.models import Department, Section, User
@@ -65,7 +65,7 @@ class Sections:
         return self.sections[key]
 
 
-def _problem(person: DirectoryPerson, user: User | None, by_login: dict, by_email: dict) -> str | None:
+def refusal_for(person: DirectoryPerson, user: User | None, by_login: dict, by_email: dict) -> str | None:
     """Why this directory entry cannot be (or update) an account here; None when it can."""
     if not person.login:
         return "invalid"
@@ -107,8 +107,14 @@ def apply_person(person: DirectoryPerson, user: User | None, sections: Sections,
     return user, ("updated" if history.snapshot(user) != before else "unchanged")
 
 
-def _people_index() -> tuple[dict, dict]:
-    users = list(db.session.scalars(select(User)))
+def people_index(person: DirectoryPerson | None = None) -> tuple[dict, dict]:
+    """Users by lower-cased login and by lower-cased mail: everyone (a sync), or only those who could clash
+    with ``person`` (a sign-in, which must not read every user)."""
+    query = select(User)
+    if person is not None:
+        query = query.where(or_(func.lower(User.login) == person.login.lower(),
+                                func.lower(User.email) == (person.email or "").lower()))
+    users = list(db.session.scalars(query))
     return ({u.login.lower(): u for u in users}, {u.email.lower(): u for u in users if u.email})
 
 
@@ -123,9 +129,9 @@ def sign_in(login: str, password: str, user: User | None, now: datetime):
     except DirectoryRefused as refusal:
         # "locked" on this page means WG Tracker's own lock, which has an end time; the directory's has none here
         return LoginResult(error="directory_locked" if refusal.reason == "locked" else refusal.reason)
-    by_login, by_email = _people_index()
+    by_login, by_email = people_index(person)
     user = user or by_login.get(person.login.lower())
-    problem = _problem(person, user, by_login, by_email)
+    problem = refusal_for(person, user, by_login, by_email)
     if problem:
         return LoginResult(error=problem)
     user, _change = apply_person(person, user, Sections())
@@ -193,7 +199,7 @@ def sync(actor=None, *, dry_run: bool = False, directory: Directory | None = Non
     summary = SyncSummary(dry_run=dry_run)
     people = list((directory or Directory()).people())  # read it all first: a failed read changes nothing
     summary.seen = len(people)
-    by_login, by_email = _people_index()
+    by_login, by_email = people_index()
     staff_before = {u.id: u.section_id for u in by_login.values() if u.auth_source == "ldap" and u.active}
     sections = Sections()
     section_names = {s.id: s.full_name for s in sections.sections.values()}
@@ -208,7 +214,7 @@ def sync(actor=None, *, dry_run: bool = False, directory: Directory | None = Non
             summary.skipped.append((person.login, "duplicate"))
             continue
         user = by_login.get(key)
-        problem = _problem(person, user, by_login, by_email)
+        problem = refusal_for(person, user, by_login, by_email)
         if problem:
             summary.skipped.append((person.login or person.dn, problem))
             continue

@@ -9,7 +9,7 @@ from tracker.accounts.services import LoginResult
 from tracker.core import audit
 from tracker.core.db import utcnow
 from tracker.directory.client import DirectoryPerson
-from tracker.directory.services import Sections, _people_index, _problem, apply_person
+from tracker.directory.services import Sections, people_index, refusal_for, apply_person
 from tracker.extensions import db
 
 
@@ -53,9 +53,9 @@ def _sign_in(claims: dict) -> LoginResult:
         return LoginResult(error="sso_claims")
     if claims.get("email_verified") is False:
         return LoginResult(error="no_mail")
-    by_login, by_email = _people_index()
+    by_login, by_email = people_index(person)
     user = by_login.get(person.login.lower())
-    problem = _problem(person, user, by_login, by_email)
+    problem = refusal_for(person, user, by_login, by_email)
     if problem:
         return LoginResult(error=problem)
     # A person the directory sync knows stays the directory's; the provider only signs them in.
