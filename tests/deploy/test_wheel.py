@@ -87,6 +87,11 @@ def test_installed_wheel_upgrades_loads_demo_and_serves_japanese_outside_the_che
     demo = _run([*tracker_cli, "demo"], cwd=workdir, env=env)
     assert "Demo data loaded" in demo.stdout
     _run([*tracker_cli, "db", "check"], cwd=workdir, env=env)
+    # The commands this release added run from the install too.
+    prune = _run([*tracker_cli, "audit", "prune", "--dry-run"], cwd=workdir, env=env)
+    assert prune.stdout.strip(), "tracker audit prune says how many entries it would remove"
+    ldap = subprocess.run([*tracker_cli, "ldap", "sync"], cwd=workdir, env=env, capture_output=True, text=True, timeout=60)
+    assert ldap.returncode == 2 and "TRACKER_LDAP_URL is not set" in ldap.stderr, ldap.stderr
 
     port = _free_port()
     server = subprocess.Popen(
