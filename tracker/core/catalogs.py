@@ -141,7 +141,8 @@ def set_translations(lines, locale: str = "ja") -> int:
         if message is None:
             print(f"not in the catalog (run update first): {message_id}", file=sys.stderr)
             continue
-        message.string = text
+        # A plural message (ngettext) has one form per plural rule; Japanese has a single form.
+        message.string = (text,) * catalog.num_plurals if message.pluralizable else text
         message.flags.discard("fuzzy")
         changed += 1
     save_catalog(path, catalog)

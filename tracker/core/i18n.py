@@ -55,6 +55,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["fiscal_year"] = format_fiscal_year
     app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["overdue_days"] = overdue_days
 
 
 def local_today() -> date:
@@ -62,3 +63,10 @@ def local_today() -> date:
     from zoneinfo import ZoneInfo
 
     return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def overdue_days(due: date | None) -> int:
+    """How many days a due date has passed, in the organisation's timezone; 0 when it has not."""
+    if due is None:
+        return 0
+    return max((local_today() - due).days, 0)
