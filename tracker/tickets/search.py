@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
 from tracker.core import policy, search as core_search
@@ -34,10 +34,8 @@ def _open_statuses():
     return select(IssueStatus.id).where(IssueStatus.is_closed.is_(False))
 
 
-def _note_on_open_ticket():
-    # Its own alias: the query already joins tickets for the ticket kind, which would correlate it away.
-    noted = aliased(Ticket)
-    return exists().where(noted.id == Journal.ticket_id, noted.status_id.in_(_open_statuses()))
+# A note's ticket, under its own name: the ticket kind joins tickets itself.
+_NOTED_TICKET = aliased(Ticket, name="noted_ticket")
 
 
 core_search.register(core_search.Provider(
@@ -49,11 +47,13 @@ core_search.register(core_search.Provider(
 ))
 core_search.register(core_search.Provider(
     "journal", _l("Notes"),
-    visible=lambda user: policy.visible(Journal, user),
-    joins=lambda stmt: stmt.join(Journal, Journal.id == SearchDocument.object_id),
+    # The note's ticket is joined (as the page's own alias) so that the rule reads it by primary key.
+    visible=lambda user: policy.policy_for(Journal).visible_with(user, _NOTED_TICKET),
+    joins=lambda stmt: stmt.join(Journal, Journal.id == SearchDocument.object_id).join(
+        _NOTED_TICKET, _NOTED_TICKET.id == Journal.ticket_id),
     columns=(Journal.ticket_id.label("journal_ticket_id"),),
     url=_journal_url,
-    open_only=lambda: _note_on_open_ticket(),
+    open_only=lambda: _NOTED_TICKET.status_id.in_(_open_statuses()),
 ))
 core_search.register(core_search.Provider(
     "wg", _l("WGs"),
