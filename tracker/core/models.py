@@ -16,7 +16,10 @@ class SearchDocument(db.Model):
     own full-text index (SQLite FTS5, PostgreSQL tsvector + GIN) matches; see ``tracker.core.textsearch``."""
 
     __tablename__ = "search_documents"
-    __table_args__ = (UniqueConstraint("kind", "object_id", name="uq_search_documents_kind_object"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "object_id", name="uq_search_documents_kind_object"),
+        Index("ix_search_documents_created_at_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
@@ -25,6 +28,12 @@ class SearchDocument(db.Model):
     title: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
     grams: Mapped[str] = mapped_column(Text, default="")
+    # The title normalised as the query is (full-width to half-width, lower case), for a titles-only search.
+    title_key: Mapped[str] = mapped_column(Text, default="")
+    # When the thing found was made (a ticket's or a note's creation): results are listed newest first by it,
+    # as Redmine lists them. On PostgreSQL the table also has ``grams_vector``, a stored tsvector of ``grams``
+    # with the GIN index (see migration 0280), which the model leaves to the database.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

@@ -5,22 +5,20 @@ A feature registers a provider per kind of document::
 
     search.register(search.Provider("ticket", _l("Tickets"), visible=..., joins=..., url=...))
 
-``visible(user)`` is a positive SQL condition on ``SearchDocument`` (and the rows ``joins`` outer-joins, so that
-a NULL hides rather than shows); ``url(document, row, wg)`` links a hit, ``row`` holding the ``columns`` the
-provider asked for. ``search(user, query, kinds, wg=...)`` answers the box."""
+``visible(user)`` is a positive SQL condition on ``SearchDocument`` and the rows ``joins`` (inner) joins, so that
+a document whose object is gone is never shown; ``url(document, row, wg)`` links a hit, ``row`` holding the ``columns`` the
+provider asked for. ``search(user, query, kinds, wg=..., options=Options(...))`` answers the box and Redmine's
+search.json: newest first, with an exact count."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, func, literal, null, or_, select, union_all
 
 from tracker.core import textsearch
 from tracker.core.models import SearchDocument
 from tracker.extensions import db
-
-COUNT_LIMIT = 1000  # matches counted up to this (shown as "1000+")
-
 
 @dataclass(frozen=True)
 class Provider:
@@ -28,10 +26,14 @@ class Provider:
     label: object
     visible: Callable  # user -> SQL condition
     url: Callable  # (document, row, the hit's WG or None) -> str
-    joins: Callable | None = None  # statement -> statement with the outer joins ``visible`` needs
+    joins: Callable | None = None  # statement -> statement with the (inner) joins ``visible`` needs
     columns: tuple = ()  # further columns each hit needs (e.g. a note's ticket id), in ``row``
     in_wg: Callable | None = None  # wg -> condition: the kind's own documents of a WG besides wg_id (the WG itself)
+    in_wg_ids: Callable | None = None  # [wg id] -> the same for a set of WGs
     wg_id: Callable = field(default=lambda document: document.wg_id)  # the WG a hit is shown under
+    # condition keeping only what is open (a ticket not closed, a note on one) for "open issues only";
+    # kinds without it are not affected, as in Redmine
+    open_only: Callable | None = None
 
 
 _PROVIDERS: dict[str, Provider] = {}
@@ -57,62 +59,86 @@ class Hit:
     url: str
     excerpt: object
     wg: object
-    rank: float
+    created_at: object
+    object_id: int
+    row: object = None  # the provider's extra ``columns``
 
 
-def visible_documents(user, wanted=None):
-    """SQL condition for what ``user`` may find: every provider's rule on its own kind."""
-    wanted = [_PROVIDERS[k] for k in (wanted or _PROVIDERS)]
-    if user.is_admin:
-        return SearchDocument.kind.in_([p.kind for p in wanted])
-    return or_(*[and_(SearchDocument.kind == p.kind, p.visible(user)) for p in wanted])
+@dataclass(frozen=True)
+class Options:
+    """Redmine's search options: every word or any word, titles only, open tickets only."""
+    all_words: bool = True
+    titles_only: bool = False
+    open_issues: bool = False
 
 
-def search(user, query: str, kinds=None, wg=None, offset: int = 0, limit: int = 25) -> tuple[list[Hit], int]:
-    """(hits, total) for ``query``, best first."""
+@dataclass
+class Results:
+    hits: list[Hit]
+    total: int  # exact, as Redmine's total_count
+    counts: dict[str, int]  # per kind, for the "Tickets (12)" links
+
+
+def search(user, query: str, kinds=None, wg=None, offset: int = 0, limit: int = 25, options: Options = Options(),
+           wg_ids=None) -> Results:
+    """What ``user`` may find for ``query``, newest first as Redmine lists it, with the exact number of matches.
+    ``wg``: one WG (and its own documents); ``wg_ids``: a set of WGs (Redmine's "my projects" scope).
+
+    Nothing is ranked: the newest matches come from the index on (created_at, id), so a ticket made a second
+    ago is the first hit however common the words are, and the count reads only ids."""
     from tracker.wg.models import WorkingGroup
 
     wanted = [_PROVIDERS[k] for k in (kinds or _PROVIDERS) if k in _PROVIDERS]
     names = [p.kind for p in wanted]
-    matched = textsearch.matches(query, names)
-    if matched is None:
-        return [], 0
+    matched = textsearch.matches(query, names, ranked=False, any_word=not options.all_words,
+                                 titles_only=options.titles_only)
+    if matched is None or not wanted:
+        return Results([], 0, {})
     extra = [column for p in wanted for column in p.columns]
 
-    def statement(matched, *columns):
-        stmt = select(*columns).join(matched, matched.c.id == SearchDocument.id)
-        for p in wanted:
-            if p.joins is not None:
-                stmt = p.joins(stmt)
-        stmt = stmt.where(visible_documents(user, names))
+    def branch(p, *columns):
+        """One kind's matches that ``user`` may see. A statement per kind, joined to its own table only, is what
+        the planner serves from the indexes (one statement outer-joining every kind's table reads them whole)."""
+        stmt = (select(*columns).select_from(SearchDocument).join(matched, matched.c.id == SearchDocument.id)
+                .where(SearchDocument.kind == p.kind))
+        if p.joins is not None:
+            stmt = p.joins(stmt)
+        if not user.is_admin:
+            stmt = stmt.where(p.visible(user))
+        if options.open_issues and p.open_only is not None:
+            stmt = stmt.where(p.open_only())
         if wg is not None:
-            stmt = stmt.where(or_(SearchDocument.wg_id == wg.id, *[p.in_wg(wg) for p in wanted if p.in_wg]))
+            stmt = stmt.where(or_(SearchDocument.wg_id == wg.id, *([p.in_wg(wg)] if p.in_wg else [])))
+        if wg_ids is not None:
+            ids = list(wg_ids)
+            stmt = stmt.where(or_(SearchDocument.wg_id.in_(ids), *([p.in_wg_ids(ids)] if p.in_wg_ids else [])))
         return stmt
 
-    # Counted up to COUNT_LIMIT + 1: counting every match of a very common word costs more than the page.
-    counted = statement(textsearch.matches(query, names, ranked=False), SearchDocument.id).select_from(
-        SearchDocument).limit(COUNT_LIMIT + 1).subquery()
-    total = db.session.scalar(select(func.count()).select_from(counted))
-
-    def page(matched):
-        stmt = statement(matched, SearchDocument, matched.c.rank, *extra)
-        return db.session.execute(
-            stmt.order_by(matched.c.rank.desc(), SearchDocument.updated_at.desc()).offset(offset).limit(limit)
-        ).all()
-
-    # First rank only the best few hundred matches (enough for the page even when some are not visible);
-    # rank them all only when that did not fill the page.
-    rows = page(textsearch.matches(query, names, best=max(4 * (offset + limit), 200)))
-    if len(rows) < limit and total > offset + len(rows):
-        rows = page(matched)
-    wg_ids = {_PROVIDERS[row[0].kind].wg_id(row[0]) for row in rows} - {None}
-    wgs = {w.id: w for w in db.session.scalars(select(WorkingGroup).where(WorkingGroup.id.in_(wg_ids)))} if wg_ids else {}
+    counts = {kind: count for kind, count in db.session.execute(union_all(*[
+        branch(p, literal(p.kind, String).label("kind"), func.count().label("matches")) for p in wanted]))
+        if count}
+    total = sum(counts.values())
+    rows = []
+    if total > offset:
+        own = {p.kind: {column.key for column in p.columns} for p in wanted}
+        found = union_all(*[
+            branch(p, SearchDocument.id.label("document_id"), SearchDocument.created_at.label("created_at"),
+                   *[column if column.key in own[p.kind] else null().label(column.key) for column in extra])
+            for p in wanted
+        ]).subquery()
+        page = db.session.execute(select(found).order_by(found.c.created_at.desc(), found.c.document_id.desc())
+                                  .offset(offset).limit(limit)).all()
+        documents = {d.id: d for d in db.session.scalars(
+            select(SearchDocument).where(SearchDocument.id.in_([r.document_id for r in page])))}
+        rows = [(documents[r.document_id], r) for r in page]
+    wg_of = {document.id: _PROVIDERS[document.kind].wg_id(document) for document, _row in rows}
+    wanted_wgs = set(wg_of.values()) - {None}
+    wgs = {w.id: w for w in db.session.scalars(select(WorkingGroup).where(WorkingGroup.id.in_(wanted_wgs)))} if wanted_wgs else {}
     hits = []
-    for row in rows:
-        document, rank = row[0], row[1]
-        p = _PROVIDERS[document.kind]
-        group = wgs.get(p.wg_id(document))
-        excerpt = textsearch.highlight(document.body or document.title, query)
+    for document, row in rows:
+        group = wgs.get(wg_of[document.id])
         hits.append(Hit(document.kind, textsearch.highlight(document.title, query, width=200),
-                        p.url(document, row, group), excerpt, group, rank))
-    return hits, total
+                        _PROVIDERS[document.kind].url(document, row, group),
+                        textsearch.highlight(document.body or document.title, query), group,
+                        document.created_at, document.object_id, row))
+    return Results(hits, total, counts)

@@ -16,7 +16,7 @@ import re
 import unicodedata
 
 from markupsafe import Markup
-from sqlalchemy import and_, delete, func, literal_column, or_, select, text
+from sqlalchemy import and_, delete, func, literal_column, or_, select, text, union
 from sqlalchemy.sql import Subquery
 
 from tracker.core.models import SearchDocument
@@ -44,20 +44,32 @@ def query_terms(query: str) -> list[str]:
     return [term for term in _WORD.findall(normalize(query)) if term]
 
 
+def document_values(kind: str, object_id: int, title: str, body: str = "", wg_id: int | None = None,
+                    created_at=None) -> dict:
+    """The columns of one search document: what ``index_document`` writes, and what a bulk loader inserts."""
+    values = {"kind": kind, "object_id": object_id, "title": title or "", "body": body or "", "wg_id": wg_id,
+              "title_key": normalize(title or ""), "grams": " ".join(bigrams(f"{title or ''}\n{body or ''}"))}
+    if created_at is not None:
+        values["created_at"] = created_at
+    return values
+
+
 def index_document(kind: str, object_id: int, title: str, body: str = "", wg_id: int | None = None,
-                   new: bool = False) -> None:
+                   new: bool = False, created_at=None) -> None:
     """Insert or refresh the searchable text of one object (call it in the same transaction as the change).
-    ``new``: the object was just created, so it has no document yet (saves looking for one)."""
+    ``new``: the object was just created, so it has no document yet (saves looking for one). ``created_at``:
+    when the object was made (results are listed newest first); a new document without it is dated now."""
     document = None if new else db.session.scalar(
         select(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.object_id == object_id)
     )
+    values = document_values(kind, object_id, title, body, wg_id, created_at)
     if document is None:
-        document = SearchDocument(kind=kind, object_id=object_id)
+        document = SearchDocument(**values)
         db.session.add(document)
-    document.title = title or ""
-    document.body = body or ""
-    document.wg_id = wg_id
-    document.grams = " ".join(bigrams(f"{title or ''}\n{body or ''}"))
+    else:
+        for name, value in values.items():
+            if getattr(document, name) != value:  # an unchanged text is not written (nor re-indexed) again
+                setattr(document, name, value)
     db.session.flush()
 
 
@@ -65,19 +77,31 @@ def remove_document(kind: str, object_id: int) -> None:
     db.session.execute(delete(SearchDocument).where(SearchDocument.kind == kind, SearchDocument.object_id == object_id))
 
 
-def _fts5_query(terms: list[str]) -> str:
+def _fts5_query(terms: list[str], any_word: bool = False) -> str:
     phrases = []
     for term in terms:
         grams = bigrams(term)
         phrases.append('"' + " ".join(g.replace('"', '""') for g in grams) + '"')
-    return " AND ".join(phrases)
+    return (" OR " if any_word else " AND ").join(phrases)
 
 
-def matches(query: str, kinds: list[str] | None = None, ranked: bool = True, best: int | None = None) -> Subquery | None:
-    """Subquery (id, rank) of the documents matching every term of ``query``, rank higher = better;
-    ``None`` when the query has no searchable term. ``ranked=False`` leaves the rank at 0 (cheaper, for
-    counting the matches); ``best=N`` keeps only the N best-ranked matches, which the database finds without
-    ranking-and-sorting every match (for a first page of results when a word is very common)."""
+def _like(term: str) -> str:
+    """A LIKE pattern for a word: ``_`` is a word character but LIKE's one-character wildcard."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _vector():
+    """The indexed tsvector of ``grams`` on PostgreSQL: a stored column (migration 0280), so that matching and
+    the recheck of a phrase read the stored vector instead of parsing each document's text again."""
+    return literal_column(f"{SearchDocument.__tablename__}.grams_vector")
+
+
+def matches(query: str, kinds: list[str] | None = None, ranked: bool = True, best: int | None = None,
+            any_word: bool = False, titles_only: bool = False) -> Subquery | None:
+    """Subquery (id, rank) of the documents matching every term of ``query`` (any term with ``any_word``; in the
+    title with ``titles_only``), rank higher = better; ``None`` when the query has no searchable term.
+    ``ranked=False`` leaves the rank at 0 (cheaper, and all that a newest-first search needs); ``best=N`` keeps
+    only the N best-ranked matches, which the database finds without ranking-and-sorting every match."""
     terms = query_terms(query)
     if not terms:
         return None
@@ -90,30 +114,46 @@ def matches(query: str, kinds: list[str] | None = None, ranked: bool = True, bes
             select(literal_column("rowid").label("id"),
                    (-func.bm25(literal_column("search_fts")) if ranked else literal_column("0")).label("rank"))
             .select_from(text("search_fts"))
-            .where(text("search_fts MATCH :fts_query").bindparams(fts_query=_fts5_query(long_terms)))
+            .where(text("search_fts MATCH :fts_query").bindparams(fts_query=_fts5_query(long_terms, any_word)))
         )
         if best:  # FTS5's own "rank" (bm25) ordering with a limit keeps only the best in a small heap
             fts = fts.order_by(literal_column("search_fts.rank")).limit(best)
         fts = fts.subquery()
         stmt = select(doc.id.label("id"), fts.c.rank.label("rank")).join(fts, fts.c.id == doc.id)
+        found = None
     elif long_terms:
-        vector = func.to_tsvector(literal_column("'simple'"), doc.grams)
-        tsquery = and_(
-            *[vector.op("@@")(func.phraseto_tsquery(literal_column("'simple'"), " ".join(bigrams(t)))) for t in long_terms]
-        )
+        vector = _vector()
+        phrases = [vector.op("@@")(func.phraseto_tsquery(literal_column("'simple'"), " ".join(bigrams(t))))
+                   for t in long_terms]
+        found = or_(*phrases) if any_word else and_(*phrases)
         rank = func.ts_rank(vector, func.to_tsquery(literal_column("'simple'"), " | ".join(
             "(" + " <-> ".join(bigrams(t)) + ")" for t in long_terms
         )))
-        stmt = select(doc.id.label("id"), (rank if ranked else literal_column("0")).label("rank")).where(tsquery)
+        stmt = select(doc.id.label("id"), (rank if ranked else literal_column("0")).label("rank"))
         if best:
+            stmt = stmt.where(found)
             if kinds:
                 stmt = stmt.where(doc.kind.in_(kinds))
-            stmt = stmt.order_by(rank.desc()).limit(best)
+            stmt, found = stmt.order_by(rank.desc()).limit(best), None
     else:
-        stmt = select(doc.id.label("id"), literal_column("0").label("rank"))
-    for term in short_terms:
-        like = f"%{term}%"
-        stmt = stmt.where(or_(func.lower(doc.title).like(like), func.lower(doc.body).like(like)))
+        stmt, found = select(doc.id.label("id"), literal_column("0").label("rank")), None
+    shorts = [or_(doc.title_key.like(_like(t), escape="\\"), func.lower(doc.body).like(_like(t), escape="\\"))
+              for t in short_terms]
+    if any_word and shorts:
+        if found is not None:
+            stmt = stmt.where(or_(found, *shorts))
+        elif long_terms:  # SQLite: the FTS matches, or a one-character word anywhere
+            either = union(stmt, select(doc.id.label("id"), literal_column("0").label("rank")).where(or_(*shorts))).subquery()
+            stmt = select(either.c.id, either.c.rank).join(doc, doc.id == either.c.id)
+        else:
+            stmt = stmt.where(or_(*shorts))
+    else:
+        if found is not None:
+            stmt = stmt.where(found)
+        stmt = stmt.where(*shorts)
+    if titles_only:
+        in_title = [doc.title_key.like(_like(t), escape="\\") for t in terms]
+        stmt = stmt.where(or_(*in_title) if any_word else and_(*in_title))
     if kinds:
         stmt = stmt.where(doc.kind.in_(kinds))
     return stmt.subquery()

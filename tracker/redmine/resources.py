@@ -2,8 +2,6 @@
 in Redmine's JSON shapes."""
 from __future__ import annotations
 
-import re
-
 from flask import jsonify, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -20,7 +18,6 @@ from tracker.tickets.admin import services as admin_services
 from tracker.tickets.models import (
     CustomField, IssueCategory, IssuePriority, IssueStatus, TimeEntryActivity, Tracker, Version,
 )
-from tracker.tickets.search import search
 from tracker.wg.models import Member, Role, WorkingGroup
 
 # -- projects ----------------------------------------------------------------------------------------
@@ -253,39 +250,3 @@ def custom_fields_index():
         forbidden()
     fields = db.session.scalars(select(CustomField).order_by(CustomField.position, CustomField.id))
     return jsonify(custom_fields=[serialize.custom_field(f) for f in fields])
-
-
-# -- search ------------------------------------------------------------------------------------------
-
-TYPES = {"ticket": "issue", "journal": "issue-note", "wg": "project"}
-NUMBER = re.compile(r"/(?:issues|projects)/([^/#?]+)")
-
-
-def _search(wg=None):
-    q = (request.args.get("q") or "").strip()
-    offset, limit = paging()
-    if not q:
-        return page([], "results", 0, offset, limit)
-    hits, total = search(user(), q, wg=wg, offset=offset, limit=limit)
-    base = request.host_url.rstrip("/")
-    results = []
-    for hit in hits:
-        match = NUMBER.search(hit.url)
-        key = match.group(1) if match else ""
-        object_id = int(key) if key.isdigit() else (hit.wg.id if hit.wg is not None else None)
-        results.append({
-            "id": object_id, "title": re.sub(r"</?mark>", "", str(hit.title)), "type": TYPES.get(hit.kind, hit.kind),
-            "url": f"{base}{hit.url}", "description": re.sub(r"</?mark>", "", str(hit.excerpt)), "datetime": None,
-        })
-    return page(results, "results", total, offset, limit)
-
-
-@bp.get("/search.json")
-def search_index():
-    return _search()
-
-
-@bp.get("/projects/<key>/search.json")
-def project_search(key):
-    return _search(wg_or_404(key))
-

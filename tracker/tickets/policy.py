@@ -100,12 +100,21 @@ class JournalPolicy(Policy):
             return true()
         # Per journal, its own ticket (a primary-key lookup), not the list of every visible ticket.
         ticket = aliased(Ticket)
-        return exists(select(ticket.id).where(
-            ticket.id == Journal.ticket_id,
+        return exists(select(ticket.id).where(ticket.id == Journal.ticket_id, self.visible_with(user, ticket)))
+
+    def visible_with(self, user, ticket) -> ColumnElement[bool]:
+        """``visible`` for a query that has already joined each journal's ticket as ``ticket`` (an alias of
+        Ticket joined on ``Journal.ticket_id``): the same rule, as a join instead of a subquery per journal,
+        which the planner serves by primary key where it would hash every visible ticket for the subquery."""
+        if not is_signed_in(user):
+            return false()
+        if user.is_admin:
+            return true()
+        return and_(
             TicketPolicy.visible_as(user, ticket),
             or_(Journal.private_notes.is_(False), Journal.user_id == user.id,
                 ticket.wg_id.in_(_wg_ids(user, "view_private_notes"))),
-        ))
+        )
 
     def visible_on_ticket(self, user, ticket: Ticket) -> ColumnElement[bool]:
         """The journals of one ticket that ``user`` may see: ``visible`` narrowed to ``ticket``, with the

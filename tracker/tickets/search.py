@@ -3,15 +3,17 @@ visibility rule as every list: a ticket by TicketPolicy, a note by JournalPolicy
 (The WG kind is registered here, where the search box began, until the WG feature registers its own.)"""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import and_, select
+from sqlalchemy.orm import aliased
 
 from tracker.core import policy, search as core_search
 from tracker.core.models import SearchDocument
-from tracker.core.search import COUNT_LIMIT  # noqa: F401 (the search page shows "1000+")
 from tracker.core.translation import lazy_gettext as _l
 from tracker.extensions import db
-from tracker.tickets.models import Journal, Ticket
-from tracker.wg.models import WorkingGroup
+from tracker.tickets.models import IssueStatus, Journal, Ticket
+from tracker.wg.models import Member, WorkingGroup
 
 KINDS = ("ticket", "journal", "wg")
 
@@ -28,36 +30,45 @@ def _wg_url(document, row, wg) -> str:
     return f"/projects/{wg.identifier}" if wg is not None else "/projects"
 
 
+def _open_statuses():
+    return select(IssueStatus.id).where(IssueStatus.is_closed.is_(False))
+
+
+# A note's ticket, under its own name: the ticket kind joins tickets itself.
+_NOTED_TICKET = aliased(Ticket, name="noted_ticket")
+
+
 core_search.register(core_search.Provider(
     "ticket", _l("Tickets"),
-    visible=lambda user: and_(Ticket.id.is_not(None), policy.visible(Ticket, user)),
-    joins=lambda stmt: stmt.outerjoin(Ticket, and_(SearchDocument.kind == "ticket", Ticket.id == SearchDocument.object_id)),
+    visible=lambda user: policy.visible(Ticket, user),
+    joins=lambda stmt: stmt.join(Ticket, Ticket.id == SearchDocument.object_id),
     url=_ticket_url,
+    open_only=lambda: Ticket.status_id.in_(_open_statuses()),
 ))
 core_search.register(core_search.Provider(
     "journal", _l("Notes"),
-    visible=lambda user: and_(Journal.id.is_not(None), policy.visible(Journal, user)),
-    joins=lambda stmt: stmt.outerjoin(Journal, and_(SearchDocument.kind == "journal", Journal.id == SearchDocument.object_id)),
+    # The note's ticket is joined (as the page's own alias) so that the rule reads it by primary key.
+    visible=lambda user: policy.policy_for(Journal).visible_with(user, _NOTED_TICKET),
+    joins=lambda stmt: stmt.join(Journal, Journal.id == SearchDocument.object_id).join(
+        _NOTED_TICKET, _NOTED_TICKET.id == Journal.ticket_id),
     columns=(Journal.ticket_id.label("journal_ticket_id"),),
     url=_journal_url,
+    open_only=lambda: _NOTED_TICKET.status_id.in_(_open_statuses()),
 ))
 core_search.register(core_search.Provider(
     "wg", _l("WGs"),
     visible=lambda user: SearchDocument.object_id.in_(policy.visible_ids(WorkingGroup, user)),
     in_wg=lambda wg: and_(SearchDocument.kind == "wg", SearchDocument.object_id == wg.id),
+    in_wg_ids=lambda ids: and_(SearchDocument.kind == "wg", SearchDocument.object_id.in_(ids)),
     url=_wg_url,
     wg_id=lambda document: document.object_id if document.kind == "wg" else document.wg_id,
 ))
 
 
-def visible_documents(user):
-    """SQL condition for what ``user`` may find (see ``tracker.core.search``)."""
-    return core_search.visible_documents(user, KINDS)
-
-
-def search(user, query: str, kinds=KINDS, wg: WorkingGroup | None = None, offset: int = 0, limit: int = 25):
-    """(hits, total) for ``query``, best first."""
-    return core_search.search(user, query, kinds, wg=wg, offset=offset, limit=limit)
+def search(user, query: str, kinds=KINDS, wg: WorkingGroup | None = None, offset: int = 0, limit: int = 25,
+           options: core_search.Options = core_search.Options(), wg_ids=None) -> core_search.Results:
+    """What ``user`` may find for ``query``, newest first (see ``tracker.core.search.search``)."""
+    return core_search.search(user, query, kinds, wg=wg, offset=offset, limit=limit, options=options, wg_ids=wg_ids)
 
 
 def reindex_all() -> None:
@@ -71,3 +82,51 @@ def reindex_all() -> None:
         reindex(ticket)
     for journal in db.session.scalars(select(Journal).where(Journal.notes != "")):
         index_journal(journal)
+
+
+# Redmine's resource-type parameters (issues=1, projects=1) and our kinds: a note is found with its ticket.
+REDMINE_TYPES = {"issues": ("ticket", "journal"), "projects": ("wg",)}
+SCOPES = ("all", "my_projects", "subprojects")
+_FALSE = ("", "0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A search as Redmine's search page and search.json take it: ``q``, ``scope`` (all, my_projects,
+    subprojects; a WG's own search is scoped to it unless ``scope=all``), ``all_words`` (default on),
+    ``titles_only``, ``open_issues``, and which kinds (``issues=1``/``projects=1``, or ``kinds=``)."""
+    q: str
+    kinds: tuple[str, ...]
+    scope: str
+    options: core_search.Options
+
+    @classmethod
+    def from_args(cls, args, wg: WorkingGroup | None = None) -> "SearchRequest":
+        def flag(name: str, default: bool) -> bool:
+            # Redmine's form sends all_words= (empty) before the box, so a ticked box comes last and wins;
+            # "0" and "false" are read as off too.
+            values = args.getlist(name)
+            return default if not values else (values[-1] or "").strip().lower() not in _FALSE
+
+        kinds = [k for k in args.getlist("kinds") if k in KINDS]
+        for name, mapped in REDMINE_TYPES.items():
+            if flag(name, False):
+                kinds.extend(k for k in mapped if k not in kinds)
+        scope = args.get("scope") or ("" if wg is not None else "all")
+        if scope not in SCOPES:
+            scope = "" if wg is not None else "all"
+        return cls(
+            q=(args.get("q") or "").strip()[:200],
+            kinds=tuple(kinds) or KINDS,
+            scope=scope,
+            options=core_search.Options(all_words=flag("all_words", True), titles_only=flag("titles_only", False),
+                                        open_issues=flag("open_issues", False)),
+        )
+
+    def run(self, user, wg: WorkingGroup | None, offset: int, limit: int) -> core_search.Results:
+        wg_ids = None
+        if self.scope == "my_projects":
+            wg_ids = db.session.scalars(select(Member.wg_id).where(Member.user_id == user.id)).all()
+        in_wg = wg if (wg is not None and self.scope in ("", "subprojects")) else None
+        return search(user, self.q, self.kinds, wg=in_wg, offset=offset, limit=limit, options=self.options,
+                      wg_ids=wg_ids)

@@ -55,13 +55,14 @@ def recipients(ticket: Ticket) -> list[User]:
 
 def reindex(ticket: Ticket, new: bool = False) -> None:
     textsearch.index_document("ticket", ticket.id, f"#{ticket.id} {ticket.subject}", ticket.description,
-                              wg_id=ticket.wg_id, new=new)
+                              wg_id=ticket.wg_id, new=new, created_at=ticket.created_at)
 
 
 def index_journal(journal: Journal) -> None:
     if journal.notes and not journal.private_notes:
         ticket = journal.ticket
-        textsearch.index_document("journal", journal.id, f"#{ticket.id} {ticket.subject}", journal.notes, wg_id=ticket.wg_id)
+        textsearch.index_document("journal", journal.id, f"#{ticket.id} {ticket.subject}", journal.notes, wg_id=ticket.wg_id,
+                                  created_at=journal.created_at)
 
 
 def _emit_mentions(ticket: Ticket, user, text: str, already: set[int], body: str) -> None:
