@@ -145,7 +145,7 @@ def write_lock() -> None:
 
 
 # Objects made by hand in migrations that the models do not describe (full-text machinery).
-UNMODELLED_PREFIXES = ("search_fts", "ix_search_documents_grams_fts")
+UNMODELLED_PREFIXES = ("search_fts", "ix_search_documents_grams_fts", "grams_vector", "ix_search_documents_grams_vector")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
