@@ -1,0 +1,176 @@
+// Gantt chart: drag a bar to move it, or one of its ends to change the start or due date. The page is drawn
+// on the server and works without this script (each ticket's own page edits its dates). A move is posted to
+// the JSON API (/api/v1/gantt/issues/<id>/schedule), which goes through the ticket service; the chart is then
+// re-read from /api/v1/.../gantt so that followers, parents and the critical path show their new state.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+  var root = document.querySelector(".gantt");
+  if (!root) return;
+  var chart = root.querySelector("svg.gantt-chart");
+  var labels = root.querySelector("svg.gantt-labels");
+  var status = document.getElementById("gantt-status");
+  var token = document.querySelector('meta[name="csrf-token"]').content;
+  var px = parseFloat(chart.getAttribute("data-px-per-day"));
+  var origin = parseDay(chart.getAttribute("data-origin"));
+  var EDGE = 6;
+  var DAY = 86400000;
+  var drag = null;
+
+  function parseDay(text) { var p = text.split("-"); return Date.UTC(+p[0], +p[1] - 1, +p[2]); }
+  function formatDay(ms) { return new Date(ms).toISOString().slice(0, 10); }
+  function daysBetween(a, b) { return Math.round((b - a) / DAY); }
+  function say(text, kind) { status.textContent = text; status.className = "gantt-status " + (kind || ""); }
+  function bar(id) { return chart.querySelector('g.bar[data-id="' + id + '"]'); }
+
+  function position(g) {
+    var match = /translate\(([-\d.]+),([-\d.]+)\)/.exec(g.getAttribute("transform") || "");
+    return match ? {x: parseFloat(match[1]), y: parseFloat(match[2])} : null;
+  }
+  function place(g, x, width) {
+    var p = position(g);
+    g.setAttribute("transform", "translate(" + x.toFixed(1) + "," + p.y + ")");
+    g.querySelector(".bar-bg").setAttribute("width", Math.max(width, px).toFixed(1));
+    var done = parseFloat(g.getAttribute("data-done") || "0");
+    g.querySelector(".bar-done").setAttribute("width", (Math.max(width, px) * done / 100).toFixed(1));
+  }
+  function drawn(g) {
+    var start = g.getAttribute("data-start") || g.getAttribute("data-due");
+    var due = g.getAttribute("data-due") || g.getAttribute("data-start");
+    return start ? {start: parseDay(start), due: parseDay(due)} : null;
+  }
+  function placeByDates(g) {
+    var d = drawn(g);
+    if (!d || !position(g)) return;
+    place(g, daysBetween(origin, d.start) * px, (daysBetween(d.start, d.due) + 1) * px);
+  }
+  function redrawArrows() {
+    chart.querySelectorAll("path.arrow").forEach(function (path) {
+      var a = bar(path.getAttribute("data-from")), b = bar(path.getAttribute("data-to"));
+      if (!a || !b || !position(a) || !position(b)) return;
+      var pa = position(a), pb = position(b);
+      var ha = parseFloat(a.querySelector(".bar-bg").getAttribute("height"));
+      var hb = parseFloat(b.querySelector(".bar-bg").getAttribute("height"));
+      var x1 = pa.x + parseFloat(a.querySelector(".bar-bg").getAttribute("width")), x2 = pb.x;
+      var y1 = pa.y + ha / 2, y2 = pb.y + hb / 2;
+      var d = x2 - x1 >= 10 ? "M" + x1 + "," + y1 + " H" + (x1 + 5) + " V" + y2 + " H" + (x2 - 1)
+        : "M" + x1 + "," + y1 + " H" + (x1 + 5) + " V" + (y1 + (y2 > y1 ? 11 : -11)) + " H" + (x2 - 8) + " V" + y2 + " H" + (x2 - 1);
+      path.setAttribute("d", d);
+    });
+  }
+  function setCritical(element, on) { if (element) element.classList.toggle("critical", !!on); }
+
+  // The chart as the API has it now: dates, lock versions, the critical path.
+  function reload() {
+    return fetch(root.getAttribute("data-api"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        data.tickets.forEach(function (t) {
+          var g = bar(t.id);
+          if (!g) return;
+          g.setAttribute("data-start", t.start_date || "");
+          g.setAttribute("data-due", t.due_date || "");
+          g.setAttribute("data-lock", t.lock_version);
+          g.setAttribute("data-done", t.done_ratio);
+          placeByDates(g);
+          setCritical(g, t.critical);
+          setCritical(labels.querySelector('text[data-id="' + t.id + '"]'), t.critical);
+        });
+        data.relations.forEach(function (r) {
+          var path = chart.querySelector('path.arrow[data-from="' + r.from + '"][data-to="' + r.to + '"]');
+          if (!path) return;
+          setCritical(path, r.critical);
+          path.setAttribute("marker-end", r.critical ? "url(#gantt-arrow-critical)" : "url(#gantt-arrow)");
+        });
+        redrawArrows();
+        root.setAttribute("data-synced", String(Date.now()));
+      });
+  }
+
+  chart.querySelectorAll("g.bar").forEach(function (g) {
+    var bg = g.querySelector(".bar-done"), all = g.querySelector(".bar-bg");
+    if (bg && all) {
+      var ratio = parseFloat(all.getAttribute("width")) ? parseFloat(bg.getAttribute("width")) / parseFloat(all.getAttribute("width")) : 0;
+      g.setAttribute("data-done", Math.round(ratio * 100));
+    }
+  });
+
+  chart.addEventListener("pointerdown", function (event) {
+    var g = event.target.closest("g.bar.editable");
+    if (!g || event.button !== 0 || !drawn(g)) return;
+    var p = position(g), width = parseFloat(g.querySelector(".bar-bg").getAttribute("width"));
+    var offset = event.clientX - g.getBoundingClientRect().left;
+    var mode = width > 3 * EDGE && offset < EDGE ? "start" : width > 3 * EDGE && offset > width - EDGE ? "end" : "move";
+    drag = {g: g, mode: mode, x0: event.clientX, x: p.x, width: width, days: 0, pointer: event.pointerId};
+    g.setPointerCapture(event.pointerId);
+    g.classList.add("dragging");
+    event.preventDefault();
+  });
+  chart.addEventListener("pointermove", function (event) {
+    if (!drag) return;
+    var days = Math.round((event.clientX - drag.x0) / px);
+    if (drag.mode === "start") days = Math.min(days, Math.round(drag.width / px) - 1);
+    if (drag.mode === "end") days = Math.max(days, 1 - Math.round(drag.width / px));
+    drag.days = days;
+    var shift = days * px;
+    if (drag.mode === "move") place(drag.g, drag.x + shift, drag.width);
+    else if (drag.mode === "start") place(drag.g, drag.x + shift, drag.width - shift);
+    else place(drag.g, drag.x, drag.width + shift);
+  });
+  function finish() {
+    if (!drag) return;
+    var current = drag;
+    drag = null;
+    current.g.classList.remove("dragging");
+    if (current.days === 0) return;
+    var d = drawn(current.g);
+    var start = d.start, due = d.due, shift = current.days * DAY;
+    if (current.mode !== "end") start += shift;
+    if (current.mode !== "start") due += shift;
+    var id = current.g.getAttribute("data-id");
+    var url = root.getAttribute("data-schedule").replace("/0/schedule", "/" + id + "/schedule");
+    say("…", "");
+    fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token},
+      body: JSON.stringify({start_date: formatDay(start), due_date: formatDay(due),
+                            lock_version: parseInt(current.g.getAttribute("data-lock"), 10)})
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (response.ok) {
+          var moved = (data.tickets || []).map(function (t) { return "#" + t.id; });
+          (data.tickets || []).forEach(function (t) {
+            var g = bar(t.id);
+            if (!g) return;
+            g.setAttribute("data-start", t.start_date || "");
+            g.setAttribute("data-due", t.due_date || "");
+            g.setAttribute("data-lock", t.lock_version);
+            placeByDates(g);
+          });
+          redrawArrows();
+          say(root.getAttribute("data-moved") + " " + moved.join(", "), "ok");
+          return reload();
+        }
+        placeByDates(current.g);
+        redrawArrows();
+        var errors = (data.errors || []).join(" ");
+        if (response.status === 409) { say(root.getAttribute("data-stale"), "error"); return reload(); }
+        say(root.getAttribute("data-refused") + " " + errors, "error");
+      });
+    }).catch(function () {
+      placeByDates(current.g);
+      redrawArrows();
+      say(root.getAttribute("data-failed"), "error");
+    });
+  }
+  chart.addEventListener("pointerup", finish);
+  chart.addEventListener("pointercancel", function () {
+    if (!drag) return;
+    placeByDates(drag.g);
+    drag.g.classList.remove("dragging");
+    drag = null;
+  });
+})();
