@@ -137,7 +137,7 @@ def _diamond(gantt: Gantt, milestone, y: int, labels: dict) -> str:
 
 def _bar(gantt: Gantt, bar, y: int, labels: dict) -> str:
     drawn = bar.drawn
-    attrs = (f'data-id="{bar.id}" data-lock="{bar.lock_version}" data-start="{bar.start.isoformat() if bar.start else ""}" '
+    attrs = (f'data-id="{bar.id}" data-lock="{bar.lock_version}" data-done="{bar.done_ratio}" data-start="{bar.start.isoformat() if bar.start else ""}" '
              f'data-due="{bar.due.isoformat() if bar.due else ""}"')
     if drawn is None:
         return f'<g class="bar undated" {attrs}></g>'
