@@ -2,7 +2,9 @@
 it posts a move to ``/gantt/issues/<id>/schedule`` and re-reads the chart for the new positions."""
 from __future__ import annotations
 
-from flask import abort, jsonify, request
+import json
+
+from flask import abort, current_app, jsonify, request
 from flask_login import current_user
 
 from tracker.api.helpers import api_blueprint, api_login_required, json_body
@@ -24,7 +26,9 @@ def _answer(wg):
     gantt = build_gantt(current_user, request.args, wg=wg, language=current_language())
     if gantt.query.errors:
         return jsonify(errors=[str(m) for m in gantt.query.errors]), 422
-    return jsonify(gantt_json(gantt))
+    # Not jsonify: unsorted keys and UTF-8 as is make 3,000 tickets' answer faster to build and smaller.
+    return current_app.response_class(json.dumps(gantt_json(gantt), ensure_ascii=False, separators=(",", ":")),
+                                      mimetype="application/json")
 
 
 @bp.get("/gantt")
