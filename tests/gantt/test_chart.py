@@ -92,3 +92,11 @@ def test_the_gantt_is_a_wg_tab_and_in_the_navigation(client, login, plan):
     login(plan.leader)
     page = client.get("/projects/gantt-wg/issues").get_data(as_text=True)
     assert 'href="/projects/gantt-wg/gantt"' in page and 'href="/gantt"' in page
+
+
+def test_a_bad_range_or_zoom_says_so_and_still_draws(client, login, plan):
+    login(plan.leader)
+    response = client.get("/projects/gantt-wg/gantt?from=2026-13-01&zoom=year")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and page.count("flash-error") == 2 and "設計" in page
+    assert client.get("/api/v1/projects/gantt-wg/gantt?from=2026-06-01&to=2026-04-01").status_code == 422

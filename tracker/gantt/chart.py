@@ -16,7 +16,7 @@ from tracker.core.i18n import local_today
 from tracker.extensions import db
 from tracker.gantt import critical
 from tracker.gantt.calendar_days import japanese_holidays
-from tracker.gantt.scale import Scale, scale_for
+from tracker.gantt.scale import ZOOMS, Scale, scale_for
 from tracker.tickets.models import IssueStatus, Ticket, TicketRelation, Tracker, Version
 from tracker.tickets.query import TicketQuery
 from tracker.wg.models import WorkingGroup
@@ -96,11 +96,24 @@ class Gantt:
     wgs: dict[int, WorkingGroup] = field(default_factory=dict)
 
 
-def _parse_day(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
+def _range(args, errors: list) -> tuple[date | None, date | None]:
+    """``from`` and ``to`` as dates; a bad one is reported (and the chart falls back to the tickets' dates)."""
+    from tracker.core.translation import gettext as _
+
+    days = []
+    for name, label in (("from", _("Shown from")), ("to", _("Shown until"))):
+        value = args.get(name) or ""
+        try:
+            days.append(date.fromisoformat(value) if value else None)
+        except ValueError:
+            errors.append(_("%(field)s must be a date written YYYY-MM-DD.", field=label))
+            days.append(None)
+    if days[0] and days[1] and days[1] < days[0]:
+        errors.append(_("The end of the range must not be before its start."))
+        days = [None, None]
+    if args.get("zoom") and args.get("zoom") not in ZOOMS:
+        errors.append(_("Choose a zoom: week, month or quarter."))
+    return days[0], days[1]
 
 
 def build_gantt(user, args, wg: WorkingGroup | None = None, *, language: str = "ja", today: date | None = None) -> Gantt:
@@ -129,7 +142,8 @@ def build_gantt(user, args, wg: WorkingGroup | None = None, *, language: str = "
         arrow.critical = arrow.kind == "precedes" and arrow.from_id in on_path and arrow.to_id in on_path and (
             path.index(arrow.to_id) == path.index(arrow.from_id) + 1)
     dates = [d for b in bars.values() if b.drawn for d in b.drawn] + [m.effective_date for m in milestones]
-    scale = scale_for(dates, today, args.get("zoom") or "", _parse_day(args.get("from")), _parse_day(args.get("to")))
+    first, last = _range(args, query.errors)
+    scale = scale_for(dates, today, args.get("zoom") or "", first, last)
     return Gantt(
         query=query, wg=wg, rows=_rows(wgs, bars, milestones), bars=bars, milestones=milestones, arrows=arrows,
         critical_path=path, scale=scale, holidays=japanese_holidays(scale.start, scale.end, language), today=today,
