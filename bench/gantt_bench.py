@@ -119,6 +119,8 @@ def browser_render(app, url_base: str, cookie: dict, path: str, runs: int) -> tu
             if run:  # one warm-up (the static files are then cached, as on a second visit)
                 ready.append(float(page.get_attribute(".gantt", "data-ready")))
                 loaded.append(page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"))
+        Path("/tmp/shots-gantt").mkdir(exist_ok=True)
+        page.screenshot(path="/tmp/shots-gantt/bench-3000-bars.png")  # the first screen, to look at
         browser.close()
     return statistics.median(ready), statistics.median(loaded)
 
