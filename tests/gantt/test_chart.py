@@ -100,3 +100,21 @@ def test_a_bad_range_or_zoom_says_so_and_still_draws(client, login, plan):
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and page.count("flash-error") == 2 and "設計" in page
     assert client.get("/api/v1/projects/gantt-wg/gantt?from=2026-06-01&to=2026-04-01").status_code == 422
+
+
+def test_a_saved_query_can_be_drawn(client, login, plan, make, db):
+    from tracker.tickets.models import SavedQuery
+
+    closed = make.ticket(wg=plan.wg, author=plan.leader, subject="完了済みの調査", status=make.status("終了"),
+                         start_date=date(2026, 4, 1), due_date=date(2026, 4, 2))
+    saved = SavedQuery(name="終了したもの", user_id=plan.leader.id, wg_id=plan.wg.id, visibility="private",
+                       params={"set_filter": "1", "status_id": "c"})
+    db.session.add(saved)
+    db.session.flush()
+    login(plan.leader)
+    data = client.get(f"/api/v1/projects/gantt-wg/gantt?query_id={saved.id}").get_json()
+    assert [t["id"] for t in data["tickets"]] == [closed.id]
+    page = client.get(f"/projects/gantt-wg/gantt?query_id={saved.id}&zoom=week").get_data(as_text=True)
+    assert "完了済みの調査" in page and "設計" not in page and "zoom-week" in page
+    login(plan.observer)  # someone else's private query
+    assert client.get(f"/projects/gantt-wg/gantt?query_id={saved.id}").status_code == 404

@@ -14,6 +14,7 @@ from tracker.core.org_permissions import has_org_permission
 from tracker.core.requests import Conflict, load, perform_api
 from tracker.gantt import portfolio, services
 from tracker.gantt.chart import build_gantt, gantt_json
+from tracker.gantt.views import query_args
 from tracker.tickets.models import Ticket
 from tracker.tickets.services import StaleTicketError
 from tracker.wg.views import load_wg
@@ -23,7 +24,7 @@ blueprints = [bp]
 
 
 def _answer(wg):
-    gantt = build_gantt(current_user, request.args, wg=wg, language=current_language())
+    gantt = build_gantt(current_user, query_args(), wg=wg, language=current_language())
     if gantt.query.errors:
         return jsonify(errors=[str(m) for m in gantt.query.errors]), 422
     # Not jsonify: unsorted keys and UTF-8 as is make 3,000 tickets' answer faster to build and smaller.
