@@ -92,7 +92,7 @@ _GANTT_RESPONSES = {
     "401": {"$ref": "#/components/responses/Unauthorized"},
     "422": {"$ref": "#/components/responses/Invalid"},
 }
-_DATES = {"type": "string", "format": "date", "nullable": True}
+_DATES = {"type": ["string", "null"], "format": "date"}
 OPENAPI_SCHEMAS = {
     "GanttTicket": {"type": "object", "properties": {
         "id": {"type": "integer"}, "subject": {"type": "string"}, "wg_id": {"type": "integer"},
