@@ -165,7 +165,7 @@ def run(url: str, runs: int, browser: bool) -> None:
     print(f"\n{engine.dialect.name}: Gantt of {bars:,} bars ({path}), {runs} runs each, as a WG member; "
           f"load average {load:.1f} on {os.cpu_count()} cores (wall-clock figures grow with it, CPU ones do not)")
     print(f"{'median ms':>10} {'p95 ms':>8} {'CPU ms':>8} {'bytes':>10}  operation")
-    for label, target in (("Gantt page (HTML + SVG)", path), ("Gantt JSON", "/api/v1" + path)):
+    for label, target in (("Gantt page (HTML + SVG)", path), ("Gantt JSON", path.replace("/projects/", "/api/v1/wgs/", 1))):
         median, p95, cpu, size = timed(client, "GET", target, runs)
         print(f"{median:10.1f} {p95:8.1f} {cpu:8.1f} {size:10,}  {label}", flush=True)
 

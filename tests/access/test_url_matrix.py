@@ -87,7 +87,7 @@ VARIANTS = [
     "/api/v1/notifications?all=1", "/api/v1/kpis?q=MARKER",
     "/gantt?set_filter=1&status_id=*", "/projects/{public}/gantt?status_id=*&zoom=week",
     "/projects/{private}/gantt?status_id=*&zoom=quarter", "/api/v1/gantt?status_id=*",
-    "/api/v1/projects/{public}/gantt?status_id=*", "/roadmap?completed=1", "/api/v1/roadmap?completed=1",
+    "/api/v1/wgs/{public}/gantt?status_id=*", "/roadmap?completed=1", "/api/v1/roadmap?completed=1",
     "/portfolio/timeline?fiscal_year=2026", "/api/v1/portfolio/timeline?fiscal_year=2026",
 ]
 

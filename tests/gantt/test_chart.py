@@ -26,7 +26,7 @@ def test_the_chart_draws_the_query_as_a_tree_with_arrows_and_the_critical_path(c
     db.session.add(Version(wg_id=plan.wg.id, name="第1期リリース", effective_date=date(2026, 5, 20)))
     db.session.flush()
     login(plan.leader)
-    data = client.get("/api/v1/projects/gantt-wg/gantt").get_json()
+    data = client.get("/api/v1/wgs/gantt-wg/gantt").get_json()
     order = [t["id"] for t in data["tickets"]]
     assert order.index(child.id) == order.index(plan.build.id) + 1  # the subtask right under its parent
     assert next(t for t in data["tickets"] if t["id"] == child.id)["depth"] == 1
@@ -45,7 +45,7 @@ def test_the_header_shows_the_fiscal_year_in_wareki_and_the_holidays_are_shaded(
     assert "2025年度（令和7年度）" in page and "2026年度（令和8年度）" in page
     assert 'data-date="2026-05-06"' in page  # 振替休日 of 2026 (憲法記念日 on a Sunday)
     assert "こどもの日" in page
-    data = client.get("/api/v1/projects/gantt-wg/gantt?from=2026-04-01&to=2026-05-31").get_json()
+    data = client.get("/api/v1/wgs/gantt-wg/gantt?from=2026-04-01&to=2026-05-31").get_json()
     assert {"date": "2026-05-06", "name": "振替休日"} in data["holidays"]
     assert {"date": "2026-04-29", "name": "昭和の日"} in data["holidays"]
 
@@ -54,7 +54,7 @@ def test_zoom_changes_the_scale(client, login, plan):
     login(plan.leader)
     widths = {}
     for zoom in ("week", "month", "quarter"):
-        data = client.get(f"/api/v1/projects/gantt-wg/gantt?zoom={zoom}").get_json()
+        data = client.get(f"/api/v1/wgs/gantt-wg/gantt?zoom={zoom}").get_json()
         widths[zoom] = data["range"]["px_per_day"]
         page = client.get(f"/projects/gantt-wg/gantt?zoom={zoom}").get_data(as_text=True)
         assert f'class="gantt-chart zoom-{zoom}"' in page
@@ -65,8 +65,8 @@ def test_filters_are_the_ticket_lists(client, login, plan, make):
     closed = make.ticket(wg=plan.wg, author=plan.leader, subject="完了済み", status=make.status("終了"),
                          start_date=date(2026, 4, 1), due_date=date(2026, 4, 2))
     login(plan.leader)
-    open_ids = [t["id"] for t in client.get("/api/v1/projects/gantt-wg/gantt").get_json()["tickets"]]
-    all_ids = [t["id"] for t in client.get("/api/v1/projects/gantt-wg/gantt?status_id=*").get_json()["tickets"]]
+    open_ids = [t["id"] for t in client.get("/api/v1/wgs/gantt-wg/gantt").get_json()["tickets"]]
+    all_ids = [t["id"] for t in client.get("/api/v1/wgs/gantt-wg/gantt?status_id=*").get_json()["tickets"]]
     assert closed.id not in open_ids and closed.id in all_ids
     assert client.get("/api/v1/gantt?status_id=nonsense").status_code == 422
 
@@ -99,7 +99,7 @@ def test_a_bad_range_or_zoom_says_so_and_still_draws(client, login, plan):
     response = client.get("/projects/gantt-wg/gantt?from=2026-13-01&zoom=year")
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and page.count("flash-error") == 2 and "設計" in page
-    assert client.get("/api/v1/projects/gantt-wg/gantt?from=2026-06-01&to=2026-04-01").status_code == 422
+    assert client.get("/api/v1/wgs/gantt-wg/gantt?from=2026-06-01&to=2026-04-01").status_code == 422
 
 
 def test_a_saved_query_can_be_drawn(client, login, plan, make, db):
@@ -112,7 +112,7 @@ def test_a_saved_query_can_be_drawn(client, login, plan, make, db):
     db.session.add(saved)
     db.session.flush()
     login(plan.leader)
-    data = client.get(f"/api/v1/projects/gantt-wg/gantt?query_id={saved.id}").get_json()
+    data = client.get(f"/api/v1/wgs/gantt-wg/gantt?query_id={saved.id}").get_json()
     assert [t["id"] for t in data["tickets"]] == [closed.id]
     page = client.get(f"/projects/gantt-wg/gantt?query_id={saved.id}&zoom=week").get_data(as_text=True)
     assert "完了済みの調査" in page and "設計" not in page and "zoom-week" in page

@@ -55,6 +55,6 @@ def test_a_bad_fiscal_year_says_so(client, login, make):
 def test_the_openapi_document_describes_the_new_endpoints(client, login, make):
     login(make.user())
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    for path in ("/gantt", "/projects/{identifier}/gantt", "/gantt/issues/{ticket_id}/schedule", "/portfolio/timeline",
-                 "/versions/{version_id}/roadmap", "/projects/{identifier}/roadmap", "/roadmap"):
+    for path in ("/gantt", "/wgs/{identifier}/gantt", "/gantt/issues/{ticket_id}/schedule", "/portfolio/timeline",
+                 "/versions/{version_id}/roadmap", "/wgs/{identifier}/roadmap", "/roadmap"):
         assert path in paths, path

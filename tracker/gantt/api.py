@@ -38,7 +38,7 @@ def gantt():
     return _answer(None)
 
 
-@bp.get("/projects/<identifier>/gantt")
+@bp.get("/wgs/<identifier>/gantt")
 @api_login_required
 def project_gantt(identifier: str):
     return _answer(load_wg(identifier, "view_issues"))
@@ -131,7 +131,7 @@ OPENAPI_SCHEMAS = {
 OPENAPI_PATHS = {
     "/gantt": {"get": {"summary": "Gantt chart of the tickets the caller may see, across WGs", "description": _QUERY_NOTE,
                        "parameters": _GANTT_PARAMS, "responses": _GANTT_RESPONSES}},
-    "/projects/{identifier}/gantt": {"get": {
+    "/wgs/{identifier}/gantt": {"get": {
         "summary": "Gantt chart of one WG", "description": _QUERY_NOTE,
         "parameters": [{"name": "identifier", "in": "path", "required": True, "schema": {"type": "string"}}, *_GANTT_PARAMS],
         "responses": {**_GANTT_RESPONSES, "404": {"$ref": "#/components/responses/NotFound"}}}},

@@ -30,7 +30,7 @@ def roadmap():
     return _list(None)
 
 
-@bp.get("/projects/<identifier>/roadmap")
+@bp.get("/wgs/<identifier>/roadmap")
 @api_login_required
 def project_roadmap(identifier: str):
     return _list(load_wg(identifier, "view_issues"))
@@ -67,7 +67,7 @@ _COMPLETED = {"name": "completed", "in": "query", "schema": {"type": "string", "
 OPENAPI_PATHS = {
     "/roadmap": {"get": {"summary": "Open milestones of every WG the caller may see", "parameters": [_COMPLETED],
                          "responses": _LIST}},
-    "/projects/{identifier}/roadmap": {"get": {
+    "/wgs/{identifier}/roadmap": {"get": {
         "summary": "A WG's milestones", "responses": {**_LIST, "404": {"$ref": "#/components/responses/NotFound"}},
         "parameters": [{"name": "identifier", "in": "path", "required": True, "schema": {"type": "string"}}, _COMPLETED]}},
     "/versions/{version_id}/roadmap": {"get": {
