@@ -125,47 +125,60 @@
     var current = drag;
     drag = null;
     current.g.classList.remove("dragging");
-    if (current.days === 0) return;
-    var d = drawn(current.g);
-    var start = d.start, due = d.due, shift = current.days * DAY;
-    if (current.mode !== "end") start += shift;
-    if (current.mode !== "start") due += shift;
-    var id = current.g.getAttribute("data-id");
+    if (current.days !== 0) send(current.g, current.mode, current.days);
+  }
+  // One move, by the mouse or the keyboard: ``mode`` move / start / end, by ``days``.
+  function send(g, mode, days) {
+    var d = drawn(g);
+    var start = d.start, due = d.due, shift = days * DAY;
+    if (mode !== "end") start += shift;
+    if (mode !== "start") due += shift;
+    if (due < start) return;
+    var id = g.getAttribute("data-id");
     var url = root.getAttribute("data-schedule").replace("/0/schedule", "/" + id + "/schedule");
     say("…", "");
     fetch(url, {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token},
       body: JSON.stringify({start_date: formatDay(start), due_date: formatDay(due),
-                            lock_version: parseInt(current.g.getAttribute("data-lock"), 10)})
+                            lock_version: parseInt(g.getAttribute("data-lock"), 10)})
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (response.ok) {
           var moved = (data.tickets || []).map(function (t) { return "#" + t.id; });
           (data.tickets || []).forEach(function (t) {
-            var g = bar(t.id);
-            if (!g) return;
-            g.setAttribute("data-start", t.start_date || "");
-            g.setAttribute("data-due", t.due_date || "");
-            g.setAttribute("data-lock", t.lock_version);
-            placeByDates(g);
+            var other = bar(t.id);
+            if (!other) return;
+            other.setAttribute("data-start", t.start_date || "");
+            other.setAttribute("data-due", t.due_date || "");
+            other.setAttribute("data-lock", t.lock_version);
+            placeByDates(other);
           });
           redrawArrows();
           say(root.getAttribute("data-moved") + " " + moved.join(", "), "ok");
           return reload();
         }
-        placeByDates(current.g);
+        placeByDates(g);
         redrawArrows();
         var errors = (data.errors || []).join(" ");
         if (response.status === 409) { say(root.getAttribute("data-stale"), "error"); return reload(); }
         say(root.getAttribute("data-refused") + " " + errors, "error");
       });
     }).catch(function () {
-      placeByDates(current.g);
+      placeByDates(g);
       redrawArrows();
       say(root.getAttribute("data-failed"), "error");
     });
   }
+  // The keyboard's way: on a ticket's name, Alt+←/→ moves its bar by a day, Alt+Shift+←/→ its due date.
+  labels.addEventListener("keydown", function (event) {
+    if (!event.altKey || (event.key !== "ArrowLeft" && event.key !== "ArrowRight")) return;
+    var text = event.target.querySelector && event.target.querySelector("text[data-id]");
+    var g = text && bar(text.getAttribute("data-id"));
+    if (!g || !g.classList.contains("editable") || !drawn(g)) return;
+    event.preventDefault();
+    send(g, event.shiftKey ? "end" : "move", event.key === "ArrowRight" ? 1 : -1);
+  });
   chart.addEventListener("pointerup", finish);
   root.setAttribute("data-ready", String(Math.round(performance.now())));  // read by bench/gantt_bench.py
   chart.addEventListener("pointercancel", function () {

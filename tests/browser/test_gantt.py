@@ -88,9 +88,16 @@ def test_drag_a_bar_and_its_followers_move_and_the_journal_records_it(live_serve
 
 
 def test_zoom_by_week_and_quarter(live_server, page):
-    _plan(live_server)
+    ids, _version = _plan(live_server)
     browser_login(page, live_server, "mori", TEST_PASSWORD)
     page.goto(f"{live_server.url}/projects/madoguchi/gantt?{RANGE}")
+    # the keyboard's way of dragging: on the ticket's name, Alt+→ moves it by a day
+    page.focus(f"svg.gantt-labels a:has(text[data-id='{ids[3]}'])")
+    with page.expect_response(lambda r: r.url.endswith(f"/gantt/issues/{ids[3]}/schedule")) as answer:
+        page.keyboard.press("Alt+ArrowRight")
+    assert answer.value.status == 200
+    page.wait_for_selector(".gantt[data-synced]")
+    assert page.locator(f"g.bar[data-id='{ids[3]}']").get_attribute("data-start") == "2026-04-07"
     page.click("nav.zooms a[href*='zoom=week']")
     assert page.locator("svg.gantt-chart.zoom-week").count() == 1
     assert page.locator("rect.holiday[data-date='2026-04-29']").count() == 1  # 昭和の日
