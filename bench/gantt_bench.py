@@ -106,23 +106,34 @@ def browser_render(app, url_base: str, cookie: dict, path: str, runs: int) -> tu
     except ImportError:
         print("playwright is not installed: no browser figure")
         return None
-    ready, loaded = [], []
+    ready, loaded, tasks = [], [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                              args=["--no-sandbox", "--disable-gpu"])
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.add_cookies([{**cookie, "url": url_base}])
         page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+
+        def main_thread() -> dict:
+            return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+
         for run in range(runs + 1):
+            before = main_thread()
             page.goto(url_base + path, wait_until="commit")
             page.wait_for_selector(".gantt[data-ready]", timeout=60000)
+            after = main_thread()
             if run:  # one warm-up (the static files are then cached, as on a second visit)
                 ready.append(float(page.get_attribute(".gantt", "data-ready")))
                 loaded.append(page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"))
+                tasks.append({k: (after.get(k, 0) - before.get(k, 0)) * 1000 for k in
+                              ("TaskDuration", "LayoutDuration", "ScriptDuration")})
         Path("/tmp/shots-gantt").mkdir(exist_ok=True)
         page.screenshot(path="/tmp/shots-gantt/bench-3000-bars.png")  # the first screen, to look at
         browser.close()
-    return statistics.median(ready), statistics.median(loaded)
+    busy = {k: statistics.median(t[k] for t in tasks) for k in tasks[0]}
+    return statistics.median(ready), statistics.median(loaded), busy
 
 
 def run(url: str, runs: int, browser: bool) -> None:
@@ -196,8 +207,10 @@ def run(url: str, runs: int, browser: bool) -> None:
         finally:
             server.shutdown()
         if result:
-            print(f"{result[0]:10.1f} {'':>8} {'':>8} {'':>10}  first interactive render in Chromium "
-                  f"(DOMContentLoaded {result[1]:.0f} ms)")
+            busy = result[2]
+            print(f"{result[0]:10.1f} {'':>8} {busy['TaskDuration']:8.1f} {'':>10}  first interactive render in Chromium "
+                  f"(DOMContentLoaded {result[1]:.0f} ms; renderer main thread busy {busy['TaskDuration']:.0f} ms: "
+                  f"of it layout {busy['LayoutDuration']:.0f}, script {busy['ScriptDuration']:.0f})")
 
 
 def main() -> None:
