@@ -137,3 +137,13 @@ def test_a_roadmap_with_its_burndown(live_server, page):
     assert page.locator("svg.burndown polyline.ideal").count() == 1
     assert "申請書様式の統一" in page.inner_text(".roadmap-tracker")
     _shot(page, "roadmap.png")
+    # across WGs, from the top navigation
+    with page.expect_navigation():
+        page.click("nav.mainnav a[href='/roadmap']")
+    assert page.locator(f"#version-{version_id} .badge.late").count() == 1  # its date has passed with open tickets
+    _shot(page, "roadmap-all.png")
+    with page.expect_navigation():
+        page.click("nav.mainnav a[href='/gantt']")
+    page.goto(f"{live_server.url}/gantt?{RANGE}")
+    assert page.locator("svg.gantt-labels text.wg-name", has_text="窓口DX WG").count() == 1
+    _shot(page, "gantt-all.png")
