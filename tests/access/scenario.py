@@ -173,7 +173,7 @@ def build(db, make) -> Scenario:
         "tracker_id": make.tracker().id, "subject": PRIVWG_TICKET, "description": PRIVWG_TICKET})
     o["privwg_time_entry"] = timelog.log_time(u[LEADER], {"spent_on": date(2026, 4, 2), "hours": "2",
                                                            "comments": PRIVWG_TICKET}, ticket=o["privwg_ticket"])
-    o["version"] = Version(wg_id=private_wg.id, name=PRIVWG_VERSION)
+    o["version"] = Version(wg_id=private_wg.id, name=PRIVWG_VERSION, effective_date=date(2026, 9, 30))
     db.session.add(o["version"])
     o["charter"] = charter = make.charter(private_wg, phase="execution", purpose=PRIVWG_CHARTER,
                                           background=PRIVWG_CHARTER)

@@ -85,6 +85,10 @@ VARIANTS = [
     "/kpis?q=MARKER", "/quarterly?fiscal_year=2026", "/quarterly.xlsx?fiscal_year=2026", "/quarterly.xlsx",
     "/portfolio?q=MARKER", "/api/v1/portfolio?fiscal_year=2026", "/my/page", "/my/notifications?all=1",
     "/api/v1/notifications?all=1", "/api/v1/kpis?q=MARKER",
+    "/gantt?set_filter=1&status_id=*", "/projects/{public}/gantt?status_id=*&zoom=week",
+    "/projects/{private}/gantt?status_id=*&zoom=quarter", "/api/v1/gantt?status_id=*",
+    "/api/v1/wgs/{public}/gantt?status_id=*", "/roadmap?completed=1", "/api/v1/roadmap?completed=1",
+    "/portfolio/timeline?fiscal_year=2026", "/api/v1/portfolio/timeline?fiscal_year=2026",
 ]
 
 
@@ -276,6 +280,23 @@ def test_markers_are_reachable(scenario, clients):
         if marker not in text:
             missing.append(f"{marker} not on {path} for {reader}")
     assert not missing, "\n".join(missing)
+
+
+@pytest.mark.parametrize("marker, reader, path", [
+    (sc.PRIV_TICKET_SUBJECT, sc.MEMBER, "/projects/{public}/gantt?status_id=*"),
+    (sc.PRIV_TICKET_SUBJECT, sc.LEADER, "/api/v1/gantt?status_id=*"),
+    (sc.PRIVWG_TICKET, sc.MEMBER, "/gantt?status_id=*"),
+    (sc.PRIVWG_VERSION, sc.MEMBER, "/projects/{private}/gantt"),
+    (sc.PRIVWG_VERSION, sc.OBSERVER, "/projects/{private}/roadmap"),
+    (sc.PRIVWG_VERSION, sc.MEMBER, "/versions/{version}/roadmap"),
+    (sc.PRIVWG_NAME, sc.DX, "/portfolio/timeline?fiscal_year=2026"),
+    (sc.PRIVWG_VERSION, sc.DX, "/api/v1/portfolio/timeline?fiscal_year=2026"),
+])
+def test_plan_views_show_the_markers_to_their_readers(marker, reader, path, scenario, clients):
+    """The Gantt, roadmap and timeline rows of the matrix prove something: their readers do see the markers."""
+    url = path.format(public=scenario.public_wg.identifier, private=scenario.private_wg.identifier,
+                      version=scenario.version.id)
+    assert marker in body_text(clients[reader].get(url)), (url, reader)
 
 
 @pytest.mark.parametrize("page", ["", "/charter", "/meetings", "/meetings/{meeting}", "/risks",
