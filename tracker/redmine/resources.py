@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 
-from flask import jsonify, request
+from flask import request
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import User
-from tracker.api.helpers import created, no_content
 from tracker.extensions import db
 from tracker.redmine import serialize
 from tracker.redmine.common import (
+    created, jsonify, no_content,
     body, bp, forbidden, get_or_404, not_found, page, paging, user, wg_or_404,
 )
 from tracker.redmine.issues import commit
