@@ -2,7 +2,10 @@
 existing Redmine clients and scripts work against WG Tracker. WGs appear as projects, tickets as issues."""
 from __future__ import annotations
 
-from tracker.redmine import issues, journals_api, relations_api, resources, time_entries, uploads  # noqa: F401  (routes)
+from tracker.redmine import (  # noqa: F401  (routes)
+    accounts_api, issues, journals_api, project_items_api, projects_api, relations_api, resources, time_entries,
+    uploads,
+)
 from tracker.redmine.common import bp
 
 blueprints = [bp]

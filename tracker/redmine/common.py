@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.api.helpers import api_blueprint, api_login_required, no_content, paging  # noqa: F401  (re-exported)
+from tracker.core.requests import MAX_ID
 from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.redmine import xml_format
@@ -95,21 +96,30 @@ def user():
     return current_user._get_current_object()
 
 
-def find_wg(key) -> WorkingGroup | None:
-    """A WG by id or identifier, only if the user may see it."""
+def find_any_wg(key) -> WorkingGroup | None:
+    """A WG by id or identifier, whoever may see it (for the checks that follow)."""
     key = str(key or "").strip()
     if not key:
         return None
-    column = WorkingGroup.id if key.isdigit() else WorkingGroup.identifier
-    wg = db.session.scalar(select(WorkingGroup).where(column == (int(key) if key.isdigit() else key)))
+    if key.isdigit():
+        return db.session.get(WorkingGroup, int(key)) if int(key) <= MAX_ID else None
+    return db.session.scalar(select(WorkingGroup).where(WorkingGroup.identifier == key))
+
+
+def find_wg(key) -> WorkingGroup | None:
+    """A WG by id or identifier, only if the user may see it."""
+    wg = find_any_wg(key)
     if wg is None or not wg.visible_to(user()):
         return None
     return wg
 
 
 def wg_or_404(key) -> WorkingGroup:
-    wg = find_wg(key)
-    if wg is None:
+    """A WG the user may see; an archived one is 403 as in Redmine ("the project has been archived")."""
+    wg = find_any_wg(key)
+    if wg is not None and wg.archived_at is not None and not wg.visible_to(user()):
+        raise ApiAbort(403, [_("The WG you are trying to reach has been archived.")])
+    if wg is None or not wg.visible_to(user()):
         not_found()
     return wg
 

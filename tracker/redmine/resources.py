@@ -49,6 +49,11 @@ def _project_extra(wg, includes) -> dict:
 def projects_index():
     offset, limit = paging()
     condition = WorkingGroup.visible(user())
+    # As Redmine, archived projects only when asked for (status=9; administrators alone can see them).
+    if request.args.get("status") == str(serialize.STATUS_ARCHIVED):
+        condition = condition & WorkingGroup.archived_at.is_not(None)
+    else:
+        condition = condition & WorkingGroup.archived_at.is_(None)
     total = db.session.scalar(select(func.count(WorkingGroup.id)).where(condition))
     wgs = db.session.scalars(select(WorkingGroup).where(condition).order_by(WorkingGroup.id).offset(offset).limit(limit))
     includes = set(request.args.get("include", "").split(","))

@@ -147,6 +147,18 @@ def attachment(item) -> dict:
     }
 
 
+# Redmine's project statuses: active, closed (read-only: a closed or stopped WG), archived.
+STATUS_ACTIVE, STATUS_CLOSED, STATUS_ARCHIVED = 1, 5, 9
+
+
+def project_status(wg) -> int:
+    from tracker.charter.models import _finished
+
+    if wg.archived_at is not None:
+        return STATUS_ARCHIVED
+    return STATUS_CLOSED if _finished(wg) else STATUS_ACTIVE
+
+
 def project(wg, extra: dict | None = None) -> dict:
     data = {
         "id": wg.id,
@@ -154,7 +166,7 @@ def project(wg, extra: dict | None = None) -> dict:
         "identifier": wg.identifier,
         "description": wg.description or "",
         "homepage": "",
-        "status": 1,
+        "status": project_status(wg),
         "is_public": bool(wg.is_public),
         "inherit_members": False,
         "created_on": when(wg.created_at),

@@ -28,8 +28,11 @@ class Restriction:
     applies_to: Callable[[object], bool]
     restricted_wg_ids: Callable[[], object]
     kept: frozenset[str] = frozenset()
+    hidden: bool = False  # removes every permission, even to see the WG (an archived WG)
 
     def removes(self, permission: str) -> bool:
+        if self.hidden:
+            return True
         return permission not in READ_ONLY and permission not in self.kept
 
 
