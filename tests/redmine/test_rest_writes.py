@@ -335,3 +335,5 @@ def test_global_news_is_an_empty_list(client, people):
     answer = call(client, people, "staff", "get", "/news.json").get_json()
     assert answer == {"news": [], "total_count": 0, "offset": 0, "limit": 25}
     assert call(client, people, "staff", "get", "/news/1.json").status_code == 404
+    assert call(client, people, "staff", "get", "/news.json?project_id=mynumber-wg").status_code == 403
+    assert call(client, people, "staff", "get", "/news.json?project_id=no-such-wg").status_code == 404

@@ -8,6 +8,7 @@ managed with ``manage_members``. Create answers 201 with the object, update and 
 """
 from __future__ import annotations
 
+from flask import request
 from sqlalchemy import select
 
 from tracker.accounts.models import User
@@ -178,7 +179,10 @@ for _number, _path in enumerate(DISABLED_MODULE_PATHS):
 
 @bp.get("/news.json")
 def news_index():
-    """Redmine lists the news of the projects where the module is on: here, none."""
+    """Redmine lists the news of the projects where the module is on: here, none. With ``project_id`` it is
+    that project's news, so a disabled module (403), or a missing project (404)."""
+    if request.args.get("project_id"):
+        _disabled_module(request.args["project_id"])
     offset, limit = paging()
     return page([], "news", 0, offset, limit)
 
