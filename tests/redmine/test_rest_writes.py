@@ -57,7 +57,7 @@ def test_project_create_201_update_204_and_the_creator_leads_it(client, db, peop
     ("with space", "Identifier is invalid"),
     ("x" * 101, "Identifier is too long (maximum is 100 characters)"),
     ("new", "Identifier is reserved"),
-    ("mynumber-wg", "Identifier has already been taken"),
+    ("mynumber-wg", "The identifier mynumber-wg is already used."),
 ])
 def test_project_identifier_validated_as_redmine(client, db, people, identifier, message):
     before = db.session.scalar(select(WorkingGroup.id).order_by(WorkingGroup.id.desc()))

@@ -183,7 +183,7 @@ def _department_and_name(data: dict, section: Section | None) -> tuple[int, str]
                 return department.id, tail.strip()
     if section is not None:
         return section.department_id, name if name != section.full_name else section.name
-    invalid([_("Name the department first, as in \"総務部 情報政策課\", or send department_id.")])
+    invalid([_("Name the department first, as in 「総務部 情報政策課」, or send department_id.")])
 
 
 def _set_staff(me: User, section: Section, user_ids) -> None:

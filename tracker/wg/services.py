@@ -33,7 +33,7 @@ def _check(wg: WorkingGroup | None, identifier: str, name: str) -> list[str]:
     else:
         clash = db.session.scalar(select(WorkingGroup).where(WorkingGroup.identifier == identifier))
         if clash is not None and clash is not wg:
-            problems.append(_("Identifier has already been taken"))
+            problems.append(_("The identifier %(identifier)s is already used.", identifier=identifier))
     if not (name or "").strip():
         problems.append(_("The name is required."))
     return problems
