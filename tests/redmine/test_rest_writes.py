@@ -118,6 +118,17 @@ def test_project_delete_takes_its_tickets_and_is_for_administrators(client, db, 
     assert call(client, people, "admin", "get", "/projects/mynumber-wg.json").status_code == 404
 
 
+def test_a_role_granting_delete_wg_may_delete_as_redmines_delete_project(client, db, people, make):
+    remover = make.user()
+    wg = make.wg(identifier="to-go", members={remover: []})
+    wg.members[0].roles = [make.role(permissions=["view_wg", "delete_wg"])]
+    people["keys"]["remover"] = issue_api_key(remover)
+    db.session.commit()
+    assert call(client, people, "leader", "delete", "/projects/to-go.json").status_code == 403  # not a member
+    assert call(client, people, "remover", "delete", "/projects/to-go.json").status_code == 204
+    assert call(client, people, "admin", "get", "/projects/to-go.json").status_code == 404
+
+
 def test_project_includes(client, db, people):
     db.session.add(IssueCategory(wg_id=people["wg"].id, name="広報"))
     db.session.commit()

@@ -3,8 +3,8 @@ Tracker does not have (news, wiki, files), which answer as Redmine answers for a
 project the user can see, 404 where there is no such project.
 
 As in Redmine 5.0 (``ProjectsController``, ``MembersController``): creating a project needs the right to
-create WGs; editing needs ``manage_wg``; archive, unarchive and delete are for administrators; members are
-managed with ``manage_members``. Create answers 201 with the object, update and delete 204.
+create WGs; editing needs ``manage_wg``; archive and unarchive are for administrators; members are
+managed with ``manage_members``; deleting needs ``delete_wg`` (Redmine's ``delete_project``). Create answers 201 with the object, update and delete 204.
 """
 from __future__ import annotations
 
@@ -89,7 +89,10 @@ def project_unarchive(key):
 
 @bp.delete("/projects/<key>.json")
 def project_delete(key):
-    wg = _admin_wg(key)
+    """Administrators, or members holding ``delete_wg`` (Redmine's ``delete_project``)."""
+    wg = wg_or_404(key)
+    if not wg.allows(user(), "delete_wg"):
+        forbidden()
     perform_api(lambda: services.delete_wg(user(), wg))
     return no_content()
 
