@@ -348,3 +348,17 @@ def test_global_news_is_an_empty_list(client, people):
     assert call(client, people, "staff", "get", "/news/1.json").status_code == 404
     assert call(client, people, "staff", "get", "/news.json?project_id=mynumber-wg").status_code == 403
     assert call(client, people, "staff", "get", "/news.json?project_id=no-such-wg").status_code == 404
+
+
+def test_user_fields_as_redmine_5_0_4(client, people):
+    import json
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "redmine-5.0.4"
+    listed = call(client, people, "admin", "get", "/users.json").get_json()["users"][0]
+    assert set(listed) == set(json.loads((fixtures / "users.json").read_text())["users"][0])
+    current = call(client, people, "admin", "get", "/users/current.json").get_json()["user"]
+    # The API key is kept only as a digest, so it cannot be shown again.
+    assert set(current) == set(json.loads((fixtures / "users-current.json").read_text())["user"]) - {"api_key"}
+    other = call(client, people, "staff", "get", f"/users/{people['leader'].id}.json").get_json()["user"]
+    assert "status" not in other and "mail" not in other

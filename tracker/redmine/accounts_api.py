@@ -108,7 +108,11 @@ def user_delete(user_id: int):
 @bp.get("/my/account.json")
 def my_account():
     me = user()
-    return jsonify(user=serialize.user(me, full=True))
+    # my/account.api.rsb; the API key is kept only as a digest here, so it cannot be shown (see /my/api_key).
+    firstname, lastname = split_name(me.name)
+    return jsonify(user={"id": me.id, "login": me.login, "admin": bool(me.is_admin), "firstname": firstname,
+                         "lastname": lastname, "mail": me.email, "created_on": serialize.when(me.created_at),
+                         "last_login_on": serialize.when(me.last_login_at)})
 
 
 @bp.route("/my/account.json", methods=["PUT", "PATCH"])

@@ -190,7 +190,7 @@ def users_index():
         conditions.append((User.login.ilike(like)) | (User.name.ilike(like)) | (User.email.ilike(like)))
     total = db.session.scalar(select(func.count(User.id)).where(*conditions))
     people = db.session.scalars(select(User).where(*conditions).order_by(User.id).offset(offset).limit(limit))
-    return page([serialize.user(p, full=True) for p in people], "users", total, offset, limit)
+    return page([serialize.user(p, full=True, status=False) for p in people], "users", total, offset, limit)
 
 
 @bp.get("/users/<int:user_id>.json")
@@ -199,7 +199,10 @@ def user_show(user_id: int):
     person = get_or_404(User, user_id)
     if not person.active and not me.is_admin:
         not_found()
-    data = serialize.user(person, full=me.is_admin or person.id == me.id)
+    data = serialize.user(person, full=me.is_admin or person.id == me.id, status=me.is_admin)
+    if me.is_admin and "groups" in request.args.get("include", ""):  # a user's group is their section
+        section = person.section
+        data["groups"] = [{"id": section.id, "name": section.full_name}] if section is not None else []
     if "memberships" in request.args.get("include", ""):
         data["memberships"] = _memberships_of(person)
     return jsonify(user=data)
