@@ -126,6 +126,15 @@ def differences(element, value, where: str) -> list[str]:
     return []
 
 
+def test_every_json_route_of_any_method_has_its_xml_twin(app):
+    rules = {(r.rule, frozenset(r.methods - {"HEAD", "OPTIONS"}), r.endpoint) for r in app.url_map.iter_rules()
+             if r.endpoint.startswith("redmine_api.")}
+    json_rules = [rule for rule in rules if rule[0].endswith(".json")]
+    assert len(json_rules) > 60
+    missing = [rule for rule in json_rules if (rule[0][: -len(".json")] + ".xml", rule[1], rule[2]) not in rules]
+    assert not missing
+
+
 def test_every_json_route_answers_in_xml_with_the_same_content(app, client, world):
     rules = json_get_rules(app)
     assert len(rules) > 30  # the map really is the Redmine API's
