@@ -87,6 +87,11 @@ def test_project_create_needs_the_right_and_update_needs_manage(client, people):
 
 
 def test_archive_hides_the_wg_until_unarchived_and_is_for_administrators(client, db, people):
+    from tracker.tickets import services
+
+    tracker_id = db.session.scalar(select(Ticket.tracker_id).limit(1)) or 1
+    ticket = services.create_ticket(people["leader"], people["wg"], {"tracker_id": tracker_id, "subject": "保管"})
+    db.session.commit()
     assert call(client, people, "leader", "put", "/projects/mynumber-wg/archive.json").status_code == 403
     assert call(client, people, "admin", "put", "/projects/mynumber-wg/archive.json").status_code == 204
     # Redmine: an archived project is 403 to its members, and gone from the list.
@@ -97,6 +102,9 @@ def test_archive_hides_the_wg_until_unarchived_and_is_for_administrators(client,
     archived = call(client, people, "admin", "get", "/projects.json?status=9").get_json()["projects"]
     assert [(p["identifier"], p["status"]) for p in archived] == [("mynumber-wg", 9)]
     assert client.get("/projects/mynumber-wg", headers={"X-Redmine-API-Key": people["keys"]["leader"]}).status_code != 200
+    # Its tickets go with it, for its own members too.
+    assert ticket.id not in [i["id"] for i in call(client, people, "leader", "get", "/issues.json?status_id=*").get_json()["issues"]]
+    assert call(client, people, "leader", "get", f"/issues/{ticket.id}.json").status_code == 404
 
     assert call(client, people, "admin", "put", "/projects/mynumber-wg/unarchive.json").status_code == 204
     shown = call(client, people, "leader", "get", "/projects/mynumber-wg.json")

@@ -238,6 +238,16 @@ def test_xml_bodies_create_and_update(client, db, world):
     assert update.status_code == 204
     assert db.session.get(Ticket, int(issue_id)).subject == "XMLで更新"
 
+    # A custom field as Rails reads it: attributes and children in one element, a multiple value as an array.
+    field = ElementTree.fromstring(client.get(f"/issues/{world['ticket_id'][0]}.xml", headers=headers).data
+                                   ).find("custom_fields/custom_field")
+    update = client.put(f"/issues/{issue_id}.xml", headers=headers, content_type="application/xml", data=(
+        f'<issue><custom_fields type="array"><custom_field id="{field.get("id")}"><value type="array">'
+        "<value>東</value></value></custom_field></custom_fields></issue>").encode())
+    assert update.status_code == 204, update.data
+    shown = ElementTree.fromstring(client.get(f"/issues/{issue_id}.xml", headers=headers).data)
+    assert [v.text for v in shown.find("custom_fields/custom_field/value")] == ["東"]
+
 
 BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
