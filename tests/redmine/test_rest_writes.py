@@ -370,3 +370,13 @@ def test_user_fields_as_redmine_5_0_4(client, people):
     assert set(current) == set(json.loads((fixtures / "users-current.json").read_text())["user"]) - {"api_key"}
     other = call(client, people, "staff", "get", f"/users/{people['leader'].id}.json").get_json()["user"]
     assert "status" not in other and "mail" not in other
+
+
+def test_an_administrator_sees_an_archived_wg_marked_in_the_list(client, db, people, login):
+    call(client, people, "admin", "put", "/projects/mynumber-wg/archive.json")
+    people["admin"].language = "ja"
+    db.session.commit()
+    login(people["admin"])
+    page = client.get("/projects").get_data(as_text=True)
+    row = page[page.index("mynumber-wg"):].split("</tr>", 1)[0]
+    assert "badge" in row and ("Archived" in row or "アーカイブ" in row)
