@@ -126,7 +126,7 @@ def build(db, make) -> Scenario:
     from tracker.tickets import services as ticket_services
     from tracker.tickets import timelog
     from tracker.tickets.feeds import make_feed_key
-    from tracker.tickets.models import Attachment, SavedQuery, TicketRelation, Version
+    from tracker.tickets.models import Attachment, IssueCategory, SavedQuery, TicketRelation, Version
 
     s = Scenario()
     section = make.section()
@@ -175,6 +175,8 @@ def build(db, make) -> Scenario:
                                                            "comments": PRIVWG_TICKET}, ticket=o["privwg_ticket"])
     o["version"] = Version(wg_id=private_wg.id, name=PRIVWG_VERSION, effective_date=date(2026, 9, 30))
     db.session.add(o["version"])
+    o["category"] = IssueCategory(wg_id=private_wg.id, name=f"{PRIVWG_VERSION}-分類")
+    db.session.add(o["category"])
     o["charter"] = charter = make.charter(private_wg, phase="execution", purpose=PRIVWG_CHARTER,
                                           background=PRIVWG_CHARTER)
     o["meeting"] = meeting_services.save_meeting(None, None, private_wg, title=PRIVWG_MEETING, held_on=date(2026, 5, 1),

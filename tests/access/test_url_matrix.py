@@ -47,6 +47,11 @@ PARAMETERS = {
     "item_id": lambda s: [1],
     "query_id": lambda s: [s.private_query.id],
     "filename": lambda s: [s.private_attachment.filename],
+    "member_id": lambda s: [s.private_wg.members[0].id],
+    "category_id": lambda s: [s.category.id],
+    "group_id": lambda s: [s.users[sc.STAFF].section_id],
+    "news_id": lambda s: [1],
+    "title": lambda s: ["Start_page"],
 }
 
 EXEMPT = {
@@ -102,7 +107,7 @@ _APP, GET_RULES = _rules()
 
 def _is_api(path: str) -> bool:
     bare = path.split("?", 1)[0]
-    return bare.startswith("/api/") or bare.endswith(".json")
+    return bare.startswith("/api/") or bare.endswith((".json", ".xml"))
 
 
 def _urls(rule, s) -> list[str]:

@@ -32,6 +32,7 @@ USER_ROLES_CHANGED = audit.register_action(
 USER_DEACTIVATED = audit.register_action("admin.user_deactivated", _l("User deactivated"), ADMIN).name
 USER_ACTIVATED = audit.register_action("admin.user_activated", _l("User activated"), ADMIN).name
 USER_UNLOCKED = audit.register_action("admin.user_unlocked", _l("User unlocked"), ADMIN).name
+USER_DELETED = audit.register_action("admin.user_deleted", _l("User deleted"), ADMIN).name
 RESET_MAIL_SENT = audit.register_action(
     "admin.password_reset_sent", _l("Password reset mail sent by an administrator"), ADMIN).name
 

@@ -47,3 +47,10 @@ def save_section(section: Section | None, department_id: int, name: str, positio
     section.position = position or 0
     db.session.add(section)
     return section
+
+
+def delete_section(section: Section) -> None:
+    """Delete a section; its staff keep their accounts, without a section (and the WGs that named it as a
+    stakeholder or hand-over lose that mention)."""
+    db.session.delete(section)
+    db.session.flush()

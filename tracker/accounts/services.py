@@ -297,3 +297,23 @@ def unlock(user: User, actor: User | None = None) -> None:
                               "failed_logins": user.failed_logins})
     user.failed_logins = 0
     user.locked_until = None
+
+
+def delete_user(actor: User | None, user: User) -> None:
+    """Delete an account that has written nothing. Redmine hands a deleted user's tickets and notes to
+    "Anonymous"; here they keep their author, so an account with a trace is refused: lock it instead."""
+    from sqlalchemy.exc import IntegrityError
+
+    if actor is not None and actor.id == user.id:
+        raise AccountError([_("You cannot delete your own account.")])
+    snapshot, user_id = audit_log.user_snapshot(user), user.id
+    try:
+        with db.session.begin_nested():
+            sessions.end_all(user)
+            db.session.delete(user)
+            db.session.flush()
+    except IntegrityError:
+        raise AccountError([_("This user has written tickets, notes, time entries or ideas, so the account "
+                              "cannot be deleted: lock it instead (status 3).")]) from None
+    audit.record(audit_log.USER_DELETED, actor=actor, object_type="user", object_id=user_id,
+                 changes=[[name, value, None] for name, value in snapshot.items() if value not in (None, False)])

@@ -16,7 +16,8 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 def is_api_request() -> bool:
     path = request.path
     # Attachment downloads take an API key too, as in Redmine (content_url in the JSON answers).
-    return path.startswith("/api/") or path.endswith(".json") or path.startswith("/attachments/download/")
+    return (path.startswith("/api/") or path.endswith((".json", ".xml"))  # Redmine's two API formats
+            or path.startswith("/attachments/download/"))
 
 
 def _user_from_credentials() -> User | None:

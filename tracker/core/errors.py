@@ -1,7 +1,7 @@
 """Error pages: HTML for people, JSON for API clients."""
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from flask import Response, jsonify, render_template, request
 from tracker.core.translation import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -33,6 +33,10 @@ def _messages():
 
 def render_error(code: int, message: str | None = None):
     message = message or _messages().get(code, _("Error"))
+    if request.path.endswith(".xml"):  # the XML format of the Redmine-compatible API
+        from tracker.redmine.xml_format import MIMETYPE, to_xml
+
+        return Response(to_xml({"errors": [message]}), code, content_type=f"{MIMETYPE}; charset=utf-8")
     if wants_json():
         return jsonify(errors=[message]), code
     return render_template("core/error.html", code=code, message=message), code

@@ -3,7 +3,8 @@ existing Redmine clients and scripts work against WG Tracker. WGs appear as proj
 from __future__ import annotations
 
 from tracker.redmine import (  # noqa: F401  (routes)
-    issues, journals_api, relations_api, resources, search_api, time_entries, uploads,
+    accounts_api, issues, journals_api, project_items_api, projects_api, relations_api, resources, search_api,
+    time_entries, uploads,
 )
 from tracker.redmine.common import bp
 

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import jsonify, request
+from flask import request
 from tracker.tickets.policy import visible_parent_ids
 from tracker.core.translation import gettext as _
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from tracker.api.helpers import created, no_content
 from tracker.core.db import reads_first, write_lock
 from tracker.core.requests import perform_api
 from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.redmine import serialize
 from tracker.redmine.common import (
-    body, bp, find_wg, forbidden, invalid, not_found, page, paging, user, wg_or_404,
+    created, jsonify, no_content,
+    body, bp, find_wg, request_data, forbidden, invalid, not_found, page, paging, user, wg_or_404,
 )
 from tracker.redmine.loading import ApplicableFields, attach_references, load_tickets
 from tracker.redmine.uploads import uploads_from
@@ -308,7 +308,7 @@ def watcher_add(ticket_id: int):
 
     me = user()
     ticket = visible_ticket(ticket_id)
-    data = request.get_json(silent=True, force=True) or {}
+    data = request_data() or {}
     raw = data.get("user_id", request.args.get("user_id"))
     watcher = db.session.get(User, int(raw)) if str(raw or "").isdigit() else None
     if watcher is None:

@@ -1,13 +1,12 @@
 """``/issues/:id/relations.json`` and ``/relations/:id.json`` through the tickets feature's relation service."""
 from __future__ import annotations
 
-from flask import jsonify
+
 
 from tracker.core import policy
-from tracker.api.helpers import created, no_content
 from tracker.extensions import db
 from tracker.redmine import serialize
-from tracker.redmine.common import body, bp, forbidden, not_found, user
+from tracker.redmine.common import created, jsonify, no_content, body, bp, forbidden, not_found, user
 from tracker.redmine.issues import _relations, commit, visible_ticket
 from tracker.tickets import relations
 from tracker.tickets.models import TicketRelation

@@ -2,15 +2,15 @@
 in Redmine's JSON shapes."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import request
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import User
-from tracker.api.helpers import created, no_content
 from tracker.extensions import db
 from tracker.redmine import serialize
 from tracker.redmine.common import (
+    created, jsonify, no_content,
     body, bp, forbidden, get_or_404, not_found, page, paging, user, wg_or_404,
 )
 from tracker.redmine.issues import commit
@@ -46,6 +46,11 @@ def _project_extra(wg, includes) -> dict:
 def projects_index():
     offset, limit = paging()
     condition = WorkingGroup.visible(user())
+    # As Redmine, archived projects only when asked for (status=9; administrators alone can see them).
+    if request.args.get("status") == str(serialize.STATUS_ARCHIVED):
+        condition = condition & WorkingGroup.archived_at.is_not(None)
+    else:
+        condition = condition & WorkingGroup.archived_at.is_(None)
     total = db.session.scalar(select(func.count(WorkingGroup.id)).where(condition))
     wgs = db.session.scalars(select(WorkingGroup).where(condition).order_by(WorkingGroup.id).offset(offset).limit(limit))
     includes = set(request.args.get("include", "").split(","))
@@ -182,7 +187,7 @@ def users_index():
         conditions.append((User.login.ilike(like)) | (User.name.ilike(like)) | (User.email.ilike(like)))
     total = db.session.scalar(select(func.count(User.id)).where(*conditions))
     people = db.session.scalars(select(User).where(*conditions).order_by(User.id).offset(offset).limit(limit))
-    return page([serialize.user(p, full=True) for p in people], "users", total, offset, limit)
+    return page([serialize.user(p, full=True, status=False) for p in people], "users", total, offset, limit)
 
 
 @bp.get("/users/<int:user_id>.json")
@@ -191,7 +196,10 @@ def user_show(user_id: int):
     person = get_or_404(User, user_id)
     if not person.active and not me.is_admin:
         not_found()
-    data = serialize.user(person, full=me.is_admin or person.id == me.id)
+    data = serialize.user(person, full=me.is_admin or person.id == me.id, status=me.is_admin)
+    if me.is_admin and "groups" in request.args.get("include", ""):  # a user's group is their section
+        section = person.section
+        data["groups"] = [{"id": section.id, "name": section.full_name}] if section is not None else []
     if "memberships" in request.args.get("include", ""):
         data["memberships"] = _memberships_of(person)
     return jsonify(user=data)

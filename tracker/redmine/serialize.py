@@ -147,6 +147,18 @@ def attachment(item) -> dict:
     }
 
 
+# Redmine's project statuses: active, closed (read-only: a closed or stopped WG), archived.
+STATUS_ACTIVE, STATUS_CLOSED, STATUS_ARCHIVED = 1, 5, 9
+
+
+def project_status(wg) -> int:
+    from tracker.charter.models import _finished
+
+    if wg.archived_at is not None:
+        return STATUS_ARCHIVED
+    return STATUS_CLOSED if _finished(wg) else STATUS_ACTIVE
+
+
 def project(wg, extra: dict | None = None) -> dict:
     data = {
         "id": wg.id,
@@ -154,7 +166,7 @@ def project(wg, extra: dict | None = None) -> dict:
         "identifier": wg.identifier,
         "description": wg.description or "",
         "homepage": "",
-        "status": 1,
+        "status": project_status(wg),
         "is_public": bool(wg.is_public),
         "inherit_members": False,
         "created_on": when(wg.created_at),
@@ -164,7 +176,9 @@ def project(wg, extra: dict | None = None) -> dict:
     return data
 
 
-def user(item, full: bool = False) -> dict:
+def user(item, full: bool = False, *, status: bool = True) -> dict:
+    """users/show.api.rsb: ``full`` (an administrator, or the user themself) adds the mail and the two-factor
+    scheme; ``status`` is shown to administrators (the list, users/index.api.rsb, never shows it)."""
     firstname, lastname = split_name(item.name)
     data = {"id": item.id, "login": item.login, "admin": bool(item.is_admin), "firstname": firstname, "lastname": lastname}
     if full:
@@ -173,9 +187,19 @@ def user(item, full: bool = False) -> dict:
         created_on=when(item.created_at),
         updated_on=when(item.updated_at),
         last_login_on=when(item.last_login_at),
-        status=1 if item.active else 3,
+        passwd_changed_on=when(getattr(item, "password_changed_at", None)),
     )
+    if full:
+        data["twofa_scheme"] = _twofa_scheme(item)
+    if status:
+        data["status"] = 1 if item.active else 3
     return data
+
+
+def _twofa_scheme(item) -> str | None:
+    from tracker.accounts import twofactor
+
+    return "totp" if twofactor.is_enabled(item) else None
 
 
 def version(item) -> dict:

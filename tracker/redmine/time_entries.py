@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import jsonify, request
+from flask import request
 from tracker.core import policy
 from tracker.core.translation import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from tracker.api.helpers import created, no_content
 from tracker.extensions import db
 from tracker.redmine import serialize
-from tracker.redmine.common import body, bp, find_wg, forbidden, invalid, not_found, page, paging, user, wg_or_404
+from tracker.redmine.common import created, jsonify, no_content, body, bp, find_wg, forbidden, invalid, not_found, page, paging, user, wg_or_404
 from tracker.redmine.issues import commit, visible_ticket
 from tracker.tickets import timelog
 from tracker.tickets.models import TimeEntry

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, jsonify, request
+from flask import current_app, request
 from tracker.core import policy
 from tracker.core.translation import gettext as _
 
-from tracker.api.helpers import created, no_content
 from sqlalchemy import select
 
 from tracker.core.db import utcnow
 from tracker.core.services import ServiceError
 from tracker.extensions import db
 from tracker.redmine import serialize
-from tracker.redmine.common import bp, forbidden, invalid, not_found, user
+from tracker.redmine.common import created, jsonify, no_content, bp, forbidden, invalid, not_found, user
 from tracker.tickets import attachments as files
 from tracker.tickets import services
 from tracker.tickets.models import Attachment

@@ -20,7 +20,7 @@ def _kpis(wg) -> list[str]:
 history.journaled(
     WorkingGroup, "wg", _l("WG"),
     {"name": _l("Name"), "description": _l("Description"), "is_public": _l("Public (every member of staff can see it)"),
-     "members": _l("Members"), "kpis": _l("KPIs")},
+     "members": _l("Members"), "kpis": _l("KPIs"), "archived_at": _l("Archived")},
     display={"is_public": history.yes_no},
     values={"members": _members, "kpis": _kpis},
 )

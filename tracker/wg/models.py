@@ -2,16 +2,21 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from tracker.core.db import TimestampMixin
+from tracker.core.db import TimestampMixin, UTCDateTime
 from tracker.extensions import db
 from tracker.wg import permissions as perms  # noqa: F401  (the WG permission registry)
 
-IDENTIFIER_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,99}$")
+# Redmine's rule for a project identifier: lower-case letters, digits, dashes and underscores, not digits
+# only, at most 100 characters, and not a word that names a page under /projects/.
+IDENTIFIER_PATTERN = re.compile(r"^(?!\d+$)[a-z0-9_-]+$")
+IDENTIFIER_MAX_LENGTH = 100
+RESERVED_IDENTIFIERS = frozenset({"new"})
 
 
 class Role(TimestampMixin, db.Model):
@@ -65,6 +70,8 @@ class WorkingGroup(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Archived (Redmine's project status 9): hidden from everyone but administrators, who can unarchive it.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(timezone=True))
 
     members: Mapped[list[Member]] = relationship(
         back_populates="wg", cascade="all, delete-orphan", order_by=Member.id
@@ -137,3 +144,10 @@ def _forget_permissions(session, flush_context) -> None:
 
 
 from tracker.wg import policy as _policy  # noqa: E402,F401  (registers the WG policy)
+
+perms.add_restriction(perms.Restriction(
+    name="archived_wg_hidden",
+    applies_to=lambda wg: wg.archived_at is not None,
+    restricted_wg_ids=lambda: select(WorkingGroup.id).where(WorkingGroup.archived_at.is_not(None)),
+    hidden=True,
+))

@@ -11,6 +11,8 @@ PERMISSIONS: dict[str, object] = {
     "view_wg": _l("View the WG"),
     "manage_wg": _l("Edit the WG's settings"),
     "manage_members": _l("Manage members"),
+    # Redmine's delete_project: granted to no role by default; administrators may always delete.
+    "delete_wg": _l("Delete the WG"),
 }
 
 # What a logged-in non-member may do in a public WG, and what the DX office may do in every WG.
@@ -28,8 +30,11 @@ class Restriction:
     applies_to: Callable[[object], bool]
     restricted_wg_ids: Callable[[], object]
     kept: frozenset[str] = frozenset()
+    hidden: bool = False  # removes every permission, even to see the WG (an archived WG)
 
     def removes(self, permission: str) -> bool:
+        if self.hidden:
+            return True
         return permission not in READ_ONLY and permission not in self.kept
 
 

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from tracker.core.translation import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from tracker.accounts.models import User
 from tracker.core import history, textsearch
+from tracker.core.db import utcnow
 from tracker.core.services import ServiceError
 from tracker.extensions import db
-from tracker.wg.models import IDENTIFIER_PATTERN, Member, Role, WorkingGroup
+from tracker.wg.models import (
+    IDENTIFIER_MAX_LENGTH, IDENTIFIER_PATTERN, RESERVED_IDENTIFIERS, Member, Role, WorkingGroup,
+)
 
 
 class WGError(ServiceError):
@@ -16,11 +19,17 @@ class WGError(ServiceError):
 
 
 def _check(wg: WorkingGroup | None, identifier: str, name: str) -> list[str]:
+    """Redmine's validations of a project (app/models/project.rb), with its messages."""
     problems = []
-    if not IDENTIFIER_PATTERN.match(identifier or ""):
-        problems.append(
-            _("The identifier must start with a lower-case letter and use only a-z, 0-9, - and _ (up to 100).")
-        )
+    if not identifier:
+        problems.append(_("Identifier cannot be blank"))
+    elif len(identifier) > IDENTIFIER_MAX_LENGTH:
+        problems.append(_("Identifier is too long (maximum is %(count)d characters)", count=IDENTIFIER_MAX_LENGTH))
+    elif not IDENTIFIER_PATTERN.match(identifier):
+        problems.append(_("Identifier is invalid: use lower-case letters (a-z), digits, dashes and underscores, "
+                          "not digits only."))
+    elif identifier in RESERVED_IDENTIFIERS:
+        problems.append(_("Identifier is reserved"))
     else:
         clash = db.session.scalar(select(WorkingGroup).where(WorkingGroup.identifier == identifier))
         if clash is not None and clash is not wg:
@@ -56,6 +65,26 @@ def update_wg(actor, wg: WorkingGroup, *, name: str, description: str, is_public
         wg.description = description or ""
         wg.is_public = is_public
     index_wg(wg)
+
+
+def set_archived(actor, wg: WorkingGroup, archived: bool) -> None:
+    """Archive (hide from all but administrators) or unarchive a WG, as Redmine archives a project."""
+    with history.recording(actor, wg):
+        if archived and wg.archived_at is None:
+            wg.archived_at = utcnow()
+        elif not archived:
+            wg.archived_at = None
+
+
+def delete_wg(actor, wg: WorkingGroup) -> None:
+    """Delete a WG with everything in it (its tickets, members, versions …), as Redmine deletes a project;
+    the audit log keeps what it was."""
+    history.record_deletion(actor, wg)
+    # The search index of the WG and of what was in it (tickets, notes …) goes with it.
+    db.session.execute(delete(textsearch.SearchDocument).where(textsearch.SearchDocument.wg_id == wg.id))
+    textsearch.remove_document("wg", wg.id)
+    db.session.delete(wg)
+    db.session.flush()
 
 
 def index_wg(wg: WorkingGroup) -> None:

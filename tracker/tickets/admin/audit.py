@@ -15,14 +15,17 @@ from sqlalchemy import inspect as orm_inspect
 
 from tracker.core import audit, history
 from tracker.core.translation import lazy_gettext as _l
-from tracker.tickets.models import CustomField, IssuePriority, IssueStatus, TimeEntryActivity, Tracker
+from tracker.tickets.models import (
+    CustomField, IssueCategory, IssuePriority, IssueStatus, TimeEntryActivity, Tracker, Version,
+)
 
 CREATED = audit.register_action("admin.ticket_setting_created", _l("Ticket setting created"), "admin").name
 CHANGED = audit.register_action("admin.ticket_setting_changed", _l("Ticket setting changed"), "admin").name
 DELETED = audit.register_action("admin.ticket_setting_deleted", _l("Ticket setting deleted"), "admin").name
 
 _KINDS = {Tracker: "tracker", IssueStatus: "issue_status", IssuePriority: "issue_priority",
-          TimeEntryActivity: "time_entry_activity", CustomField: "custom_field"}
+          TimeEntryActivity: "time_entry_activity", CustomField: "custom_field",
+          IssueCategory: "issue_category", Version: "version"}
 # Read as shown, not as stored: the order of a list's choices matters; trackers and WGs by name.
 _VALUES = {
     CustomField: {

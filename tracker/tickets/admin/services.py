@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from tracker.core.translation import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tracker.core.services import ServiceError
 from tracker.extensions import db
@@ -161,3 +161,21 @@ def save_version(wg: WorkingGroup, version: Version | None, name: str, effective
     version.description = (description or "")[:255]
     db.session.add(version)
     return version
+
+
+@recorded("category")
+def delete_category(category: IssueCategory, reassign_to: IssueCategory | None = None) -> None:
+    """Delete a category; its tickets move to ``reassign_to`` (same WG) or lose their category, as in Redmine."""
+    if reassign_to is not None and reassign_to.wg_id != category.wg_id:
+        raise ServiceError(_("Choose a category of the same WG."))
+    db.session.execute(update(Ticket).where(Ticket.category_id == category.id)
+                       .values(category_id=reassign_to.id if reassign_to is not None else None))
+    db.session.delete(category)
+
+
+@recorded("version")
+def delete_version(version: Version) -> None:
+    """Delete a milestone no ticket is planned for (Redmine: "Unable to delete version")."""
+    if db.session.scalar(select(func.count()).select_from(Ticket).where(Ticket.fixed_version_id == version.id)):
+        raise ServiceError(_("Unable to delete version: tickets are planned for it."))
+    db.session.delete(version)
