@@ -174,7 +174,7 @@ def new(identifier: str | None = None):
             form.tracker_id.data = request.args["tracker_id"]
             _choices(wg, prefill, form, int(request.args["tracker_id"]))
     tracker_id = int(form.tracker_id.data) if str(form.tracker_id.data or "").isdigit() else None
-    if request.method == "POST" and request.form.get("refresh") != "1" and form.validate_on_submit():
+    if request.method == "POST" and "1" not in request.form.getlist("refresh") and form.validate_on_submit():
         values = _values_from(form, wg, tracker_id)
         watcher_ids = [i for i in request.form.getlist("watcher_ids") if i.isdigit()]
         if copy_from is not None:
@@ -270,7 +270,7 @@ def edit(ticket_id: int):
     tracker_id = int(form.tracker_id.data) if str(form.tracker_id.data or "").isdigit() else ticket.tracker_id
     conflict = None
     status = 200
-    if request.method == "POST" and request.form.get("refresh") != "1" and form.validate_on_submit():
+    if request.method == "POST" and "1" not in request.form.getlist("refresh") and form.validate_on_submit():
         has_children = bool(ticket.children)
         if ticket.editable_by(current_user) and request.form.get("notes_only") != "1":
             values = _values_from(form, ticket.wg, tracker_id, has_children)
