@@ -180,3 +180,21 @@ def test_drop_a_file_onto_the_notes_form(wg_with_tickets, page):
     assert "窓口.png" in page.inner_text("ul.attachments")
     assert "窓口の写真です" in page.inner_text("#history")
     _shot(page, "ticket-dropped-file")
+
+
+def test_parent_ticket_by_typing_its_subject(wg_with_tickets, page):
+    server = wg_with_tickets
+    browser_login(page, server, "izumi", TEST_PASSWORD)
+    _open_ticket(page, server, "980か所の訪問")
+    with page.expect_navigation():
+        page.click(".ticket-actions a.primary")  # 編集
+    page.locator(".field:has(#parent_id) .ts-control").click()
+    page.keyboard.type("窓口")
+    option = page.locator(".ts-dropdown .option", has_text="窓口の改善")
+    option.wait_for()
+    assert option.inner_text().startswith("#")  # "#1 窓口の改善"
+    option.click()
+    _shot(page, "ticket-parent-autocomplete")
+    with page.expect_navigation():
+        page.click("#ticket-edit button.primary")
+    assert "窓口の改善" in page.inner_text("article.ticket")
