@@ -190,6 +190,44 @@
     });
   }
 
+  // -- the tracker's (or WG's) own choices, fetched in place -------------------------------------------
+  // Choosing a tracker with the arrow keys must not reload the page (WCAG 3.2.2); the form's button does
+  // it without script. Here the form is sent in the background as that button would send it, and only the
+  // fields that depend on the choice are swapped in; the focus stays on the select.
+  var DEPENDENT = ["#status_id", "#assigned_to", "#category_id", "#fixed_version_id"];
+  function refreshDependentFields(select) {
+    var form = select.form;
+    var body = new FormData(form);
+    body.set("refresh", "1");
+    fetch(form.action || window.location.href, {method: "POST", body: body, credentials: "same-origin"})
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        DEPENDENT.forEach(function (selector) {
+          var fresh = doc.querySelector(selector);
+          var old = form.querySelector(selector);
+          if (!fresh || !old) { return; }
+          if (old.tomselect) { old.tomselect.destroy(); }
+          old.closest(".field").replaceWith(fresh.closest(".field"));
+        });
+        var freshCustom = doc.querySelector("fieldset.custom-fields");
+        var oldCustom = form.querySelector("fieldset.custom-fields");
+        var anchor = form.querySelector("[data-drop-zone]") || form.querySelector("button.primary");
+        if (oldCustom) { oldCustom.remove(); }
+        if (freshCustom && anchor) { anchor.before(freshCustom); }
+        enhanceSelects(form);
+        var button = form.querySelector("[data-refresh-button]");
+        if (button) { button.classList.remove("attention"); }
+      });
+  }
+  document.querySelectorAll(".refresh-on-change").forEach(function (select) {
+    var timer = null;
+    select.addEventListener("change", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { refreshDependentFields(select); }, 300);
+    });
+  });
+
   enhanceSelects(document);
   enhanceTextareas(document);
   enhanceInlineForms(document);
