@@ -148,6 +148,12 @@ def test_image_and_pdf_thumbnails_through_the_attachment_policy(client, make, lo
         assert response.status_code == 200 and response.mimetype == "image/png"
         image = Image.open(io.BytesIO(response.data))
         assert max(image.size) <= 240
+    from tracker.tickets import thumbnails
+    from tracker.tickets.models import Attachment
+
+    cached = [thumbnails.cache_path(a) for a in db.session.scalars(select(Attachment).where(Attachment.ticket_id == ticket.id))
+              if thumbnails.can_preview(a)]
+    assert len(cached) == 2 and all(path.is_file() for path in cached)  # made once, kept on disk
     image = Image.open(io.BytesIO(client.get(sources[0]).data)).convert("RGB")
     assert image.getpixel((10, 10))[0] > 150  # the red picture
     pdf_page = Image.open(io.BytesIO(client.get(sources[1]).data)).convert("RGB")
