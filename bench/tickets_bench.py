@@ -280,7 +280,10 @@ def run(url: str, runs: int) -> None:
          "/issues.json?status_id=open&sort=priority:desc,updated_on:desc&limit=100", 200, api),
         ("API list at offset 5000", "GET", "/issues.json?offset=5000&limit=25", 200, api),
         ("HTML list", "GET", "/issues", 200, {}),
-        ("HTML list, open and sorted", "GET", "/issues?set_filter=1&f[]=status_id&op[status_id]=o&sort=priority:desc,updated_on:desc", 200, {}),
+        ("HTML list, open and sorted", "GET", "/issues?set_filter=1&status_id=o&sort=priority:desc,updated_on:desc", 200, {}),
+        # the filter form's long parameters answer with the short address of the same list
+        ("HTML list, filter form (redirect)", "GET", "/issues?set_filter=1&f[]=status_id&op[status_id]=o&sort_key=priority&sort_dir=desc", 302, {}),
+        ("HTML list, chip 期限切れ", "GET", "/issues?set_filter=1&status_id=o&due_date=od", 200, {}),
         ("HTML issue page (ticket #1)", "GET", "/issues/1", 200, {}),
         ("API issue with journals", "GET", "/issues/1.json?include=journals", 200, api),
         ("search, API", "GET", "/search.json?q=出張&limit=25", 200, api),

@@ -8,7 +8,9 @@ from tracker.tickets import links  # noqa: F401  (#123 and @login in Markdown)
 # Importing the page modules registers their routes on the one blueprint.
 from tracker.tickets.admin import views as _admin_views  # noqa: F401
 from tracker.tickets.timelog import views as _time_views  # noqa: F401
-from tracker.tickets.web import activity_views, issue_views, list_views, part_views, search_views  # noqa: F401
+from tracker.tickets.web import (  # noqa: F401
+    activity_views, inline_views, issue_views, list_views, part_views, search_views, thumbnail_views,
+)
 from tracker.tickets.blueprint import bp
 
 blueprints = [bp]

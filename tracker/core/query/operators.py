@@ -11,13 +11,13 @@ from tracker.core.translation import lazy_gettext as _l
 OPERATORS = {
     "=": _l("is"), "!": _l("is not"), "o": _l("open"), "c": _l("closed"), "*": _l("any"), "!*": _l("none"),
     "~": _l("contains"), "!~": _l("doesn't contain"), ">=": _l(">="), "<=": _l("<="), "><": _l("between"),
-    "t": _l("today"), "od": _l("overdue"), "<t+": _l("within the next N days"), ">t-": _l("within the past N days"),
+    "t": _l("today"), "w": _l("this week"), "lw": _l("last week"), "od": _l("overdue"), "<t+": _l("within the next N days"), ">t-": _l("within the past N days"),
 }
 LIST_OPS = ["=", "!", "*", "!*"]
-DATE_OPS = ["=", ">=", "<=", "><", "t", "<t+", ">t-", "od", "*", "!*"]
+DATE_OPS = ["=", ">=", "<=", "><", "t", "w", "lw", "<t+", ">t-", "od", "*", "!*"]
 NUMBER_OPS = ["=", ">=", "<=", "><", "*", "!*"]
 TEXT_OPS = ["~", "!~", "=", "*", "!*"]
-NO_VALUE_OPS = {"o", "c", "*", "!*", "t", "od"}
+NO_VALUE_OPS = {"o", "c", "*", "!*", "t", "w", "lw", "od"}
 
 
 @dataclass
@@ -86,9 +86,13 @@ def date_range(column, start: date | None, end: date | None, is_datetime: bool):
 
 
 def relative_days(op: str, values: list[str], today: date) -> tuple[date | None, date | None]:
-    """The (start, end) a date operator names: today, the next / past N days, or the given dates."""
+    """The (start, end) a date operator names: today, this or last week (Monday to Sunday), the next / past
+    N days, or the given dates."""
     if op == "t":
         return today, today
+    if op in ("w", "lw"):
+        monday = today - timedelta(days=today.weekday()) - timedelta(days=7 if op == "lw" else 0)
+        return monday, monday + timedelta(days=6)
     if op == "<t+":
         return today, today + timedelta(days=int(values[0]))
     if op == ">t-":

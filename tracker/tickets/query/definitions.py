@@ -28,7 +28,7 @@ COLUMNS = {
     "updated_on": Column("updated_on", _l("Updated")),
     "closed_on": Column("closed_on", _lp("date", "Closed")),
 }
-DEFAULT_COLUMNS = ["project", "tracker", "status", "priority", "subject", "assigned_to", "updated_on"]
+DEFAULT_COLUMNS = ["project", "tracker", "status", "priority", "subject", "assigned_to", "due_date", "updated_on"]
 GROUPABLE = {
     "project": _l("WG"), "tracker": _l("Tracker"), "status": _l("Status"), "priority": _l("Priority"),
     "assigned_to": _l("Assignee"), "author": _l("Author"), "category": _l("Category"), "fixed_version": _l("Milestone"),

@@ -86,7 +86,11 @@ class TicketQuery(BaseQuery):
         params = Params(args)
         if not query.read_filters(params) and "status_id" not in query.filters and params.get("set_filter") != "1":
             query.filters["status_id"] = ("o", [])  # Redmine's default: open tickets
-        query.read_sort(params.get("sort"))
+        sort_key = params.get("sort_key")
+        # the sort picker's two selects (column, direction) say the same as ``sort=key:desc``
+        picked = f"{sort_key}{':desc' if params.get('sort_dir') == 'desc' else ''}," if sort_key else ""
+        query.read_sort(picked + (params.get("sort") or ""))
+        query.sort = [s for i, s in enumerate(query.sort) if s[0] not in {k for k, _d in query.sort[:i]}]
         group = params.get("group_by") or None
         if group and group not in GROUPABLE:
             query.errors.append(_("Unknown grouping: %(name)s", name=group))
@@ -104,6 +108,15 @@ class TicketQuery(BaseQuery):
         query.per_page = per_page(params.get("per_page") or params.get("limit") or 25, PER_PAGE_CHOICES)
         query.page = max(1, as_int(params.get("page") or 1, 1))
         return query
+
+    def add_filter(self, name: str, op: str, values: list[str]) -> None:
+        definition = self.filter_defs().get(name)
+        if definition is not None and definition.kind == "date" and definition.custom_field is None:
+            # The filter form sends a date row's two date inputs and its "N days" input together (without
+            # script all three are there): keep the ones the operator reads.
+            relative = op in ("<t+", ">t-")
+            values = [v for v in values if v.isdigit() == relative]
+        super().add_filter(name, op, values)
 
     def short_value(self, params: Params, name: str):
         raw = params.get(name)

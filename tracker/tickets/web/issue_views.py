@@ -17,7 +17,7 @@ from tracker.core.i18n import local_today
 from tracker.core.services import ServiceError, commit_or_flash
 from tracker.extensions import db
 from tracker.tickets import attachments as files
-from tracker.tickets import notes as journal_notes, relations, services, timelog
+from tracker.tickets import notes as journal_notes, relations, services, thumbnails, timelog
 from tracker.tickets.fields import customfields, rules, values as field_values, workflow
 from tracker.tickets.blueprint import bp
 from tracker.tickets.web.forms import RelationForm, TicketForm, TimeEntryForm
@@ -174,7 +174,7 @@ def new(identifier: str | None = None):
             form.tracker_id.data = request.args["tracker_id"]
             _choices(wg, prefill, form, int(request.args["tracker_id"]))
     tracker_id = int(form.tracker_id.data) if str(form.tracker_id.data or "").isdigit() else None
-    if request.method == "POST" and request.form.get("refresh") != "1" and form.validate_on_submit():
+    if request.method == "POST" and "1" not in request.form.getlist("refresh") and form.validate_on_submit():
         values = _values_from(form, wg, tracker_id)
         watcher_ids = [i for i in request.form.getlist("watcher_ids") if i.isdigit()]
         if copy_from is not None:
@@ -208,6 +208,9 @@ def _visible_ancestors(ticket: Ticket, user) -> list[Ticket]:
 
 
 def _show_context(ticket: Ticket) -> dict:
+    from tracker.tickets.web.inline_views import current_value, inline_choices
+    from tracker.tickets.web.list_views import options_html
+
     user = current_user
     wg = ticket.wg
     journals = visible_journals(ticket, user)
@@ -237,6 +240,8 @@ def _show_context(ticket: Ticket) -> dict:
         # a hidden ancestor (a private parent) is not named, nor anything above it
         "ancestors": list(reversed(_visible_ancestors(ticket, user))),
         "relation_labels": relations.RELATION_LABELS,
+        "inline_choices": inline_choices(ticket, user), "current_value": current_value, "options_html": options_html,
+        "inline": None, "preview": None, "can_preview": thumbnails.can_preview, "max_mb": current_app.config["MAX_ATTACHMENT_BYTES"] // (1024 * 1024),
         "can": {
             "edit": ticket.editable_by(user), "note": ticket.notable_by(user),
             "delete": wg.allows(user, "delete_issues"), "relate": wg.allows(user, "manage_issue_relations"),
@@ -270,7 +275,15 @@ def edit(ticket_id: int):
     tracker_id = int(form.tracker_id.data) if str(form.tracker_id.data or "").isdigit() else ticket.tracker_id
     conflict = None
     status = 200
-    if request.method == "POST" and request.form.get("refresh") != "1" and form.validate_on_submit():
+    previews = None
+    if request.method == "POST" and request.form.get("preview") == "1":
+        # プレビュー without script: the same form again, nothing saved, the text kept and shown rendered
+        if request.form.get("notes_only") == "1":
+            from tracker.tickets.web.inline_views import render_show
+
+            return render_show(ticket, form=form, preview=form.notes.data or "")
+        previews = {"description": form.description.data or "", "notes": form.notes.data or ""}
+    elif request.method == "POST" and "1" not in request.form.getlist("refresh") and form.validate_on_submit():
         has_children = bool(ticket.children)
         if ticket.editable_by(current_user) and request.form.get("notes_only") != "1":
             values = _values_from(form, ticket.wg, tracker_id, has_children)
@@ -301,7 +314,7 @@ def edit(ticket_id: int):
             flash(_("The ticket was updated.") if journal else _("Nothing was changed."), "success" if journal else "info")
             return redirect(url_for(".show", ticket_id=ticket.id) + (f"#note-{journal.id}" if journal else ""))
     return render_template(
-        "tickets/edit.html", ticket=ticket, wg=ticket.wg, form=form, conflict=conflict,
+        "tickets/edit.html", ticket=ticket, wg=ticket.wg, form=form, conflict=conflict, previews=previews,
         custom_inputs=_custom_field_inputs(ticket.wg_id, tracker_id, ticket),
         can={"edit": ticket.editable_by(current_user), "private_notes": ticket.wg.allows(current_user, "set_notes_private")},
         max_mb=current_app.config["MAX_ATTACHMENT_BYTES"] // (1024 * 1024), has_children=bool(ticket.children),

@@ -25,7 +25,8 @@ from tracker.tickets.web.forms import SavedQueryForm
 from tracker.tickets.models import (
     IssueCategory, IssuePriority, SavedQuery, Ticket, Tracker, Version,
 )
-from tracker.tickets.query import GROUPABLE, OPERATORS, PER_PAGE_CHOICES, TicketQuery
+from tracker.tickets.query import GROUPABLE, OPERATORS, PER_PAGE_CHOICES, TicketQuery, urls as query_urls
+from tracker.tickets.query.definitions import SORT_KEYS
 from tracker.wg.models import WorkingGroup
 from tracker.wg.views import load_wg
 
@@ -127,10 +128,56 @@ def _saved_queries(wg) -> list[SavedQuery]:
     return list(db.session.scalars(select(SavedQuery).where(SavedQuery.visible(current_user, wg)).order_by(SavedQuery.name)))
 
 
+LONG_FORM_KEYS = ("f[]", "f", "sort_key", "sort_dir")
+
+
+def _quick_chips(query: TicketQuery) -> list[dict]:
+    """自分の担当, 期限切れ, 今週が期日, 未割当: links that set (or, when set, clear) one filter."""
+    chips = [(_("Assigned to me"), "assigned_to_id", "=", ["me"]), (_("Overdue"), "due_date", "od", []),
+             (_("Due this week"), "due_date", "w", []), (_("Unassigned"), "assigned_to_id", "!*", [])]
+    shown = []
+    for label, name, op, values in chips:
+        active = query.filters.get(name) == (op, values)
+        shown.append({"label": label, "active": active,
+                      "href": query_urls.with_filter(query, name, None if active else op, values)})
+    return shown
+
+
+def _shown_filters(query: TicketQuery) -> tuple[dict, str | None]:
+    """The filter rows of the form, name -> (operator, values): the active filters, those the form sent that
+    were refused (with what the user chose, so nothing is lost), and the one just added with 追加 (without
+    script the form comes back with that row, not yet applied)."""
+    defs = query.filter_defs()
+    rows = dict(query.filters)
+    for name in request.args.getlist("f[]"):
+        if name in defs and name not in rows:
+            rows[name] = (request.args.get(f"op[{name}]", defs[name].operators[0]),
+                          [v for v in request.args.getlist(f"v[{name}][]") if v != ""])
+    added = request.args.get("add_filter") if request.args.get("add") else None
+    if added in defs and added not in rows:
+        rows[added] = (defs[added].operators[0], [])
+    else:
+        added = None
+    return rows, added
+
+
 def _render_list(identifier: str | None):
     query = build_query(identifier)
+    if request.args.get("fragment") == "filter":
+        # the add-filter control's script asks for one new row
+        name = request.args.get("add_filter", "")
+        if name not in query.filter_defs():
+            abort(404)
+        return render_template("tickets/_filter_row.html", name=name, d=query.filter_defs()[name], current=None,
+                               choices=_filter_options(query).get(name), options_html=options_html)
+    if (not query.errors and "query_id" not in request.args and not request.args.get("add")
+            and any(key in request.args for key in LONG_FORM_KEYS)
+            and list(request.args.items(multi=True)) != query_urls.short_params(query, page=query.page)):
+        # The filter form's long parameters: answer with the short address of the same list.
+        return redirect(request.path + query_urls.query_string(query, page=query.page))
     for message in query.errors:
         flash(message, "error")
+    shown_filters, added_filter = _shown_filters(query)
     tickets = query.results()
     fields = {f.id: f for f in query.custom_fields()}
     groups = query.group_counts()
@@ -148,6 +195,8 @@ def _render_list(identifier: str | None):
         can_save=(wg.allows(current_user, "save_queries") if wg else True),
         can_public=(wg.allows(current_user, "manage_public_queries") if wg else current_user.is_admin),
         atom_url=atom_base + _url_with(page=None, key=key), today=local_today(),
+        chips=_quick_chips(query), shown_filters=shown_filters, added_filter=added_filter, urls=query_urls,
+        sort_keys=SORT_KEYS, sortable_columns=[(k, c) for k, c in query.available_columns().items() if c.sortable and k in SORT_KEYS],
     ), (422 if query.errors else 200)
 
 
