@@ -30,9 +30,9 @@ wg_tabs = [
           visible=lambda wg, user: wg.allows(user, "manage_categories")),
 ]
 admin_tabs = [
-    AdminTab("trackers", _l("Trackers"), "tickets.admin_trackers", order=30),
-    AdminTab("statuses", _l("Ticket statuses"), "tickets.admin_statuses", order=31),
-    AdminTab("workflow", _l("Workflow"), "tickets.admin_workflow", order=32),
-    AdminTab("enumerations", _l("Priorities and activities"), "tickets.admin_enumerations", order=33),
-    AdminTab("custom_fields", _l("Custom fields"), "tickets.admin_custom_fields", order=34),
+    AdminTab("trackers", _l("Trackers"), "tickets.admin_trackers", order=30, description=_l("Ticket kinds and their default status")),
+    AdminTab("statuses", _l("Ticket statuses"), "tickets.admin_statuses", order=31, description=_l("Ticket statuses, open or closed")),
+    AdminTab("workflow", _l("Workflow"), "tickets.admin_workflow", order=32, description=_l("Which status changes each role may make")),
+    AdminTab("enumerations", _l("Priorities and activities"), "tickets.admin_enumerations", order=33, description=_l("Ticket priorities and time-tracking activities")),
+    AdminTab("custom_fields", _l("Custom fields"), "tickets.admin_custom_fields", order=34, description=_l("Extra fields on tickets")),
 ]
