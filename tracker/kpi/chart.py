@@ -48,3 +48,31 @@ def svg(kpi: Kpi, title: str = "") -> Markup:
         f'<text x="{PAD - 4}" y="{y(low) + 4:.1f}" font-size="11" text-anchor="end">{low.normalize():f}</text>'
         "</svg>"
     )
+
+
+def sparkline(kpi: Kpi, width: int = 120, height: int = 32) -> Markup:
+    """A small line of the values so far against the target (dashed); decorative: the value is beside it."""
+    points = [(kpi.baseline_date, Decimal(kpi.baseline_value))] + [(m.as_of, Decimal(m.value)) for m in kpi.measurements]
+    first, last = points[0][0], max(points[-1][0], target_date(kpi))
+    span = max((last - first).days, 1)
+    values = [v for _, v in points] + [Decimal(kpi.target_value)]
+    low, high = min(values), max(values)
+    if high == low:
+        high = low + 1
+
+    def x(day: date) -> float:
+        return 2 + (width - 4) * (day - first).days / span
+
+    def y(value: Decimal) -> float:
+        return height - 3 - float((value - low) / (high - low)) * (height - 6)
+
+    line = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
+    target = y(Decimal(kpi.target_value))
+    end_x, end_y = x(points[-1][0]), y(points[-1][1])
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" aria-hidden="true" focusable="false">'
+        f'<line x1="2" y1="{target:.1f}" x2="{width - 2}" y2="{target:.1f}" stroke="#6b7280" stroke-dasharray="3 2"/>'
+        f'<polyline points="{line}" fill="none" stroke="#1d4ed8" stroke-width="1.5"/>'
+        f'<circle cx="{end_x:.1f}" cy="{end_y:.1f}" r="2.5" fill="#1d4ed8"/></svg>'
+    )

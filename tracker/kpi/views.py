@@ -18,6 +18,7 @@ from tracker.kpi import chart, queries, services
 from tracker.kpi.forms import KpiForm, MeasurementForm
 from tracker.kpi.models import Kpi
 from tracker.kpi.status import status
+from tracker.wg.overview import OverviewPanel
 
 bp = Blueprint("kpi", __name__)
 blueprints = [bp]
@@ -26,6 +27,17 @@ health.register("kpis_behind", _l("KPIs behind"), queries.behind_counts,
                 lambda wg: url_for("quarterly.wg_quarterly", identifier=wg.identifier))
 
 STATUS_LABELS = {"on_track": _l("On track"), "behind": _l("Behind"), "achieved": _l("Achieved"), "unknown": _l("No measurement")}
+
+
+def _kpi_panel(wg, user) -> dict | None:
+    kpis = queries.kpis_of(wg)
+    if not kpis:
+        return None
+    today = local_today()
+    return {"kpis": [(k, status(k, today), chart.sparkline(k)) for k in kpis], "labels": STATUS_LABELS}
+
+
+overview_panels = [OverviewPanel("kpis", "kpi/_overview.html", _kpi_panel, order=30)]
 
 
 @bp.app_template_filter("num")

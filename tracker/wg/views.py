@@ -86,7 +86,10 @@ def new():
 @login_required
 def show(identifier: str):
     wg = load_wg(identifier)
-    return render_template("wg/show.html", wg=wg, can_manage=wg.allows(current_user, "manage_members"))
+    from tracker.wg.overview import panels_for
+
+    return render_template("wg/show.html", wg=wg, can_manage=wg.allows(current_user, "manage_members"),
+                           panels=panels_for(wg, current_user))
 
 
 @bp.route("/projects/<identifier>/settings", methods=["GET", "POST"])
