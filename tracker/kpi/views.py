@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from tracker.core.org_permissions import has_org_permission
 from tracker.kpi.policy import MANAGE_KPIS
 from tracker.charter import health
-from tracker.core.fiscal import fiscal_year_label
+from tracker.core.fiscal import fiscal_year, fiscal_year_label
 from tracker.core.i18n import local_today
 from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
@@ -100,5 +100,5 @@ def show(kpi_id: int):
     today = local_today()
     wgs = [link.wg for link in kpi.wg_links if link.wg.visible_to(current_user)]
     return render_template("kpi/show.html", kpi=kpi, form=form, can_measure=can_measure, wgs=wgs,
-                           chart=chart.svg(kpi, kpi.name), state=status(kpi, today), labels=STATUS_LABELS,
-                           can_edit=policy.can(current_user, "edit", kpi), fy=fiscal_year_label)
+                           chart=chart.svg(kpi, kpi.name, described_by="kpi-chart-data"), chart_rows=chart.data_rows(kpi), state=status(kpi, today), labels=STATUS_LABELS,
+                           can_edit=policy.can(current_user, "edit", kpi), fiscal_year_of=fiscal_year)
