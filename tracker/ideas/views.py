@@ -89,10 +89,10 @@ def new():
     reviewed = request.form.get("reviewed_similar") == "1"
     confirmed = request.form.get("confirm_duplicate") == "1"
     if not checking and form.validate_on_submit():
-        if similar and not reviewed:
-            flash(_("Similar posts exist. Check them first: vote for one of them, or publish yours."), "info")
-        elif duplicates and not confirmed:
+        if duplicates and not confirmed:
             flash(_("A post with the same title already exists. Tick the box below if yours is a different one."), "error")
+        elif similar and not reviewed:
+            flash(_("Similar posts exist. Check them first: vote for one of them, or publish yours."), "info")
         else:
             def change():
                 idea = services.create_idea(
@@ -106,7 +106,8 @@ def new():
             if idea:
                 return redirect(url_for(".show", idea_id=idea.id))
     return render_template("ideas/form.html", form=form, idea=None, similar=similar, duplicates=duplicates,
-                           checked=request.method == "POST", confirmed=confirmed)
+                           checked=request.method == "POST", confirmed=confirmed,
+                           had_attachments=any(f.filename for f in request.files.getlist(form.attachments.name)))
 
 
 @bp.get("/ideas/similar")
