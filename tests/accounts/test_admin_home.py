@@ -66,3 +66,18 @@ def test_role_permissions_are_grouped_by_feature(client, make, login):
     assert page.count("<fieldset class=\"permission-group\">") >= 5
     for legend in ("チケット", "定例会", "リスク", "四半期報告"):
         assert f"<legend>{legend}</legend>" in page
+
+
+def test_unticking_active_on_the_user_form_asks_first(client, make, login, db):
+    user = make.user(login="yamada", name="山田 太郎", email="yamada@example.lg.jp")
+    login(make.admin())
+    url = f"/admin/users/{user.id}/edit"
+    data = {"login": "yamada", "name": "山田 太郎", "email": "yamada@example.lg.jp", "section_id": 0,
+            "language": "", "csrf_token": csrf_token(client, url)}
+    page = client.post(url, data=data).get_data(as_text=True)
+    assert "山田 太郎（yamada）を無効にしますか？" in page and 'name="login" value="yamada"' in page
+    db.session.refresh(user)
+    assert user.active is True
+    client.post(url, data={**data, "confirmed": "1"})
+    db.session.refresh(user)
+    assert user.active is False
