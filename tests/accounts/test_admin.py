@@ -45,7 +45,7 @@ def test_duplicate_login_is_refused_and_form_kept(client, make, login, db):
 def test_admin_deactivates_a_user(client, make, login):
     user = make.user()
     login(make.admin())
-    client.post(f"/admin/users/{user.id}/active", data={"active": "0", "csrf_token": csrf_token(client, "/admin/users")})
+    client.post(f"/admin/users/{user.id}/active", data={"active": "0", "confirmed": "1", "csrf_token": csrf_token(client, "/admin/users")})
     assert user.active is False
 
 

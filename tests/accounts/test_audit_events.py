@@ -248,7 +248,7 @@ def test_admin_deactivates_activates_and_unlocks(client, make, login, db, app):
     before = _last_id(db)
     token = csrf_token(client, "/admin/users")
     client.post(f"/admin/users/{user.id}/unlock", data={"csrf_token": token})
-    client.post(f"/admin/users/{user.id}/active", data={"active": "0", "csrf_token": token})
+    client.post(f"/admin/users/{user.id}/active", data={"active": "0", "confirmed": "1", "csrf_token": token})
     client.post(f"/admin/users/{user.id}/active", data={"active": "1", "csrf_token": token})
     unlocked, deactivated, activated = entries_since(db, before)
     assert (unlocked.action, unlocked.actor_id, unlocked.object_id) == ("admin.user_unlocked", admin.id, user.id)

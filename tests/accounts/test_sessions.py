@@ -132,5 +132,5 @@ def test_deactivating_a_user_ends_their_sessions(app, client, make, login):
     other = app.test_client()
     _login(other, user)
     login(make.admin())
-    client.post(f"/admin/users/{user.id}/active", data={"csrf_token": csrf_token(client, "/admin/users"), "active": "0"})
+    client.post(f"/admin/users/{user.id}/active", data={"csrf_token": csrf_token(client, "/admin/users"), "active": "0", "confirmed": "1"})
     assert other.get("/my/account").status_code == 302

@@ -18,7 +18,7 @@ from tests.conftest import TEST_PASSWORD
 from tests.factories import Factories
 from tracker.extensions import db
 
-SHOTS = "/tmp/shots"
+SHOTS = "/tmp/shots-wgui"
 
 
 def _shot(page, name: str) -> None:

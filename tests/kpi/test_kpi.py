@@ -47,7 +47,29 @@ def test_kpi_page_has_an_inline_svg_chart(client, make, login):
     _measure(kpi, 45, date(2026, 1, 1))
     login(make.user())
     page = client.get(f"/kpis/{kpi.id}").get_data(as_text=True)
-    assert "<svg" in page and "<polyline" in page and "2026-01-01: 45" in page
+    assert "<svg" in page and "<polyline" in page and "2026年1月1日: 45%" in page
+
+
+def test_the_kpi_chart_reads_ticks_legend_labelled_points_fiscal_years_and_a_table(client, make, login):
+    import re
+
+    kpi = _kpi(make)
+    _measure(kpi, 45, date(2026, 1, 1))
+    _measure(kpi, 52.5, date(2026, 7, 1))
+    login(make.user())
+    page = client.get(f"/kpis/{kpi.id}").get_data(as_text=True)
+    start = page.index("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"kpi-chart\"")
+    chart = page[start:page.index("</svg>", start)]
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", chart)
+    assert "実績" in texts and "目標ライン" in texts  # the legend
+    assert {"R7年度", "R8年度"} <= set(texts)  # the x axis by fiscal year, as the filters write it
+    assert not any(re.fullmatch(r"\d{4}(-\d\d-\d\d)?", t) for t in texts)  # no bare 2026 or ISO date
+    assert {"0", "20", "40", "60", "80", "100"} <= set(texts)  # round y ticks
+    assert {"30", "45", "52.5"} <= set(texts)  # each point labelled
+    assert "90%" in texts  # the target at the end of the target line
+    table = page[page.index('id="kpi-chart-data"'):]
+    assert "2026年7月1日" in table and "52.5" in table and "R8年度" in table
+    assert 'aria-describedby="kpi-chart-data"' in chart
 
 
 def test_dx_office_records_measurements_future_or_empty_refused(client, make, login):

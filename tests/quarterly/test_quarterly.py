@@ -124,3 +124,13 @@ def test_a_cells_edit_form_shows_the_cells_history(client, make, login):
     history = edit.get_data(as_text=True).split('class="history"')[1]
     assert "群馬 一郎" in history and "予定" in history and "順調" in history
     assert history.count("<li>") >= 2  # the creation and the status change
+
+
+def test_the_grid_merges_the_wg_cell_over_all_its_initiatives(client, make, login):
+    wg = _grid_data(make)
+    save_entry(None, wg, initiative="マッチングシステムの試行", fiscal_year=2026, quarter=1, target="要件定義",
+               today=date(2026, 11, 22))
+    login(make.user())
+    page = client.get("/quarterly?year=2026").get_data(as_text=True)
+    assert page.count("廃プラスチック類のリサイクルマッチングシステム構築</a>") == 1  # one cell for the WG
+    assert 'rowspan="4"><a' in page  # two initiatives, a target and an actual line each

@@ -21,7 +21,7 @@ def test_members_register_risks_shown_in_the_matrix(client, make, login):
     risk = db.session.query(Risk).one()
     assert (risk.probability, risk.impact, risk.owner_id) == (4, 3, member.id)
     cell = page.split('data-cell="4-3"')[1].split("</td>")[0]
-    assert f"#{risk.id}" in cell and "組織的リスク" in page and "軽減" in page
+    assert f"#risk-{risk.id}" in cell and "組織的リスク" in page and "軽減" in page
 
 
 def test_probability_outside_one_to_five_is_refused_keeping_the_input(client, make, login):
@@ -46,7 +46,8 @@ def test_risks_past_their_review_date_are_flagged(client, make, login):
     login(member)
     page = client.get(f"/projects/{wg.identifier}/risks").get_data(as_text=True)
     assert page.count("見直し期限切れ") == 1
-    assert "review-overdue" in page.split(">個人情報の漏洩</a>")[1].split("</tr>")[0]
+    register = page.split("<h2>リスク一覧</h2>")[1]
+    assert "review-overdue" in register.split(">個人情報の漏洩</a>")[1].split("</tr>")[0]
 
 
 def test_observers_cannot_add_risks(client, make, login):
@@ -71,4 +72,20 @@ def test_editing_a_risk_can_close_it_and_it_leaves_the_matrix(client, make, logi
     db.session.refresh(risk)
     assert risk.closed
     page = client.get(f"/projects/{wg.identifier}/risks").get_data(as_text=True)
-    assert f"#{risk.id}" not in page.split('data-cell="3-5"')[1].split("</td>")[0]
+    assert "サイバー攻撃" not in page.split('data-cell="3-5"')[1].split("</td>")[0]
+
+
+def test_the_matrix_shows_titles_and_counts_and_levels_are_picked_from_named_steps(client, make, login):
+    member = make.user()
+    wg = make.wg(members={member: "メンバー"})
+    for title in ("個人情報の漏洩", "ベンダーの撤退"):
+        db.session.add(Risk(wg_id=wg.id, title=title, category="security", probability=2, impact=5, response="avoid",
+                            next_review=date.today() + timedelta(days=40)))
+    db.session.flush()
+    login(member)
+    page = client.get(f"/projects/{wg.identifier}/risks").get_data(as_text=True)
+    cell = page.split('data-cell="2-5"')[1].split("</td>")[0]
+    assert "2件" in cell and "個人情報の漏洩" in cell and "ベンダーの撤退" in cell
+    form = page.split('<form method="post" novalidate class="grid2"')[1]
+    assert form.count('name="probability" type="radio"') == 5 and form.count('name="impact" type="radio"') == 5
+    assert "<legend>発生確率（1〜5）</legend>" in form and "5 ほぼ確実" in form and "5 重大" in form

@@ -196,3 +196,24 @@ def test_periodic_check_reminds_once_to_record_completion(make, db, org, emitted
     assert [(e.data["request_id"], [u.id for u in e.recipients]) for e in due] == [(request.id, [org["leader"].id])]
     check()
     assert len([e for e in emitted if e.kind == "talent.completion_due"]) == 1
+
+
+def test_candidates_lacking_a_required_skill_are_listed_apart_on_the_same_fit_scale(client, login, make, db, org):
+    from tracker.talent.queries import Criteria, search
+
+    request = make.help_request(org["leader"], needs={org["analysis"]: (3, 3), org["stats"]: (2, 1)}, time_share=20)
+    # 弱い has only the nice-to-have skill, at a high level, and lots of time: a high raw score, but no 必須 skill
+    make.profile(make.user(name="強い"), skills={org["analysis"]: 4}, willing_to_help=True, time_share=20)
+    make.profile(make.user(name="弱い"), skills={org["stats"]: 5}, willing_to_help=True, time_share=50)
+    found = candidates(request, org["leader"])
+    assert [(c.profile.user.name, c.lacks_required) for c in found] == [("強い", False), ("弱い", True)]
+    assert all(0 <= c.score <= 100 for c in found)
+    login(org["leader"])
+    page = client.get(f"/talent/requests/{request.id}").get_data(as_text=True)
+    suitable = page.split('id="candidates-suitable"')[1].split("</section>")[0]
+    lacking = page.split('id="candidates-lacking"')[1].split("</section>")[0]
+    assert "強い" in suitable and "弱い" not in suitable and "弱い" in lacking
+    assert "必須スキルが不足している人" in lacking and 'id="fit-explained"' in page
+    # the search speaks the same scale: a whole percentage, 100% for a perfect match
+    total, results = search(org["leader"], Criteria(skills=[(org["analysis"], 3)]))
+    assert total == 1 and results[0].score == round(100 * (10 + 1 * 3) / (10 + 2 * 3 + 3))

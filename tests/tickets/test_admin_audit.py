@@ -24,7 +24,7 @@ def test_status_created_changed_and_deleted(client, make, login, db):
                                                       "is_closed": "1"})
     client.post(f"/issue_statuses/{status.id}", data={"csrf_token": token, "name": "保留中", "position": "7",
                                                       "is_closed": "1"})  # the same again: nothing changes
-    client.post(f"/issue_statuses/{status.id}", data={"csrf_token": token, "action": "delete"})
+    client.post(f"/issue_statuses/{status.id}", data={"csrf_token": token, "action": "delete", "confirmed": "1"})
     created, changed, deleted = _since(db, last)
     assert (created.action, created.actor_id, created.object_id) == ("admin.ticket_setting_created", admin.id, status.id)
     assert ["name", None, "保留"] in created.changes and created.details == {"kind": "issue_status", "name": "保留"}
@@ -55,6 +55,6 @@ def test_custom_field_choices_and_trackers_old_to_new(client, make, login, db):
     assert sorted(changed.changes) == [["possible_values", "予算\n人員", "予算\n人員\n制度"],
                                        ["trackers", ["タスク"], ["タスク", "課題"]]]
     last = _last(db)
-    client.post(f"/custom_fields/{field.id}/edit", data={"csrf_token": data["csrf_token"], "action": "delete"})
+    client.post(f"/custom_fields/{field.id}/edit", data={"csrf_token": data["csrf_token"], "action": "delete", "confirmed": "1"})
     [deleted] = _since(db, last)
     assert (deleted.action, deleted.details) == ("admin.ticket_setting_deleted", {"kind": "custom_field", "name": "制約"})

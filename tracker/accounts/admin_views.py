@@ -9,11 +9,24 @@ from sqlalchemy import func, or_, select
 from tracker.accounts import organisation, password_reset, services
 from tracker.accounts.forms import DepartmentForm, SectionForm, UserAdminForm, org_role_choices
 from tracker.accounts.models import Department, Section, User
+from tracker.core.confirm import confirmation_page
+from tracker.core.layout import admin_tabs
 from tracker.core.permissions import admin_required
 from tracker.core.services import commit_or_flash
 from tracker.extensions import db
 
 bp = Blueprint("accounts_admin", __name__, url_prefix="/admin")
+
+
+@bp.get("")
+@admin_required
+def home():
+    """Every administration page, from the features' registered admin tabs (a new page appears by itself)."""
+    counts = {
+        "users": db.session.scalar(select(func.count()).select_from(User).where(User.active.is_(True))),
+        "departments": db.session.scalar(select(func.count()).select_from(Department)),
+    }
+    return render_template("accounts/admin/home.html", pages=admin_tabs(), counts=counts)
 
 
 @bp.get("/users")
@@ -87,6 +100,14 @@ def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = _user_form(user)
     if form.validate_on_submit():
+        if user.active and not form.active.data and user.id != current_user.id:
+            asking = confirmation_page(
+                _("Deactivate %(name)s (%(login)s)?", name=user.name, login=user.login),
+                details=_("They can no longer log in and are logged out everywhere. Their tickets, notes and history "
+                          "stay, and you can activate the account again."),
+                action_label=_("Save and deactivate"), cancel_url=url_for(".edit_user", user_id=user.id))
+            if asking:
+                return asking
         if commit_or_flash(
             lambda: services.update_user(
                 user, actor=current_user, password=form.password.data or None, org_roles=form.org_roles.data,
@@ -106,6 +127,14 @@ def set_active(user_id: int):
     if not active and user.id == current_user.id:
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for(".users"))
+    if not active and user.active:
+        asking = confirmation_page(
+            _("Deactivate %(name)s (%(login)s)?", name=user.name, login=user.login),
+            details=_("They can no longer log in and are logged out everywhere. Their tickets, notes and history "
+                      "stay, and you can activate the account again."),
+            action_label=_("Deactivate"), cancel_url=url_for(".users"))
+        if asking:
+            return asking
     services.set_active(current_user, user, active)
     db.session.commit()
     message = _("User %(login)s was activated.", login=user.login) if user.active else _(

@@ -12,7 +12,7 @@ from tracker.accounts.admin_views import bp as admin_bp
 from tracker.accounts.forms import AccountForm, LoginForm, LostPasswordForm, PasswordChangeForm, PasswordResetForm
 from tracker.accounts.models import User
 from tracker.core import audit
-from tracker.core.layout import NavItem
+from tracker.core.layout import AdminTab, NavItem
 from tracker.core.services import commit_or_flash
 from tracker.directory.services import REFUSALS
 from tracker.extensions import db, limiter, login_manager
@@ -20,7 +20,13 @@ from tracker.extensions import db, limiter, login_manager
 bp = Blueprint("accounts", __name__)
 blueprints = [bp, admin_bp, twofactor_views.bp]
 nav_items = [
-    NavItem("accounts_admin.users", _l("Administration"), lambda u: u.is_authenticated and u.is_admin, "/admin", order=99),
+    NavItem("accounts_admin.home", _l("Administration"), lambda u: u.is_authenticated and u.is_admin, "/admin", order=99),
+]
+admin_tabs = [
+    AdminTab("users", _l("Users"), "accounts_admin.users", order=0,
+             description=_l("Accounts, organisation roles, activation and passwords")),
+    AdminTab("departments", _l("Departments and sections"), "accounts_admin.departments", order=10,
+             description=_l("The organisation's departments (部) and sections (課)")),
 ]
 
 login_manager.login_view = "accounts.login"

@@ -13,7 +13,7 @@ from tracker.audit.policy import VIEW_AUDIT_LOG
 from tracker.audit.queries import (AuditFilter, AuditQuery, Labels, actions_by_category, actor_names, latest_id,
                                    local_time, object_types)
 from tracker.core.audit import AuditEntry
-from tracker.core.layout import NavItem
+from tracker.core.layout import AdminTab, NavItem
 from tracker.core.org_permissions import has_org_permission
 from tracker.core.requests import perform
 from tracker.core.translation import lazy_gettext as _l
@@ -23,6 +23,8 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 blueprints = [bp]
 nav_items = [NavItem("audit.index", _l("Audit log"), order=95, section="/admin/audit",
                      visible=lambda user: has_org_permission(user, VIEW_AUDIT_LOG))]
+admin_tabs = [AdminTab("audit", _l("Audit log"), "audit.index", order=90,
+                       description=_l("Who changed what and when; search and export"))]
 
 # Object type → the page of that object, from its id and its WG's identifier (None: no page to link to).
 OBJECT_PAGES = {

@@ -141,11 +141,11 @@ from tracker.core.translation import lazy_gettext as _l  # noqa: E402
 
 from tracker.wg import permissions as _perms  # noqa: E402
 
-_perms.register("edit_charter", _l("Edit the charter and propose gate decisions"))
-_perms.register("report_quarterly", _l("Report quarterly targets and actuals"))
-_perms.register("manage_risks", _l("Manage risks"))
-_perms.register("manage_meetings", _l("Manage meetings"))
-_perms.register("use_planning_board", _l("Use the planning board"))
+_perms.register("edit_charter", _l("Edit the charter and propose gate decisions"), group="charter")
+_perms.register("report_quarterly", _l("Report quarterly targets and actuals"), group="quarterly")
+_perms.register("manage_risks", _l("Manage risks"), group="risks")
+_perms.register("manage_meetings", _l("Manage meetings"), group="meetings")
+_perms.register("use_planning_board", _l("Use the planning board"), group="planning")
 
 
 # A closed or stopped WG is read-only except for comments (notes on tickets). Declared once, for pages

@@ -4,6 +4,7 @@ The planning gate also needs scheduled tickets (with an assignee and a due date)
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from tracker.core.translation import gettext as _
 
@@ -63,3 +64,43 @@ def missing_for(charter: Charter, user, today: date | None = None) -> list[str]:
         if not (charter.keep.strip() and charter.problem.strip() and charter.try_next.strip()):
             problems.append(_("Closing needs the retrospective (Keep, Problem and Try)."))
     return problems
+
+
+@dataclass(frozen=True)
+class GateCheck:
+    """One thing the next gate needs, met or not: the ✓/✗ lines of the WG home and the gate form."""
+
+    label: str
+    met: bool
+    detail: str = ""  # e.g. how many scheduled tickets, which criteria are not evaluated
+
+
+def gate_checks(charter: Charter, user) -> list[GateCheck]:
+    """Every rule of the gate out of the current phase (the same rules ``missing_for`` refuses on)."""
+    from tracker.charter.labels import ITEM_LABELS
+
+    checks: list[GateCheck] = []
+    if charter.phase == LAUNCH:
+        empty = set(empty_items(charter))
+        for key in ("purpose", "responsible", "leader", "stakeholders", "criteria", "nature", "schedule", "budget"):
+            label = str(ITEM_LABELS[key])
+            checks.append(GateCheck(label, label not in empty))
+        responsible = {p.user_id for p in charter.people_of(RESPONSIBLE)}
+        checks.append(GateCheck(_("Decided by a final responsible person or the DX office"),
+                                has_org_permission(user, DECIDE_GATES) or user.id in responsible))
+    elif charter.phase == PLANNING:
+        from tracker.charter.tickets import scheduled_count
+
+        checks.append(GateCheck(str(ITEM_LABELS["milestones"]), bool(charter.milestones),
+                                str(len(charter.milestones))))
+        scheduled = scheduled_count(charter.wg)
+        checks.append(GateCheck(_("Scheduled tickets (with an assignee and a due date)"), scheduled > 0,
+                                str(scheduled)))
+    elif charter.phase == EXECUTION:
+        unevaluated = [c.description for c in charter.criteria if not c.evaluation]
+        checks.append(GateCheck(str(ITEM_LABELS["criteria"]), bool(charter.criteria)))
+        checks.append(GateCheck(_("Each success criterion evaluated"), bool(charter.criteria) and not unevaluated,
+                                "、".join(unevaluated)))
+        checks.append(GateCheck(_("Retrospective (Keep, Problem and Try)"),
+                                bool(charter.keep.strip() and charter.problem.strip() and charter.try_next.strip())))
+    return checks

@@ -20,6 +20,7 @@ from tracker.core.layout import NavItem, WGTab
 from tracker.core.services import commit_or_flash
 from tracker.extensions import db
 from tracker.kpi.models import Kpi
+from tracker.wg.overview import OverviewPanel
 from tracker.wg.views import load_wg
 from tracker.core import policy
 from tracker.core.requests import authorize
@@ -29,6 +30,17 @@ blueprints = [bp]
 nav_items = [NavItem("charter.portfolio", _l("Portfolio"), order=50, section="/portfolio",
                      visible=lambda user: has_org_permission(user, VIEW_PORTFOLIO))]
 wg_tabs = [WGTab("charter", _l("Charter"), "charter.show", order=10)]
+
+
+def _phase_panel(wg, user) -> dict:
+    """The phase stepper and the next gate's ✓/✗ checklist for the WG home."""
+    charter = services.charter_for(wg, create=False)
+    return {"phase": charter.phase, "phases": PHASE_LABELS, "checks": [] if charter.is_finished else rules.gate_checks(charter, user),
+            "next_phase": NEXT_PHASE.get(charter.phase), "may_decide": bool(services.available_decisions(charter, user)),
+            "stop_reason": charter.stop_reason}
+
+
+overview_panels = [OverviewPanel("phase", "charter/_overview_phase.html", _phase_panel, order=0, wide=True)]
 health.register("tickets_overdue", _l("Overdue tickets"), ticket_links.overdue_counts,
                 lambda wg: url_for("tickets.project_index", identifier=wg.identifier)
                 + "?f[]=status_id&op[status_id]=o&f[]=due_date&op[due_date]=od")
@@ -116,6 +128,7 @@ def show(identifier: str):
         can_edit=policy.can(current_user, "edit", charter) and not charter.is_finished,
         can_decide=bool(decisions), gate_form=_gate_form(decisions),
         next_missing=rules.missing_for(charter, current_user) if not charter.is_finished else [],
+        checks=rules.gate_checks(charter, current_user) if not charter.is_finished else [],
         labels=ITEM_LABELS, phases=PHASE_LABELS, decisions=DECISION_LABELS, origins=ORIGIN_LABELS,
         evaluations=EVALUATION_LABELS, RESPONSIBLE=RESPONSIBLE, LEADER=LEADER, next_phase=NEXT_PHASE.get(charter.phase),
     )

@@ -41,10 +41,13 @@ class WGTab:
 
 @dataclass(frozen=True)
 class AdminTab:
+    """An administration page: a tab on every admin page and an entry on the admin home (/admin)."""
+
     key: str
     label: object
     endpoint: str
     order: int = 50
+    description: object = ""  # one line for the admin home
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from tracker.core.org_permissions import has_org_permission
 from tracker.ideas.policy import PROMOTE_IDEAS
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from tracker.core import attachments, policy
-from tracker.core.requests import authorize, load
+from tracker.core.requests import authorize, load, redirect_to
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
 from tracker.extensions import db
 from tracker.ideas import queries, services, wg_link
+from tracker.ideas import similar as similar_posts
 from tracker.ideas.exports import IDEA_LIST, ideas_workbook
 from tracker.ideas.forms import (
     AnswerForm,
@@ -48,8 +49,10 @@ def index():
     filters = queries.Filters.from_args(request.args)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     ideas, total = queries.listing(current_user, filters, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+    voted = services.voted_ids(current_user, [idea.id for idea in ideas])
     return render_template(
-        "ideas/index.html", ideas=ideas, total=total, filters=filters, page=page, per_page=PER_PAGE,
+        "ideas/index.html", ideas=ideas, total=total, filters=filters, page=page, per_page=PER_PAGE, voted=voted,
+        back=request.full_path.rstrip("?"),
         sorts=SORT_LABELS, kinds=KINDS, states=STATES, categories=CATEGORIES,
         sections=IdeaForm().section_id.choices[1:], highlight=queries.textsearch.highlight,
     )
@@ -72,22 +75,49 @@ def _save_attachments(idea: Idea, form: IdeaForm) -> None:
 @bp.route("/ideas/new", methods=["GET", "POST"])
 @login_required
 def new():
+    """Post an idea or a problem. Before it is saved the similar posts are shown (a step that needs no script:
+    the first 公開 or 似た投稿を確認 answers with them, the next 公開 saves); a post with the same title as
+    an existing one is saved only when the author ticks that it is not a duplicate."""
     form = IdeaForm()
     if request.method == "GET" and request.args.get("kind") in KINDS:
         form.kind.data = request.args["kind"]
-    if form.validate_on_submit():
-        def change():
-            idea = services.create_idea(
-                current_user, kind=form.kind.data, title=form.title.data, body=form.body.data,
-                category=form.category.data, section_id=form.section_id.data or None, anonymous=form.anonymous.data,
-            )
-            _save_attachments(idea, form)
-            return idea
+    similar, duplicates = [], []
+    if request.method == "POST" and (form.title.data or "").strip():
+        similar = similar_posts.similar_ideas(current_user, form.title.data, form.body.data or "")
+        duplicates = similar_posts.duplicates(similar, form.title.data) or similar_posts.visible_same_title(current_user, form.title.data)
+    checking = request.form.get("action") == "check"
+    reviewed = request.form.get("reviewed_similar") == "1"
+    confirmed = request.form.get("confirm_duplicate") == "1"
+    if not checking and form.validate_on_submit():
+        if duplicates and not confirmed:
+            flash(_("A post with the same title already exists. Tick the box below if yours is a different one."), "error")
+        elif similar and not reviewed:
+            flash(_("Similar posts exist. Check them first: vote for one of them, or publish yours."), "info")
+        else:
+            def change():
+                idea = services.create_idea(
+                    current_user, kind=form.kind.data, title=form.title.data, body=form.body.data,
+                    category=form.category.data, section_id=form.section_id.data or None, anonymous=form.anonymous.data,
+                )
+                _save_attachments(idea, form)
+                return idea
 
-        idea = commit_or_flash(change, _("Your post was published."))
-        if idea:
-            return redirect(url_for(".show", idea_id=idea.id))
-    return render_template("ideas/form.html", form=form, idea=None)
+            idea = commit_or_flash(change, _("Your post was published."))
+            if idea:
+                return redirect(url_for(".show", idea_id=idea.id))
+    return render_template("ideas/form.html", form=form, idea=None, similar=similar, duplicates=duplicates,
+                           checked=request.method == "POST", confirmed=confirmed,
+                           had_attachments=any(f.filename for f in request.files.getlist(form.attachments.name)))
+
+
+@bp.get("/ideas/similar")
+@login_required
+def similar():
+    """The similar posts for a title being typed, as an HTML fragment for the new-post form's script."""
+    title = (request.args.get("title") or "").strip()[:200]
+    found = similar_posts.similar_ideas(current_user, title) if len(title) >= 2 else []
+    return render_template("ideas/_similar.html", similar=found, duplicates=similar_posts.duplicates(found, title),
+                           checked=bool(title), fragment=True)
 
 
 @bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
@@ -145,7 +175,8 @@ def show(idea_id: int):
 
 
 def _back(idea: Idea, anchor: str = ""):
-    return redirect(url_for(".show", idea_id=idea.id) + anchor)
+    """To the post, or to the list it was voted from (``back``, a path on this site)."""
+    return redirect_to(request.form.get("back"), url_for(".show", idea_id=idea.id) + anchor)
 
 
 @bp.post("/ideas/<int:idea_id>/vote")

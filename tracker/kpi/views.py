@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from tracker.core.org_permissions import has_org_permission
 from tracker.kpi.policy import MANAGE_KPIS
 from tracker.charter import health
-from tracker.core.fiscal import fiscal_year_label
+from tracker.core.fiscal import fiscal_year, fiscal_year_label
 from tracker.core.i18n import local_today
 from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
@@ -18,6 +18,7 @@ from tracker.kpi import chart, queries, services
 from tracker.kpi.forms import KpiForm, MeasurementForm
 from tracker.kpi.models import Kpi
 from tracker.kpi.status import status
+from tracker.wg.overview import OverviewPanel
 
 bp = Blueprint("kpi", __name__)
 blueprints = [bp]
@@ -26,6 +27,17 @@ health.register("kpis_behind", _l("KPIs behind"), queries.behind_counts,
                 lambda wg: url_for("quarterly.wg_quarterly", identifier=wg.identifier))
 
 STATUS_LABELS = {"on_track": _l("On track"), "behind": _l("Behind"), "achieved": _l("Achieved"), "unknown": _l("No measurement")}
+
+
+def _kpi_panel(wg, user) -> dict | None:
+    kpis = queries.kpis_of(wg)
+    if not kpis:
+        return None
+    today = local_today()
+    return {"kpis": [(k, status(k, today), chart.sparkline(k)) for k in kpis], "labels": STATUS_LABELS}
+
+
+overview_panels = [OverviewPanel("kpis", "kpi/_overview.html", _kpi_panel, order=30)]
 
 
 @bp.app_template_filter("num")
@@ -88,5 +100,5 @@ def show(kpi_id: int):
     today = local_today()
     wgs = [link.wg for link in kpi.wg_links if link.wg.visible_to(current_user)]
     return render_template("kpi/show.html", kpi=kpi, form=form, can_measure=can_measure, wgs=wgs,
-                           chart=chart.svg(kpi, kpi.name), state=status(kpi, today), labels=STATUS_LABELS,
-                           can_edit=policy.can(current_user, "edit", kpi), fy=fiscal_year_label)
+                           chart=chart.svg(kpi, kpi.name, described_by="kpi-chart-data"), chart_rows=chart.data_rows(kpi), state=status(kpi, today), labels=STATUS_LABELS,
+                           can_edit=policy.can(current_user, "edit", kpi), fiscal_year_of=fiscal_year)

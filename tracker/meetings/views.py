@@ -20,12 +20,22 @@ from tracker.extensions import db
 from tracker.meetings import ical, services
 from tracker.meetings.forms import MeetingForm
 from tracker.meetings.models import Meeting
+from tracker.wg.overview import OverviewPanel
 from tracker.wg.views import load_wg
 from tracker.core import policy
 
 bp = Blueprint("meetings", __name__)
 blueprints = [bp]
 wg_tabs = [WGTab("meetings", _l("Meetings"), "meetings.index", order=25)]
+
+
+def _next_meeting_panel(wg, user) -> dict:
+    upcoming = select(Meeting).where(Meeting.wg_id == wg.id, policy.visible(Meeting, user), Meeting.held_on >= local_today())
+    return {"meeting": db.session.scalar(upcoming.order_by(Meeting.held_on, Meeting.starts_at).limit(1)),
+            "may_add": wg.allows(user, "manage_meetings")}
+
+
+overview_panels = [OverviewPanel("meeting", "meetings/_overview_next.html", _next_meeting_panel, order=20)]
 
 EMPTY_ACTIONS = 3
 

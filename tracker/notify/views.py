@@ -23,7 +23,8 @@ from tracker.notify.settings import setting
 bp = Blueprint("notify", __name__)
 admin_bp = Blueprint("notify_admin", __name__, url_prefix="/admin")
 blueprints = [bp, admin_bp]
-admin_tabs = [AdminTab("mail", _l("Mail outbox"), "notify_admin.outbox", order=80)]
+admin_tabs = [AdminTab("mail", _l("Mail outbox"), "notify_admin.outbox", order=80,
+                       description=_l("Notification mail waiting, sent and failed"))]
 usernav_widgets = ["notify/_bell.html"]
 PAGE_SIZE = 30
 

@@ -14,7 +14,7 @@ from tracker.core.services import commit_or_flash
 from tracker.charter.lookup import in_wg
 from tracker.extensions import db
 from tracker.risks import queries, services
-from tracker.risks.forms import CATEGORY_LABELS, RESPONSE_LABELS, RiskForm
+from tracker.risks.forms import CATEGORY_LABELS, RESPONSE_LABELS, RiskForm, IMPACT_LABELS, PROBABILITY_LABELS
 from tracker.risks.models import Risk
 from tracker.wg.views import load_wg
 from tracker.core import policy
@@ -55,7 +55,7 @@ def index(identifier: str):
     risks = db.session.scalars(select(Risk).where(Risk.wg_id == wg.id, policy.visible(Risk, current_user)).order_by(Risk.closed, Risk.next_review)).all()
     return render_template("risks/index.html", wg=wg, risks=risks, matrix=queries.matrix(risks), form=form,
                            can_manage=can_manage, today=local_today(), categories=CATEGORY_LABELS,
-                           responses=RESPONSE_LABELS)
+                           responses=RESPONSE_LABELS, probability_labels=PROBABILITY_LABELS, impact_labels=IMPACT_LABELS)
 
 
 @bp.route("/projects/<identifier>/risks/<int:risk_id>", methods=["GET", "POST"])
@@ -66,4 +66,4 @@ def edit(identifier: str, risk_id: int):
     form = _form(wg, risk)
     if form.validate_on_submit() and commit_or_flash(lambda: _save(wg, form, risk), _("The risk was saved.")):
         return redirect(url_for(".index", identifier=wg.identifier))
-    return render_template("risks/edit.html", wg=wg, risk=risk, form=form)
+    return render_template("risks/edit.html", wg=wg, risk=risk, form=form)  # the form names each level itself

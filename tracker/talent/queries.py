@@ -76,9 +76,28 @@ def criteria_from(args) -> Criteria:
 
 @dataclass
 class Result:
+    """A person found, with 適合度 (``score``): one scale on every page, 0-100 %, the share of the best possible
+    fit for what was asked (every condition met at the highest level, available, willing to help)."""
+
     profile: Profile
     score: float
     reasons: list[str]
+    lacks_required: bool = False  # a required skill missing or below the needed level: listed apart
+
+
+def best_search_score(criteria: Criteria) -> float:
+    """The highest raw score ``search_statement`` can give for ``criteria`` (its sum at level 5, full time share,
+    the best text rank), so that a raw score reads as a percentage."""
+    best = sum(10 + (5 - minimum) * 3 + 3 for _skill, minimum in criteria.skills)
+    best += 5 if criteria.certification.strip() else 0
+    best += 5 if criteria.past_section.strip() else 0
+    best += 5 + 100 / 10.0 if (criteria.available or criteria.min_share) else 0
+    best += 5 + 1 if criteria.text.strip() else 0
+    return best
+
+
+def as_percent(score: float, best: float) -> int:
+    return max(0, min(100, round(100 * score / best))) if best else 0
 
 
 RANKED_TEXT_MATCHES = 200
@@ -161,7 +180,9 @@ def search(viewer, criteria: Criteria, offset: int = 0, limit: int = 50, everyth
         [name for name, wanted in (("certifications", criteria.certification.strip() or text), ("career", criteria.past_section.strip() or text)) if wanted]
     )
     profiles = {p.id: p for p in load_profiles([r[0] for r in rows], collections)}
-    return total, [Result(profiles[r[0]], float(r[1] or 0), reasons(profiles[r[0]], viewer, criteria)) for r in rows]
+    best = best_search_score(criteria)
+    return total, [Result(profiles[r[0]], as_percent(float(r[1] or 0), best), reasons(profiles[r[0]], viewer, criteria))
+                   for r in rows]
 
 
 def load_profiles(ids: list[int], collections=("skills", "certifications", "career")) -> list[Profile]:
@@ -251,18 +272,21 @@ def candidates(request: HelpRequest, viewer, limit: int = 20) -> list[Result]:
                Profile.user_id.not_in(engaged), ProfilePolicy.part_visible(viewer, "skills"))
     ).all()
     results = [_fit(profile, request, viewer) for profile in load_profiles(list(ids))]
-    results.sort(key=lambda r: (-r.score, r.profile.user.name_kana or r.profile.user.name))
+    # who lacks a required skill comes after everyone who has them all, whatever their score (the page lists them apart)
+    results.sort(key=lambda r: (r.lacks_required, -r.score, r.profile.user.name_kana or r.profile.user.name))
     return results[:limit]
 
 
 def _fit(profile: Profile, request: HelpRequest, viewer) -> Result:
-    score, best, reasons_ = 0.0, 0.0, []
+    score, best, reasons_, lacks = 0.0, 0.0, [], False
     levels = {s.skill_id: s for s in profile.skills}
     for need in request.needs:
         weight = int(need.importance)
         best += weight * (10 + 2 * (5 - need.min_level) + 2)
         entry = levels.get(need.skill_id)
         label = importance_label(need.importance)
+        if need.importance == Importance.REQUIRED and (entry is None or entry.level < need.min_level):
+            lacks = True
         if entry is None:
             if need.importance == Importance.REQUIRED:
                 reasons_.append(_("No %(skill)s (%(importance)s)", skill=need.skill.name, importance=label))
@@ -294,4 +318,4 @@ def _fit(profile: Profile, request: HelpRequest, viewer) -> Result:
             reasons_.append(_("Not available for help at the moment"))
     else:
         reasons_.append(_("Availability not shown to you"))
-    return Result(profile, round(100 * score / best) if best else 0, reasons_)
+    return Result(profile, as_percent(score, best), reasons_, lacks_required=lacks)

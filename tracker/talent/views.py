@@ -31,7 +31,8 @@ from tracker.wg.models import WorkingGroup
 bp = Blueprint("talent", __name__, url_prefix="/talent")
 blueprints = [bp]
 nav_items = [NavItem("talent.index", _l("Talent bank"), order=70, section="/talent")]
-admin_tabs = [AdminTab("skills", _l("Skills"), "talent.skills", order=40)]
+admin_tabs = [AdminTab("skills", _l("Skills"), "talent.skills", order=40,
+                       description=_l("The talent bank's skill list"))]
 wg_tabs = [WGTab("help_requests", _l("Help requests"), "talent.wg_requests", order=70)]
 
 

@@ -25,5 +25,10 @@ TICKET_PERMISSIONS = [
     ("manage_public_queries", _l("Save ticket queries public to the WG"), False),
 ]
 
+# the role form's fieldset of each (the rest are "tickets")
+_GROUPS = {"add_issue_notes": "notes", "edit_issue_notes": "notes", "edit_own_issue_notes": "notes",
+           "view_private_notes": "notes", "set_notes_private": "notes", "view_time_entries": "time",
+           "log_time": "time", "save_queries": "queries", "manage_public_queries": "queries"}
+
 for _name, _label, _read_only in TICKET_PERMISSIONS:
-    register(_name, _label, read_only=_read_only)
+    register(_name, _label, read_only=_read_only, group=_GROUPS.get(_name, "tickets"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from tracker.core.translation import lazy_gettext as _l
 
+from tracker.wg.overview import OverviewPanel
 from tracker.core.layout import AdminTab, NavItem, WGTab
 from tracker.tickets import links  # noqa: F401  (#123 and @login in Markdown)
 # Importing the page modules registers their routes on the one blueprint.
@@ -32,9 +33,29 @@ wg_tabs = [
           visible=lambda wg, user: wg.allows(user, "manage_categories")),
 ]
 admin_tabs = [
-    AdminTab("trackers", _l("Trackers"), "tickets.admin_trackers", order=30),
-    AdminTab("statuses", _l("Ticket statuses"), "tickets.admin_statuses", order=31),
-    AdminTab("workflow", _l("Workflow"), "tickets.admin_workflow", order=32),
-    AdminTab("enumerations", _l("Priorities and activities"), "tickets.admin_enumerations", order=33),
-    AdminTab("custom_fields", _l("Custom fields"), "tickets.admin_custom_fields", order=34),
+    AdminTab("trackers", _l("Trackers"), "tickets.admin_trackers", order=30, description=_l("Ticket kinds and their default status")),
+    AdminTab("statuses", _l("Ticket statuses"), "tickets.admin_statuses", order=31, description=_l("Ticket statuses, open or closed")),
+    AdminTab("workflow", _l("Workflow"), "tickets.admin_workflow", order=32, description=_l("Which status changes each role may make")),
+    AdminTab("enumerations", _l("Priorities and activities"), "tickets.admin_enumerations", order=33, description=_l("Ticket priorities and time-tracking activities")),
+    AdminTab("custom_fields", _l("Custom fields"), "tickets.admin_custom_fields", order=34, description=_l("Extra fields on tickets")),
+]
+
+
+def _tickets_panel(wg, user):
+    from tracker.tickets.overview import ticket_counts
+
+    return ticket_counts(wg, user)
+
+
+def _activity_panel(wg, user):
+    from tracker.tickets.activity import activity
+
+    if not wg.allows(user, "view_issues"):
+        return None
+    return {"items": activity(user, wg=wg, limit=8)}
+
+
+overview_panels = [
+    OverviewPanel("tickets", "tickets/_overview_counts.html", _tickets_panel, order=10),
+    OverviewPanel("activity", "tickets/_overview_activity.html", _activity_panel, order=40),
 ]

@@ -15,6 +15,21 @@ PERMISSIONS: dict[str, object] = {
     "delete_wg": _l("Delete the WG"),
 }
 
+# Each permission's feature, for the role form's fieldsets: group key -> label, permission -> group key.
+GROUPS: dict[str, object] = {
+    "wg": _l("WG"),
+    "tickets": _l("Tickets"),
+    "notes": _l("Ticket notes"),
+    "time": _l("Spent time"),
+    "queries": _l("Ticket queries"),
+    "charter": _l("Charter and gates"),
+    "quarterly": _l("Quarterly report"),
+    "risks": _l("Risks"),
+    "meetings": _l("Meetings"),
+    "planning": _l("Planning board"),
+}
+PERMISSION_GROUPS: dict[str, str] = {"view_wg": "wg", "manage_wg": "wg", "manage_members": "wg"}
+
 # What a logged-in non-member may do in a public WG, and what the DX office may do in every WG.
 READ_ONLY: set[str] = {"view_wg"}
 
@@ -45,11 +60,23 @@ def add_restriction(restriction: Restriction) -> None:
     RESTRICTIONS[restriction.name] = restriction
 
 
-def register(name: str, label, read_only: bool = False) -> None:
-    """Declare a permission; ``read_only`` ones are granted to non-members of public WGs and the DX office."""
+def register(name: str, label, read_only: bool = False, group: str = "wg", group_label=None) -> None:
+    """Declare a permission; ``read_only`` ones are granted to non-members of public WGs and the DX office.
+    ``group`` is the feature it belongs to on the role form (a new group needs ``group_label``)."""
     PERMISSIONS[name] = label
+    PERMISSION_GROUPS[name] = group
+    if group not in GROUPS:
+        GROUPS[group] = group_label or group
     if read_only:
         READ_ONLY.add(name)
+
+
+def grouped_permissions() -> list[tuple[object, list[tuple[str, object]]]]:
+    """[(group label, [(permission, label), ...]), ...] in the order of GROUPS, each group in declaration order."""
+    groups: dict[str, list] = {key: [] for key in GROUPS}
+    for name, label in PERMISSIONS.items():
+        groups.setdefault(PERMISSION_GROUPS.get(name, "wg"), []).append((name, label))
+    return [(GROUPS.get(key, key), items) for key, items in groups.items() if items]
 
 
 def all_permissions() -> set[str]:

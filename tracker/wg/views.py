@@ -26,7 +26,8 @@ wg_tabs = [
     WGTab("members", _l("Members"), "wg.memberships", order=90, visible=lambda wg, user: wg.allows(user, "manage_members")),
     WGTab("settings", _l("Settings"), "wg.settings", order=95, visible=lambda wg, user: wg.allows(user, "manage_wg")),
 ]
-admin_tabs = [AdminTab("roles", _l("Roles and permissions"), "wg.roles", order=20)]
+admin_tabs = [AdminTab("roles", _l("Roles and permissions"), "wg.roles", order=20,
+                       description=_l("WG roles and what each may do, by feature"))]
 
 
 def load_wg(identifier: str, permission: str = "view_wg", user=None) -> WorkingGroup:
@@ -85,7 +86,10 @@ def new():
 @login_required
 def show(identifier: str):
     wg = load_wg(identifier)
-    return render_template("wg/show.html", wg=wg, can_manage=wg.allows(current_user, "manage_members"))
+    from tracker.wg.overview import panels_for
+
+    return render_template("wg/show.html", wg=wg, can_manage=wg.allows(current_user, "manage_members"),
+                           panels=panels_for(wg, current_user))
 
 
 @bp.route("/projects/<identifier>/settings", methods=["GET", "POST"])
@@ -151,7 +155,7 @@ def update_member(identifier: str, member_id: int):
 @bp.get("/roles")
 @admin_required
 def roles():
-    return render_template("wg/roles.html", roles=_roles(), permissions=perms.PERMISSIONS)
+    return render_template("wg/roles.html", roles=_roles(), permission_groups=perms.grouped_permissions())
 
 
 @bp.route("/roles/new", methods=["GET", "POST"])
@@ -169,4 +173,4 @@ def edit_role(role_id: int | None = None):
             _("The role was saved."),
         ):
             return redirect(url_for(".roles"))
-    return render_template("wg/role_form.html", form=form, role=role)
+    return render_template("wg/role_form.html", form=form, role=role, permission_groups=perms.grouped_permissions())

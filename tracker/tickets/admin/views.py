@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from tracker.core.confirm import confirmation_page
 from tracker.core.permissions import admin_required
 from tracker.core.services import commit_or_flash
 from tracker.extensions import db
@@ -48,6 +49,11 @@ def _save_or_delete(item, save, endpoint: str, **redirect_args):
     if not _posted():
         return None
     if request.form.get("action") == "delete" and item is not None:
+        asking = confirmation_page(_("Delete %(name)s?", name=item.name), action_label=_("Delete"),
+                                   details=_("This cannot be undone."),
+                                   cancel_url=url_for(endpoint, item_id=item.id, **redirect_args))
+        if asking:
+            return asking
         done = commit_or_flash(lambda: admin.delete_vocabulary(item), _("Deleted."))
     else:
         done = commit_or_flash(save, _("Saved."))
@@ -147,6 +153,12 @@ def admin_custom_field(field_id: int | None = None):
     if _posted():
         f = request.form
         if f.get("action") == "delete" and field is not None:
+            asking = confirmation_page(_("Delete %(name)s?", name=field.name), action_label=_("Delete"),
+                                       details=_("Every value of this field on every ticket is deleted with it. "
+                                                 "This cannot be undone."),
+                                       cancel_url=url_for(".admin_custom_field", field_id=field.id))
+            if asking:
+                return asking
             admin_audit.record_deletion(field)
             db.session.delete(field)
             db.session.commit()
