@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from tracker.accounts.models import User
 from tracker.core.services import ServiceError
@@ -129,7 +129,7 @@ class Importer:
         """Remember many new objects of a bulk kind in one INSERT."""
         if not pairs:
             return
-        db.session.execute(insert(RedmineIdMap), [
+        db.session.execute(RedmineIdMap.__table__.insert(), [
             {"source": self.source, "kind": kind, "redmine_id": rid, "local_id": local_id, "imported_at": self.now}
             for rid, local_id in pairs])
         self.batch_ids.update(((kind, rid), local_id) for rid, local_id in pairs)

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import TYPE_CHECKING, Iterator
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from tracker.core.models import SearchDocument
 from tracker.core.textsearch import bigrams
@@ -36,6 +36,13 @@ if TYPE_CHECKING:
 INCLUDE = "journals,watchers,relations,attachments,children"
 PREFETCH = 2  # pages read ahead while one is written
 READERS = 4  # threads reading single issues
+
+
+def inserted(model, rows: list[dict]) -> list[int]:
+    """INSERT many rows in one statement (Core: the ORM's per-row bookkeeping is what is slow); their ids,
+    in the rows' order (RETURNING, on SQLite >= 3.35 and PostgreSQL)."""
+    table = model.__table__
+    return list(db.session.scalars(table.insert().returning(table.c.id, sort_by_parameter_order=True), rows))
 
 
 class IssueBatches:
@@ -105,10 +112,9 @@ class IssueBatches:
             (known if im.local("issue", issue["id"]) else rows.setdefault("new", [])).append((issue, values))
         new = rows.get("new", [])
         if new:
-            ids = db.session.scalars(insert(Ticket).returning(Ticket.id, sort_by_parameter_order=True),
-                                     [dict(values, lock_version=0) for _issue, values in new]).all()
-            for (issue, _values), ticket_id in zip(new, ids):
-                im.remember_many("issue", [(int(issue["id"]), ticket_id)], existed=False)
+            ids = inserted(Ticket, [dict(values, lock_version=0) for _issue, values in new])
+            im.remember_many("issue", [(int(issue["id"]), ticket_id) for (issue, _v), ticket_id in zip(new, ids)],
+                             existed=False)
         if known:  # changed in Redmine since the last run: lock_version moves on, so open edit forms notice
             table = Ticket.__table__
             columns = list(known[0][1])
@@ -222,7 +228,7 @@ class IssueBatches:
                     rows += [{"ticket_id": ticket_id, "custom_field_id": field_id, "value": str(v)[:1000]}
                              for v in (raw if isinstance(raw, list) else [raw]) if v not in (None, "")]
         if rows:
-            db.session.execute(insert(CustomValue), rows)
+            db.session.execute(CustomValue.__table__.insert(), rows)
 
     def _search_documents(self, kind: str, new: list[tuple], changed: list[tuple]) -> None:
         """What ``textsearch.index_document`` writes, for many objects in one statement."""
@@ -234,7 +240,7 @@ class IssueBatches:
                 SearchDocument.kind == kind, SearchDocument.object_id.in_([c[0] for c in changed])))
         rows = [row(*item) for item in new + changed if kind == "ticket" or item[2]]
         if rows:
-            db.session.execute(insert(SearchDocument), rows)
+            db.session.execute(SearchDocument.__table__.insert(), rows)
 
     def _journals(self, issues: list[dict], wg_id: int) -> None:
         im = self.im
@@ -254,14 +260,13 @@ class IssueBatches:
             db.session.execute(update(Journal), [values for _item, _title, values in known])
             im.summary.updated["journal"] += len(known)
         if new:
-            ids = db.session.scalars(insert(Journal).returning(Journal.id, sort_by_parameter_order=True),
-                                     [values for _item, _title, values in new]).all()
+            ids = inserted(Journal, [values for _item, _title, values in new])
             im.remember_many("journal", [(int(item["id"]), journal_id) for (item, _t, _v), journal_id in zip(new, ids)],
                              existed=False)
             details = [dict(detail, journal_id=journal_id) for (item, _t, _v), journal_id in zip(new, ids)
                        for detail in (im.journal_detail(d) for d in item.get("details") or []) if detail]
             if details:
-                db.session.execute(insert(JournalDetail), details)
+                db.session.execute(JournalDetail.__table__.insert(), details)
         public = lambda items: [(im.local("journal", item["id"]), title, values["notes"], wg_id)  # noqa: E731
                                 for item, title, values in items if values["notes"] and not values["private_notes"]]
         self._search_documents("journal", public(new), public(known))
@@ -279,7 +284,7 @@ class IssueBatches:
                     have.add((ticket_id, user_id))
                     rows.append({"ticket_id": ticket_id, "user_id": user_id})
         if rows:
-            db.session.execute(insert(Watcher), rows)
+            db.session.execute(Watcher.__table__.insert(), rows)
             im.summary.created["watcher"] += len(rows)
 
     def _relations(self, issues: list[dict]) -> None:
@@ -296,8 +301,7 @@ class IssueBatches:
                                       "relation_type": item["relation_type"], "delay": item.get("delay")}))
                 # else: the other issue comes later (it names this relation too) or is not imported
         if new:
-            ids = db.session.scalars(insert(TicketRelation).returning(TicketRelation.id, sort_by_parameter_order=True),
-                                     [values for _rid, values in new]).all()
+            ids = inserted(TicketRelation, [values for _rid, values in new])
             im.remember_many("relation", [(rid, local_id) for (rid, _v), local_id in zip(new, ids)], existed=False)
 
 
