@@ -189,7 +189,11 @@ def import_redmine(url, key, projects, dry_run, resume):
         summary = importer.run()
     except RedmineError as error:
         click.echo(f"Error: {error}", err=True)
+        click.echo("What was saved before stays; run again with --resume to continue.", err=True)
         sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted. What was saved before stays; run again with --resume to continue.", err=True)
+        sys.exit(130)
     for line in summary.lines(dry_run):
         click.echo(line)
 

@@ -47,6 +47,7 @@ PARAMETERS = {
     "item_id": lambda s: [1],
     "query_id": lambda s: [s.private_query.id],
     "filename": lambda s: [s.private_attachment.filename],
+    "import_id": lambda s: [s.ticket_import.id],
 }
 
 EXEMPT = {
