@@ -173,3 +173,18 @@ def test_custom_fields_are_enabled_in_the_projects_that_enable_them(app, db, ser
 def mapped_field(db, server) -> int:
     return db.session.scalar(select(RedmineIdMap.local_id).where(
         RedmineIdMap.source == server.url, RedmineIdMap.kind == "custom_field", RedmineIdMap.redmine_id == 1))
+
+
+def test_the_command_line_resumes(app, db, servers):
+    from tracker.cli import main
+
+    server = servers()
+    with pytest.raises(Interrupted):
+        run(server, after_batch=lambda batches: (_ for _ in ()).throw(Interrupted) if batches == 2 else None)
+    result = app.test_cli_runner().invoke(
+        main, ["import", "redmine", "--url", server.url, "--key", API_KEY, "--resume"])
+    assert result.exit_code == 0, result.output
+    assert f"Resuming: {2 * PAGE} of {ISSUES} issues" in result.stderr and "ETA" in result.stderr
+    assert "Import finished." in result.output
+    tickets = list(mapped(db, server, "issue").values())
+    assert len(tickets) == ISSUES and count(db, Ticket, id=tickets) == ISSUES
