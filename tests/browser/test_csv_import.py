@@ -64,7 +64,7 @@ def test_member_imports_a_shift_jis_csv(live_server, page, tmp_path):
     errors = page.inner_text("table.import-errors")
     assert "4" in errors and "ステータス" in errors and "保留中" in errors
     with page.expect_navigation():
-        page.click("text=出張申請の拡充")
+        page.click("li:has-text('出張申請の拡充') >> a")
     assert "出張申請の拡充" in page.inner_text("h2.subject")
     page.goto(f"{live_server.url}/projects/mynumber-card/issues")
     listed = page.inner_text("table.issues")
