@@ -214,3 +214,17 @@ def test_an_import_runs_once(db, client, login, team):
     again = client.get(f"/imports/{item_id}/mapping")
     assert again.status_code == 302 and again.headers["Location"].endswith(f"/imports/{item_id}")
     assert len(tickets_of(db, team.wg)) == 1
+
+
+def test_from_the_global_ticket_list_the_wg_is_chosen_in_the_mapping(db, client, login, team, make):
+    other = make.wg(members={team.member: "メンバー"})
+    login(team.member)
+    page = client.get("/issues").get_data(as_text=True)
+    assert 'href="/issues/imports/new"' in page
+    item_id = import_id(upload(client, f"{HEADER}\nタスク,新規,通常,全体から取り込み,,,,\n".encode()))
+    settings(client, item_id)
+    mapping = client.get(f"/imports/{item_id}/mapping").get_data(as_text=True)
+    assert team.wg.name in mapping and other.name in mapping and "fields[subject]" not in mapping  # no WG yet
+    response = run(client, item_id, fields={"subject": 3}, wg=other)
+    assert response.status_code == 302
+    assert [t.subject for t in tickets_of(db, other)] == ["全体から取り込み"] and tickets_of(db, team.wg) == []
