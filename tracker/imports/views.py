@@ -10,7 +10,7 @@ from tracker.core.requests import load, perform
 from tracker.core.translation import gettext as _
 from tracker.extensions import db
 from tracker.imports import reading, services
-from tracker.imports.fields import all_fields, wgs_for_import
+from tracker.imports.fields import all_fields, default_mapping, wgs_for_import
 from tracker.imports.models import TicketImport
 from tracker.tickets.models import Ticket
 from tracker.wg.models import WorkingGroup
@@ -83,7 +83,6 @@ def mapping(import_id: int):
     fields = all_fields(wg) if wg else []
     chosen = {key: int(index) for key, index in (item.mapping.get("fields") or {}).items()}
     if wg is not None and not chosen:
-        from tracker.imports.fields import default_mapping
         chosen = default_mapping(table.header, fields)
     all_or_nothing = bool(item.mapping.get("all_or_nothing"))
     if request.method == "POST" and request.form.get("action") in ("import", "refresh"):
