@@ -16,7 +16,7 @@ from tracker.paths import PACKAGE_DIR, data_dir
 # catalog, ``tracker/translations``.
 FEATURES = [
     "core", "accounts", "wg", "api", "tickets", "kpi", "charter", "quarterly", "risks", "meetings", "planning",
-    "gantt", "roadmap", "ideas", "talent", "notify", "redmine", "audit", "directory", "sso",
+    "gantt", "roadmap", "ideas", "talent", "notify", "redmine", "imports", "audit", "directory", "sso",
 ]
 
 

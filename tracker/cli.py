@@ -175,19 +175,25 @@ def import_group():
 @click.option("--key", required=True, help="An API key of a Redmine administrator (My account → API access key).")
 @click.option("--project", "projects", multiple=True, help="Only this project (identifier); repeat for several.")
 @click.option("--dry-run", is_flag=True, help="Read everything and report, but save nothing.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted import after the last batch it saved.")
 @with_appcontext
-def import_redmine(url, key, projects, dry_run):
-    """Import users, projects (as WGs), issues and their history from a Redmine server; run again to update."""
+def import_redmine(url, key, projects, dry_run, resume):
+    """Import users, projects (as WGs), issues and their history from a Redmine server; run again to update.
+    Issues are saved in batches; an interrupted import continues with --resume."""
     from tracker.redmine.client import RedmineClient, RedmineError
     from tracker.redmine.importer import Importer
 
-    importer = Importer(RedmineClient(url, key), projects=projects, dry_run=dry_run,
+    importer = Importer(RedmineClient(url, key), projects=projects, dry_run=dry_run, resume=resume,
                         progress=lambda message: click.echo(message, err=True))
     try:
         summary = importer.run()
     except RedmineError as error:
         click.echo(f"Error: {error}", err=True)
+        click.echo("What was saved before stays; run again with --resume to continue.", err=True)
         sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted. What was saved before stays; run again with --resume to continue.", err=True)
+        sys.exit(130)
     for line in summary.lines(dry_run):
         click.echo(line)
 

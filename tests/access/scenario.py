@@ -42,6 +42,7 @@ TALENT_HR_ONLY = f"{M}-TALENT-HRONLY"
 TALENT_ONLY_ME = f"{M}-TALENT-ONLYME"
 HELP_REQUEST = f"{M}-HELPREQUEST"
 NOTIFICATION = f"{M}-NOTIFICATION"
+TICKET_IMPORT = f"{M}-CSVIMPORT"
 
 _PRIVATE_WG_READERS = frozenset({ADMIN, DX, LEADER, MEMBER, OBSERVER})
 # The private ticket is in the public WG, written by MEMBER, assigned to nobody: its author, the admin and the
@@ -78,6 +79,8 @@ VISIBLE_TO: dict[str, frozenset[str]] = {
     HELP_REQUEST: SIGNED_IN,
     # to MEMBER
     NOTIFICATION: frozenset({MEMBER}),
+    # MEMBER's CSV import (its file name and rows): an import is its uploader's alone, as in Redmine
+    TICKET_IMPORT: frozenset({MEMBER}),
 }
 # Administrators hold every organisation role (User.has_org_role) but ONLY_ME is the person's alone.
 # Markers that are only meaningful next to another one: the anonymous author's name leaks when it appears
@@ -211,6 +214,14 @@ def build(db, make) -> Scenario:
     talent_services.add_certification(u[STAFF], o["profile"], f"{TALENT_ONLY_ME}（追加）", None)
     o["help_request"] = make.help_request(requester=u[LEADER], title=HELP_REQUEST, description=HELP_REQUEST)
     o["notification"] = make.notification(u[MEMBER], title=NOTIFICATION, body=NOTIFICATION)
+    from tracker.imports.models import TicketImport
+
+    o["ticket_import"] = TicketImport(user_id=u[MEMBER].id, wg_id=public_wg.id, filename=f"{TICKET_IMPORT}.csv",
+                                      content=f"題名\n{TICKET_IMPORT}-ROW\n".encode(), rows=1, state="new",
+                                      settings={"separator": ",", "wrapper": '"', "encoding": "UTF-8",
+                                                "date_format": "%Y-%m-%d"},
+                                      mapping={"fields": {"subject": 0}, "all_or_nothing": False}, result={})
+    db.session.add(o["ticket_import"])
     db.session.flush()
 
     for name, user in u.items():

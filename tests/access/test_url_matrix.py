@@ -52,6 +52,7 @@ PARAMETERS = {
     "group_id": lambda s: [s.users[sc.STAFF].section_id],
     "news_id": lambda s: [1],
     "title": lambda s: ["Start_page"],
+    "import_id": lambda s: [s.ticket_import.id],
 }
 
 EXEMPT = {

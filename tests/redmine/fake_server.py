@@ -48,6 +48,7 @@ class FakeRedmine:
         self.requests: list[str] = []
         self._server = None
         self.url = ""
+        self.project_fields: dict[int, list[int]] | None = {1: [1]}  # project id -> its issue custom fields
         self.admin_key = True  # False: /users.json and /custom_fields.json answer 403, as for a non-admin key
 
     def add_attachment(self, issue_id: int, attachment_id: int, filename: str, data: bytes) -> None:
@@ -107,7 +108,19 @@ class FakeRedmine:
             return 200, self._page(self.time_entries, "time_entries", query)
         if path == "/issues.json":
             items = [self._listed(i) for i in sorted(self.issues.values(), key=lambda i: i["id"])]
+            if "issue_id" in query.get("f[]", []) and query.get("op[issue_id]") == [">="]:
+                least = int(query["v[issue_id][]"][0])  # Redmine's filter syntax, as the importer pages by id
+                items = [i for i in items if i["id"] >= least]
             return 200, self._page(items, "issues", query)
+        if path.startswith("/projects/") and path.endswith(".json") and path.count("/") == 2:
+            project = next((p for p in self.projects if path in (f"/projects/{p['id']}.json", f"/projects/{p['identifier']}.json")), None)
+            if project is None:
+                return 404, None
+            answer = dict(project)
+            if "issue_custom_fields" in query.get("include", [""])[0] and self.project_fields is not None:
+                answer["issue_custom_fields"] = [{"id": f["id"], "name": f["name"]} for f in self.custom_fields
+                                                 if f["id"] in self.project_fields.get(project["id"], ())]
+            return 200, {"project": answer}
         if path.startswith("/issues/") and path.endswith(".json"):
             issue_id = int(path[len("/issues/") : -len(".json")])
             if issue_id not in self.issues:

@@ -82,7 +82,7 @@ def test_import_brings_everything_over(app, db, fake):
     assert summary.created["project"] == 1 and summary.created["time_entry"] == 1 and summary.created["attachment"] == 1
     reasons = " ".join(reason for _k, _id, reason in summary.skipped)
     assert "group 市民課" in reasons and "fields of user are not imported" in reasons
-    assert any("issues read 5/5" in m for m in messages)
+    assert any(m.startswith("issues 5/5 (100.0%)") and "/s" in m and "ETA" in m for m in messages)
     assert "issue" in "\n".join(summary.lines(False))
 
 

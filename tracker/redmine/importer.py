@@ -1,6 +1,8 @@
 """Import a Redmine server's data through its REST API: users (without passwords), projects as WGs with
 members and roles, trackers, statuses, priorities, activities, categories, versions, custom fields, issues
 with parents, journals (details, authors, times), relations, watchers, attachments and time entries.
+Issues are streamed and written in batches (``issue_batches``); how far each project got is kept in
+``redmine_import_runs``, so that ``resume=True`` continues an interrupted import where it stopped.
 
 Every imported object is remembered in ``redmine_id_map`` (per source URL), so running again updates what
 was imported before and adds what is new, never duplicating. History is copied as it was (authors and
@@ -17,35 +19,28 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from tracker.accounts.models import User
-from tracker.core.services import ServiceError
 from tracker.extensions import db
+from tracker.core.db import utcnow
 from tracker.redmine.client import RedmineClient, RedmineError
-from tracker.redmine.models import RedmineIdMap
+from tracker.redmine.issue_batches import IssueBatches
+from tracker.redmine.models import RedmineIdMap, RedmineImportRun
+from tracker.redmine.progress import RateMeter
+from tracker.redmine.vocabularies import VocabularyImport
 from tracker.redmine.naming import join_name
-from tracker.tickets.admin import services as admin_services
-from tracker.tickets.fields import workflow
 from tracker.tickets import attachments as files
-from tracker.tickets.models import (
-    CustomField, CustomValue, IssueCategory, IssuePriority, IssueStatus, Journal, JournalDetail, Ticket, TicketRelation,
-    TimeEntry, TimeEntryActivity, Tracker, Version, Watcher,
-)
-from tracker.tickets.services import index_journal, reindex
+from tracker.tickets.models import IssueCategory, IssueStatus, TimeEntry, TimeEntryActivity, Tracker, Version
 from tracker.wg.models import Role, WorkingGroup
 from tracker.wg.services import add_member, index_wg
 
-# Redmine's default role names (English and Japanese) -> our default roles.
-ROLE_NAMES = {
-    "manager": "WG責任者", "管理者": "WG責任者", "developer": "メンバー", "開発者": "メンバー",
-    "reporter": "オブザーバー", "報告者": "オブザーバー",
-}
-FORMATS = {"string": "string", "text": "text", "int": "int", "float": "float", "date": "date", "bool": "bool",
-           "list": "list", "user": "user", "link": "string", "enumeration": "list"}
 # journal detail attributes whose values are ids of something imported
 ID_ATTRS = {"status_id": "status", "tracker_id": "tracker", "priority_id": "priority", "assigned_to_id": "user",
-            "category_id": "category", "fixed_version_id": "version", "parent_id": "issue", "project_id": "project"}
+            "category_id": "category", "fixed_version_id": "version", "parent_id": "issue", "child_id": "issue",
+            "project_id": "project"}
+# kinds of which there can be very many: looked up per batch, never all held in memory
+BULK_KINDS = ("issue", "journal", "relation", "attachment", "time_entry")
 RENAMED_ATTRS = {"project_id": "wg_id"}
 
 
@@ -69,6 +64,10 @@ class Summary:
     skipped: list[tuple[str, object, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    def notes_once(self, note: str) -> None:
+        if note not in self.notes:
+            self.notes.append(note)
+
     def lines(self, dry_run: bool) -> list[str]:
         kinds = sorted(set(self.created) | set(self.updated))
         out = ["Dry run: nothing was saved." if dry_run else "Import finished."]
@@ -81,21 +80,28 @@ class Summary:
         return out
 
 
-class Importer:
+class Importer(VocabularyImport):
     def __init__(self, client: RedmineClient, projects=(), dry_run: bool = False,
-                 progress: Callable[[str], None] | None = None):
+                 progress: Callable[[str], None] | None = None, resume: bool = False,
+                 after_batch: Callable[[int], None] | None = None):
         self.client = client
         self.source = client.base
         self.only = {p for p in projects if p}
         self.dry_run = dry_run
+        self.resume = resume
+        self.after_batch = after_batch  # called after each committed batch (tests interrupt a run with it)
+        self.batches = 0
         self.progress = progress or (lambda message: None)
         self.summary = Summary()
-        self.ids: dict[tuple[str, int], int] = {
-            (row.kind, row.redmine_id): row.local_id
-            for row in db.session.scalars(select(RedmineIdMap).where(RedmineIdMap.source == self.source))
+        self.now = utcnow()
+        self.ids: dict[tuple[str, int], int] = {  # people, vocabularies, WGs ...: few
+            (kind, rid): local_id for kind, rid, local_id in db.session.execute(
+                select(RedmineIdMap.kind, RedmineIdMap.redmine_id, RedmineIdMap.local_id)
+                .where(RedmineIdMap.source == self.source, RedmineIdMap.kind.not_in(BULK_KINDS)))
         }
-        self.rows: dict[tuple[str, int], RedmineIdMap] = {}
-        self.touched: set[int] = set()
+        self.batch_ids: dict[tuple[str, int], int] = {}  # the bulk kinds the current batch refers to
+        self.imported_fields: list[int] = []
+        self.meter = RateMeter("issues", 0, self.progress)
         self.new_trackers: list[Tracker] = []
         self.new_statuses: list[IssueStatus] = []
 
@@ -103,9 +109,38 @@ class Importer:
 
     def local(self, kind: str, rid) -> int | None:
         try:
-            return self.ids.get((kind, int(rid)))
+            key = (kind, int(rid))
         except (TypeError, ValueError):
             return None
+        return self.batch_ids.get(key) if kind in BULK_KINDS else self.ids.get(key)
+
+    def remember_many(self, kind: str, pairs: list[tuple[int, int]], existed: bool) -> None:
+        """Remember many new objects of a bulk kind in one INSERT."""
+        if not pairs:
+            return
+        db.session.execute(RedmineIdMap.__table__.insert(), [
+            {"source": self.source, "kind": kind, "redmine_id": rid, "local_id": local_id, "imported_at": self.now}
+            for rid, local_id in pairs])
+        self.batch_ids.update(((kind, rid), local_id) for rid, local_id in pairs)
+        (self.summary.updated if existed else self.summary.created)[kind] += len(pairs)
+
+    def _load_batch_ids(self, kind: str, rids: list[int]) -> None:
+        for start in range(0, len(rids), 500):
+            for rid, local_id in db.session.execute(select(RedmineIdMap.redmine_id, RedmineIdMap.local_id).where(
+                    RedmineIdMap.source == self.source, RedmineIdMap.kind == kind,
+                    RedmineIdMap.redmine_id.in_(rids[start : start + 500]))):
+                self.batch_ids[(kind, rid)] = local_id
+
+    def state(self, resource: str) -> RedmineImportRun:
+        """How far the import of ``resource`` got (made on first use)."""
+        found = db.session.scalar(select(RedmineImportRun).where(
+            RedmineImportRun.source == self.source, RedmineImportRun.resource == resource))
+        if found is None:
+            found = RedmineImportRun(source=self.source, resource=resource, last_redmine_id=0, done=0, total=0,
+                                     finished=False)
+            db.session.add(found)
+            db.session.flush()
+        return found
 
     def remember(self, kind: str, rid: int, local_id: int, existed: bool) -> None:
         if (kind, rid) not in self.ids:
@@ -126,17 +161,31 @@ class Importer:
             missing = self.only - {p["identifier"] for p in projects}
             for identifier in sorted(missing):
                 self.summary.skipped.append(("project", identifier, "not found on the Redmine server (or not visible)"))
+            self._count_issues(projects)
             for project in projects:
                 self.import_project(project)
                 self._save()
-            self._reindex()
-            self._save()
+            self.meter.finish()
         except BaseException:
             db.session.rollback()
             raise
         if self.dry_run:
             db.session.rollback()
         return self.summary
+
+    def _count_issues(self, projects: list[dict]) -> None:
+        """The number of issues to read, for the progress line's rate and ETA (one small request per project)."""
+        total = done = 0
+        for project in projects:
+            state = self.state(f"issues:{project['id']}")
+            state.total = self.client.issue_count(int(project["id"]))
+            total += state.total
+            if self.resume:
+                done += state.total if state.finished else state.done
+        self._save()
+        self.meter.start(total, already=done)
+        if done:
+            self.progress(f"Resuming: {done} of {total} issues were imported before.")
 
     def _save(self) -> None:
         if self.dry_run:
@@ -197,111 +246,6 @@ class Importer:
         return self._upsert_user({"id": ref["id"], "firstname": parts[0], "lastname": parts[1] if len(parts) > 1 else "",
                                   "status": 3}).id
 
-    # -- vocabularies --------------------------------------------------------------------------------
-
-    def import_vocabularies(self) -> None:
-        statuses = self.client.get("/issue_statuses.json").get("issue_statuses", [])
-        for position, item in enumerate(statuses, 1):
-            self._vocabulary("status", IssueStatus, item, lambda: admin_services.save_status(
-                None, item["name"], item.get("is_closed", False), position))
-        first_status = db.session.scalar(select(IssueStatus.id).order_by(IssueStatus.position, IssueStatus.id))
-        for position, item in enumerate(self.client.get("/trackers.json").get("trackers", []), 1):
-            default = self.local("status", (item.get("default_status") or {}).get("id")) or first_status
-            self._vocabulary("tracker", Tracker, item, lambda: admin_services.save_tracker(None, item["name"], position, default))
-        for kind, path, key, model in (
-            ("priority", "/enumerations/issue_priorities.json", "issue_priorities", IssuePriority),
-            ("activity", "/enumerations/time_entry_activities.json", "time_entry_activities", TimeEntryActivity),
-        ):
-            answer = self.client.get_optional(path) or {}
-            for position, item in enumerate(answer.get(key, []), 1):
-                self._vocabulary(kind, model, item, lambda: admin_services.save_enumeration(
-                    model.__name__, None, item["name"], position, False, item.get("active", True)))
-        roles = self.client.get_optional("/roles.json") or {}
-        default_role = db.session.scalar(select(Role).where(Role.name == "メンバー"))
-        for item in roles.get("roles", []):
-            role = db.session.scalar(select(Role).where(Role.name == item["name"]))
-            if role is None:
-                role = db.session.scalar(select(Role).where(Role.name == ROLE_NAMES.get(item["name"].lower(), "")))
-            if role is None:
-                role = default_role
-                self.summary.notes.append(f"Redmine role {item['name']} was mapped to {role.name}; adjust its members' roles if needed.")
-            self.remember("role", int(item["id"]), role.id, True)
-        self._extend_workflows()
-
-    def _vocabulary(self, kind: str, model, item: dict, create) -> None:
-        rid = int(item["id"])
-        if self.local(kind, rid):
-            self.summary.updated[kind] += 1
-            return
-        found = db.session.scalar(select(model).where(model.name == item["name"]))
-        if found is None:
-            try:
-                found = create()
-            except ServiceError as error:
-                self.summary.skipped.append((kind, rid, "; ".join(error.messages)))
-                return
-            db.session.flush()
-            if kind == "tracker":
-                self.new_trackers.append(found)
-            if kind == "status":
-                self.new_statuses.append(found)
-        self.remember(kind, rid, found.id, found not in self.new_trackers + self.new_statuses)
-
-    def _extend_workflows(self) -> None:
-        """New trackers get the workflow of the first existing tracker; new statuses are reachable from and
-        lead to every status for the roles that may change statuses."""
-        trackers = list(db.session.scalars(select(Tracker).order_by(Tracker.position, Tracker.id)))
-        model = next((t for t in trackers if t not in self.new_trackers), None)
-        roles = list(db.session.scalars(select(Role)))
-        statuses = [s.id for s in workflow.all_statuses()]
-        for role in roles:
-            base = workflow.matrix(role.id, model.id) if model else set()
-            for tracker in self.new_trackers:
-                workflow.save_matrix(role.id, tracker.id, base)
-            if not self.new_statuses:
-                continue
-            for tracker in trackers:
-                transitions = workflow.matrix(role.id, tracker.id)
-                if not transitions:
-                    continue
-                for new in self.new_statuses:
-                    transitions |= {(s, new.id) for s in statuses if s != new.id} | {(new.id, s) for s in statuses if s != new.id}
-                workflow.save_matrix(role.id, tracker.id, transitions)
-
-    def import_custom_fields(self) -> None:
-        answer = self.client.get_optional("/custom_fields.json")
-        if answer is None:
-            self.summary.notes.append("Custom field definitions need an administrator's key; custom values were not imported.")
-            return
-        all_trackers = [t.id for t in db.session.scalars(select(Tracker))]
-        for item in answer.get("custom_fields", []):
-            rid = int(item["id"])
-            if item.get("customized_type") != "issue":
-                self.summary.skipped.append(("custom_field", rid, f"{item['name']}: fields of {item.get('customized_type')} are not imported"))
-                continue
-            fmt = FORMATS.get(item.get("field_format"))
-            if fmt is None:
-                self.summary.skipped.append(("custom_field", rid, f"{item['name']}: format {item.get('field_format')} is not supported"))
-                continue
-            existing = db.session.get(CustomField, self.local("custom_field", rid) or 0) or db.session.scalar(
-                select(CustomField).where(CustomField.name == item["name"][:60]))
-            trackers = [self.local("tracker", t["id"]) for t in item.get("trackers", [])]
-            values = [v.get("value") if isinstance(v, dict) else v for v in item.get("possible_values") or []]
-            try:
-                saved = admin_services.save_custom_field(
-                    existing, name=item["name"], field_format=fmt, possible_values=[str(v) for v in values if v is not None],
-                    multiple=item.get("multiple", False), is_required=False, is_for_all=True,
-                    is_filter=item.get("is_filter", True), searchable=item.get("searchable", False),
-                    default_value=item.get("default_value") or "", description=item.get("description") or "",
-                    tracker_ids=[t for t in trackers if t] or all_trackers,
-                    wg_ids=[w.id for w in existing.wgs] if existing else [],
-                )
-            except ServiceError as error:
-                self.summary.skipped.append(("custom_field", rid, "; ".join(error.messages)))
-                continue
-            db.session.flush()
-            self.remember("custom_field", rid, saved.id, existing is not None)
-
     # -- projects ------------------------------------------------------------------------------------
 
     def import_project(self, project: dict) -> None:
@@ -323,6 +267,8 @@ class Importer:
         self._members(wg, rid)
         self._categories(wg, rid)
         self._versions(wg, rid)
+        self._project_custom_fields(wg, rid)
+        self._save()
         self._issues(wg, rid, identifier)
         self._time_entries(wg, rid, identifier)
 
@@ -375,123 +321,35 @@ class Importer:
     # -- issues ------------------------------------------------------------------------------------
 
     def _issues(self, wg: WorkingGroup, rid: int, identifier: str) -> None:
-        listed = list(self.client.paged(
-            "/issues.json", "issues", project_id=rid, subproject_id="!*", status_id="*", sort="id",
-            progress=lambda done, total: self.progress(f"  issues listed {done}/{total}"),
-        ))
-        full = []
-        for n, item in enumerate(listed, 1):
-            issue = self.client.get(f"/issues/{item['id']}.json", include="journals,watchers,relations,attachments")["issue"]
-            if self._issue(wg, issue):
-                full.append(issue)
-            if n % 50 == 0 or n == len(listed):
-                self.progress(f"  issues read {n}/{len(listed)}")
-        db.session.flush()
-        for issue in full:  # second pass: everything that refers to other issues or needs the ticket id
-            ticket = db.session.get(Ticket, self.local("issue", issue["id"]))
-            parent = (issue.get("parent") or {}).get("id")
-            parent_id = self.local("issue", parent) if parent else None
-            if parent and parent_id is None:
-                self.summary.skipped.append(("parent", issue["id"], f"parent #{parent} is not in the imported projects"))
-            if parent_id != ticket.parent_id:  # keeps Redmine's updated_on (an ORM update would stamp now)
-                db.session.execute(update(Ticket).where(Ticket.id == ticket.id).values(
-                    parent_id=parent_id, updated_at=ticket.updated_at))
-                db.session.expire(ticket, ["parent_id", "parent"])
-            self._attachments(ticket, issue)
-            self._journals(ticket, issue)
-            self._watchers(ticket, issue)
-            self._relations(issue)
-        db.session.flush()
+        state = self.state(f"issues:{rid}")
+        if self.resume and state.finished:
+            return
+        if not self.resume:
+            state.last_redmine_id, state.done, state.finished = 0, 0, False
+        batches = IssueBatches(self)
+        for page in batches.pages(rid, state.last_redmine_id):
+            batches.write(wg, page)
+            state.last_redmine_id = max(int(issue["id"]) for issue in page)
+            state.done += len(page)
+            self._save()  # the batch and how far we got, in one transaction
+            self.batch_ids.clear()
+            self.meter.advance(len(page))
+            self.batches += 1
+            if self.after_batch:
+                self.after_batch(self.batches)
+        state.finished = True
+        self._save()
 
-    def _issue(self, wg: WorkingGroup, issue: dict) -> bool:
-        rid = int(issue["id"])
-        tracker_id = self.local("tracker", issue["tracker"]["id"])
-        status_id = self.local("status", issue["status"]["id"])
-        priority_id = self.local("priority", issue["priority"]["id"]) or db.session.scalar(
-            select(IssuePriority.id).where(IssuePriority.is_default.is_(True)))
-        if not (tracker_id and status_id and priority_id):
-            self.summary.skipped.append(("issue", rid, "its tracker, status or priority could not be imported"))
-            return False
-        # People first: making a placeholder user flushes, which must not happen with a half-made ticket.
-        author_id = self.user_id(issue.get("author")) or self._anonymous()
-        assigned = issue.get("assigned_to")
-        assigned_id = self.user_id(assigned) if assigned else None
-        ticket = db.session.get(Ticket, self.local("issue", rid) or 0)
-        existed = ticket is not None
-        if ticket is None:
-            ticket = Ticket(wg_id=wg.id, lock_version=0)
-            db.session.add(ticket)
-        ticket.wg_id = wg.id
-        ticket.tracker_id, ticket.status_id, ticket.priority_id = tracker_id, status_id, priority_id
-        ticket.subject = (issue.get("subject") or "")[:255] or f"#{rid}"
-        ticket.description = issue.get("description") or ""
-        ticket.author_id = author_id
-        ticket.assigned_to_id = assigned_id
-        if assigned and ticket.assigned_to_id is None:
-            self.summary.skipped.append(("assignee", rid, f"assigned to the group {assigned.get('name')}: left unassigned"))
-        ticket.category_id = self.local("category", (issue.get("category") or {}).get("id"))
-        ticket.fixed_version_id = self.local("version", (issue.get("fixed_version") or {}).get("id"))
-        ticket.start_date = parse_day(issue.get("start_date"))
-        ticket.due_date = parse_day(issue.get("due_date"))
-        hours = issue.get("estimated_hours")
-        ticket.estimated_hours = Decimal(str(hours)).quantize(Decimal("0.01")) if hours is not None else None
-        ticket.done_ratio = int(issue.get("done_ratio") or 0)
-        ticket.is_private = bool(issue.get("is_private"))
-        ticket.created_at = parse_time(issue.get("created_on")) or ticket.created_at
-        ticket.updated_at = parse_time(issue.get("updated_on")) or ticket.updated_at
-        ticket.closed_on = parse_time(issue.get("closed_on"))
-        db.session.flush()
-        self._custom_values(ticket, issue.get("custom_fields") or [])
-        self.remember("issue", rid, ticket.id, existed)
-        self.touched.add(ticket.id)
-        return True
+    def parse_time(self, value) -> datetime | None:
+        return parse_time(value)
 
-    def _anonymous(self) -> int:
+    def parse_day(self, value) -> date | None:
+        return parse_day(value)
+
+    def anonymous(self) -> int:
         return self.user_id({"id": 2, "name": "Anonymous"})
 
-    def _custom_values(self, ticket: Ticket, given: list[dict]) -> None:
-        for item in given:
-            field_id = self.local("custom_field", item.get("id"))
-            if not field_id:
-                continue
-            raw = item.get("value")
-            values = raw if isinstance(raw, list) else [raw]
-            values = [str(v) for v in values if v not in (None, "")]
-            db.session.execute(CustomValue.__table__.delete().where(
-                CustomValue.ticket_id == ticket.id, CustomValue.custom_field_id == field_id))
-            for value in values:
-                db.session.add(CustomValue(ticket_id=ticket.id, custom_field_id=field_id, value=value[:1000]))
-
-    def _attachments(self, ticket: Ticket, issue: dict) -> None:
-        limit = current_app.config["MAX_ATTACHMENT_BYTES"]
-        for item in issue.get("attachments") or []:
-            rid = int(item["id"])
-            if self.local("attachment", rid):
-                self.summary.updated["attachment"] += 1
-                continue
-            if int(item.get("filesize") or 0) > limit:
-                self.summary.skipped.append(("attachment", rid, f"{item['filename']} is larger than the limit"))
-                continue
-            if self.dry_run:
-                self.summary.created["attachment"] += 1
-                continue
-            try:
-                data = self.client.download(item["content_url"], limit)
-            except RedmineError as error:
-                self.summary.skipped.append(("attachment", rid, f"{item['filename']}: {error}"))
-                continue
-            if data is None:
-                self.summary.skipped.append(("attachment", rid, f"{item['filename']} is larger than the limit"))
-                continue
-            attachment = files.store(files.Upload(item["filename"], data, item.get("content_type") or "",
-                                                  item.get("description") or ""), self.user_id(item.get("author")) or ticket.author_id)
-            attachment.ticket_id = ticket.id
-            attachment.created_at = parse_time(item.get("created_on")) or attachment.created_at
-            db.session.add(attachment)
-            db.session.flush()
-            self.remember("attachment", rid, attachment.id, False)
-
-    def _detail(self, detail: dict) -> JournalDetail | None:
+    def journal_detail(self, detail: dict) -> dict | None:
         prop, name = detail.get("property"), str(detail.get("name"))
         old, new = detail.get("old_value"), detail.get("new_value")
         if prop == "attr" and name in ID_ATTRS:
@@ -512,63 +370,67 @@ class Importer:
         elif prop == "relation":
             old = str(self.local("issue", old) or old) if old else old
             new = str(self.local("issue", new) or new) if new else new
-        return JournalDetail(property=prop or "attr", prop_key=name[:30], old_value=old, value=new)
+        return {"property": prop or "attr", "prop_key": name[:30], "old_value": old, "value": new}
 
-    def _journals(self, ticket: Ticket, issue: dict) -> None:
-        for item in issue.get("journals") or []:
+    def attachments_of(self, ticket_id: int, issue: dict) -> None:
+        limit = current_app.config["MAX_ATTACHMENT_BYTES"]
+        for item in issue.get("attachments") or []:
             rid = int(item["id"])
-            journal = db.session.get(Journal, self.local("journal", rid) or 0)
-            existed = journal is not None
-            if journal is None:
-                journal = Journal(ticket_id=ticket.id, user_id=self.user_id(item.get("user")) or self._anonymous())
-                journal.details = [d for d in (self._detail(x) for x in item.get("details") or []) if d is not None]
-                db.session.add(journal)
-            journal.notes = item.get("notes") or ""
-            journal.private_notes = bool(item.get("private_notes"))
-            journal.created_at = parse_time(item.get("created_on")) or journal.created_at
-            db.session.flush()
-            self.remember("journal", rid, journal.id, existed)
-
-    def _watchers(self, ticket: Ticket, issue: dict) -> None:
-        have = set(db.session.scalars(select(Watcher.user_id).where(Watcher.ticket_id == ticket.id)))
-        for ref in issue.get("watchers") or []:
-            user_id = self.user_id(ref)
-            if user_id and user_id not in have:
-                db.session.add(Watcher(ticket_id=ticket.id, user_id=user_id))
-                have.add(user_id)
-                self.summary.created["watcher"] += 1
-
-    def _relations(self, issue: dict) -> None:
-        for item in issue.get("relations") or []:
-            rid = int(item["id"])
-            if self.local("relation", rid):
+            if self.local("attachment", rid):
+                self.summary.updated["attachment"] += 1
                 continue
-            source, target = self.local("issue", item["issue_id"]), self.local("issue", item["issue_to_id"])
-            if not (source and target):
-                other = item["issue_to_id"] if source else item["issue_id"]
-                if other in (issue["id"],) or self.local("issue", other):
-                    continue
-                if not any(s[0] == "relation" and s[1] == rid for s in self.summary.skipped):
-                    self.summary.skipped.append(("relation", rid, f"#{other} is not in the imported projects (yet)"))
+            if int(item.get("filesize") or 0) > limit:
+                self.summary.skipped.append(("attachment", rid, f"{item['filename']} is larger than the limit"))
                 continue
-            relation = TicketRelation(issue_from_id=source, issue_to_id=target, relation_type=item["relation_type"],
-                                      delay=item.get("delay"))
-            db.session.add(relation)
+            if self.dry_run:
+                self.summary.created["attachment"] += 1
+                continue
+            try:
+                data = self.client.download(item["content_url"], limit, digest=item.get("digest"))
+            except RedmineError as error:
+                self.summary.skipped.append(("attachment", rid, f"{item['filename']}: {error}"))
+                continue
+            if data is None:
+                self.summary.skipped.append(("attachment", rid, f"{item['filename']} is larger than the limit"))
+                continue
+            author_id = self.user_id(item.get("author")) or self.user_id(issue.get("author")) or self.anonymous()
+            attachment = files.store(files.Upload(item["filename"], data, item.get("content_type") or "",
+                                                  item.get("description") or ""), author_id)
+            attachment.ticket_id = ticket_id
+            attachment.created_at = parse_time(item.get("created_on")) or attachment.created_at
+            db.session.add(attachment)
             db.session.flush()
-            self.remember("relation", rid, relation.id, False)
+            self.remember_many("attachment", [(rid, attachment.id)], existed=False)
 
     # -- time entries ------------------------------------------------------------------------------
 
     def _time_entries(self, wg: WorkingGroup, rid: int, identifier: str) -> None:
+        state = self.state(f"time_entries:{rid}")
+        if self.resume and state.finished:
+            return
+        pages = self.client.paged(f"/projects/{rid}/time_entries.json", "time_entries")
+        default_activity = db.session.scalar(select(TimeEntryActivity.id).where(TimeEntryActivity.is_default.is_(True)))
+        page: list[dict] = []
         try:
-            entries = list(self.client.paged(f"/projects/{rid}/time_entries.json", "time_entries",
-                                             progress=lambda d, t: self.progress(f"  time entries {d}/{t}")))
+            for item in pages:
+                page.append(item)
+                if len(page) == self.client.page_size:
+                    self._time_entry_page(wg, rid, page, default_activity)
+                    page = []
         except RedmineError as error:
             if "HTTP 403" in str(error) or "HTTP 404" in str(error):
                 self.summary.notes.append(f"{identifier}: time tracking is not enabled or not visible; no time entries.")
                 return
             raise
-        default_activity = db.session.scalar(select(TimeEntryActivity.id).where(TimeEntryActivity.is_default.is_(True)))
+        self._time_entry_page(wg, rid, page, default_activity)
+        state.finished = True
+        self._save()
+
+    def _time_entry_page(self, wg: WorkingGroup, rid: int, entries: list[dict], default_activity: int | None) -> None:
+        wg_id = wg.id  # read before any entry is added (the WG is expired after a commit; reading it flushes)
+        self.batch_ids.clear()
+        self._load_batch_ids("time_entry", [int(item["id"]) for item in entries])
+        self._load_batch_ids("issue", [int(item["issue"]["id"]) for item in entries if item.get("issue")])
         for item in entries:
             if int((item.get("project") or {}).get("id", rid)) != rid:
                 continue
@@ -580,11 +442,11 @@ class Importer:
             except InvalidOperation:
                 self.summary.skipped.append(("time_entry", erid, "hours are not a number"))
                 continue
-            user_id = self.user_id(item.get("user")) or self._anonymous()
+            user_id = self.user_id(item.get("user")) or self.anonymous()
             if entry is None:
-                entry = TimeEntry(author_id=user_id)
+                entry = TimeEntry(author_id=user_id, wg_id=wg_id)
                 db.session.add(entry)
-            entry.wg_id = wg.id
+            entry.wg_id = wg_id
             entry.ticket_id = self.local("issue", (item.get("issue") or {}).get("id"))
             entry.user_id = user_id
             entry.activity_id = self.local("activity", (item.get("activity") or {}).get("id")) or default_activity
@@ -594,12 +456,9 @@ class Importer:
             entry.created_at = parse_time(item.get("created_on")) or entry.created_at
             entry.updated_at = parse_time(item.get("updated_on")) or entry.updated_at
             db.session.flush()
-            self.remember("time_entry", erid, entry.id, existed)
-
-    def _reindex(self) -> None:
-        self.progress(f"Updating the search index for {len(self.touched)} tickets ...")
-        for ticket_id in sorted(self.touched):
-            ticket = db.session.get(Ticket, ticket_id)
-            reindex(ticket)
-            for journal in ticket.journals:
-                index_journal(journal)
+            if existed:
+                self.summary.updated["time_entry"] += 1
+            else:
+                self.remember_many("time_entry", [(erid, entry.id)], existed=False)
+        self._save()
+        self.batch_ids.clear()
