@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 from tracker.core.org_permissions import has_org_permission
 from tracker.kpi.policy import MANAGE_KPIS
 from tracker.charter import health
-from tracker.core.fiscal import fiscal_year_label
 from tracker.core.i18n import local_today
 from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
@@ -46,7 +45,7 @@ def index():
     today = local_today()
     kpis = queries.all_kpis()
     return render_template("kpi/index.html", kpis=kpis, status={k.id: status(k, today) for k in kpis},
-                           labels=STATUS_LABELS, can_edit=_is_office(current_user), fy=fiscal_year_label)
+                           labels=STATUS_LABELS, can_edit=_is_office(current_user))
 
 
 @bp.route("/kpis/new", methods=["GET", "POST"])
@@ -89,4 +88,4 @@ def show(kpi_id: int):
     wgs = [link.wg for link in kpi.wg_links if link.wg.visible_to(current_user)]
     return render_template("kpi/show.html", kpi=kpi, form=form, can_measure=can_measure, wgs=wgs,
                            chart=chart.svg(kpi, kpi.name), state=status(kpi, today), labels=STATUS_LABELS,
-                           can_edit=policy.can(current_user, "edit", kpi), fy=fiscal_year_label)
+                           can_edit=policy.can(current_user, "edit", kpi))
