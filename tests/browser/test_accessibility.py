@@ -62,7 +62,7 @@ def _endpoint(app, url: str) -> str | None:
 
 # What a role adds to a page is its controls (an edit form, buttons): a route already checked with the same number of
 # controls is not checked again for the next role.
-CONTROLS_SCRIPT = "() => document.querySelectorAll('main input, main select, main textarea, main button, main a').length"
+CONTROLS_SCRIPT = "() => document.querySelectorAll('main input, main select, main textarea, main button').length"
 
 
 def _crawl(page, server, app, checked_shapes: set) -> dict[str, list]:
@@ -80,7 +80,7 @@ def _crawl(page, server, app, checked_shapes: set) -> dict[str, list]:
         if any(word in endpoint.lower() for word in SKIPPED_ENDPOINT_WORDS):
             continue
         seen_endpoints.add(endpoint)
-        response = page.goto(url)
+        response = page.goto(url, wait_until="domcontentloaded")
         if response is None or "text/html" not in (response.headers.get("content-type") or ""):
             continue
         assert response.status < 500, f"{url} answered {response.status}"
