@@ -75,3 +75,20 @@ def test_lists_become_cards_whose_cells_say_what_they_are(live_server, phone):
     label = phone.evaluate("(td) => getComputedStyle(td, '::before').content", first.locator("td").first.element_handle())
     assert "日付" in label
     first.screenshot(path=str(SHOTS / "phone-meeting-card.png"))
+
+
+def test_on_a_wide_screen_lists_use_the_full_width_and_stay_tables(live_server, browser):
+    password = _load(live_server)
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1920, "height": 1000})
+    page = context.new_page()
+    browser_login(page, live_server, "izumi", password)
+    page.goto(f"{live_server.url}/projects")
+    page.screenshot(path=str(SHOTS / "wide-projects.png"))
+    table = page.locator("main table.list").bounding_box()
+    assert table["width"] > 1920 - 80  # no 200 px empty margins
+    cells = page.locator("main table.list tbody tr").first.locator("td")
+    assert len({round(cells.nth(i).bounding_box()["y"]) for i in range(cells.count())}) == 1  # one row, not a card
+    # A WG's name and a date are not broken in the middle of a word.
+    name = page.locator("main table.list tbody a", has_text="マイナンバーカード普及・活用WG")
+    assert name.bounding_box()["height"] < 30
+    context.close()
