@@ -46,13 +46,14 @@ def format_day(value: date | datetime | None) -> str:
     return f"{text} ({era.era_label(value)})" if japanese_era else text
 
 
-def format_moment(value: datetime | None) -> str:
-    """Date and time in the configured timezone: 2026年11月22日 18:40 (or R8年11月22日 18:40)."""
+def format_moment(value: datetime | None, seconds: bool = False) -> str:
+    """Date and time in the configured timezone: 2026年11月22日 18:40 (or R8年11月22日 18:40); the audit log
+    asks for seconds (``|moment(seconds=True)``)."""
     if value is None:
         return ""
     local = to_user_timezone(value)
     if current_language() == "ja":
-        return f"{format_day(local)} {local:%H:%M}"
+        return f"{format_day(local)} {local:%H:%M:%S}" if seconds else f"{format_day(local)} {local:%H:%M}"
     if date_style() == era.JAPANESE:
         return f"{format_datetime(value, 'medium')} ({era.era_label(local.date())})"
     return format_datetime(value, "medium")
