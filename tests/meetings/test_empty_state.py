@@ -10,7 +10,7 @@ def test_no_meetings_tells_the_leader_to_schedule_one_and_an_outsider_who_will(c
     assert f'href="/projects/{wg.identifier}/meetings/new"' in page
     login(outsider)  # a public WG: readable, not theirs to schedule
     page = client.get(f"/projects/{wg.identifier}/meetings").get_data(as_text=True)
-    assert "定例会はWG責任者が登録します" in page and "/meetings/new" not in page
+    assert "定例会はWGのメンバーが登録します" in page and "/meetings/new" not in page
 
 
 def test_no_notifications_points_to_the_settings(client, make, login):
