@@ -26,7 +26,7 @@ def test_newest_first_with_time_user_address_action_and_object(reader, make, ent
     assert _ids(reader)[:2] == [second.id, first.id]
     text = reader.get("/admin/audit").get_data(as_text=True)
     assert "田中 太郎 (tanaka)" in text and "192.0.2.7" in text
-    assert "2026-12-01 09:30:00" in text  # Asia/Tokyo
+    assert "2026年12月1日 09:30:00" in text  # Asia/Tokyo
     assert 'href="/kpis/12"' in text and "#12" in text
 
 

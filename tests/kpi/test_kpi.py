@@ -38,7 +38,7 @@ def test_register_shows_behind_kpis_in_red_with_target_and_current(client, make,
     page = client.get("/kpis").get_data(as_text=True)
     row = page.split("2 マイナンバーカードの普及・活用")[0].rsplit("<tr", 1)[1]
     assert "behind" in row
-    assert "37.8%" in page and "遅れ" in page and "R8年度" in page
+    assert "37.8%" in page and "遅れ" in page and "2026年度" in page
     assert "30%" in page and "E+" not in page  # the baseline as people write it
 
 
@@ -133,7 +133,7 @@ def test_the_dx_office_adds_a_kpi_and_bad_numbers_keep_the_form(client, make, lo
     assert db.session.query(Kpi).count() == 0
     page = client.post("/kpis/new", data={"csrf_token": csrf_token(client, "/kpis/new"), **data, "target_value": "100"},
                        follow_redirects=True).get_data(as_text=True)
-    assert db.session.query(Kpi).one().target_fiscal_year == 2025 and "R7年度" in page
+    assert db.session.query(Kpi).one().target_fiscal_year == 2025 and "2025年度" in page
 
 
 def test_other_staff_cannot_edit_the_register(client, make, login):

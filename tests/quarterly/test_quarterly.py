@@ -57,7 +57,7 @@ def test_fiscal_year_report_is_gunmas_grid_on_screen_and_in_xlsx(client, make, l
     _grid_data(make)
     login(make.user())
     page = client.get("/quarterly?year=2026").get_data(as_text=True)
-    assert "R8年度" in page and "群馬県産業廃棄物情報HP検索機能拡充" in page
+    assert "2026年度" in page and "群馬県産業廃棄物情報HP検索機能拡充" in page
     row = page.split("群馬県産業廃棄物情報HP検索機能拡充")[1]
     assert row.index("HP改修内容検討・調整") < row.index("HP改修作業") < row.index("<td>改修内容検討 ")
     response = client.get("/quarterly.xlsx?year=2026")

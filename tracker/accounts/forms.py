@@ -9,6 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tracker.accounts.models import OrgRole
 
 LANGUAGE_CHOICES = [("", _l("Browser setting")), ("ja", "日本語"), ("en", "English")]
+DATE_STYLE_CHOICES = [("western", _l("Western calendar (2026-12-02)")), ("japanese", _l("Japanese era (R8-12-02)"))]
 
 
 def org_role_choices():
@@ -36,6 +37,7 @@ class AccountForm(FlaskForm):
     name_kana = StringField(_l("Name reading (kana)"), validators=[Optional(), Length(max=100)])
     email = StringField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    date_style = SelectField(_l("Date display"), choices=DATE_STYLE_CHOICES)
 
 
 class PasswordResetForm(FlaskForm):

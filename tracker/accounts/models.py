@@ -83,6 +83,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="SET NULL"), index=True)
     job_title: Mapped[str | None] = mapped_column(String(100))
     language: Mapped[str | None] = mapped_column(String(8))
+    # 西暦 ("western": 2026年12月2日) or 和暦 ("japanese": R8年12月2日); the day/moment/fiscal_year filters read it.
+    date_style: Mapped[str] = mapped_column(String(10), default="western", server_default="western")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     password_hash: Mapped[str | None] = mapped_column(String(255))

@@ -233,9 +233,14 @@ def create_user_as_admin(actor: User | None, *, org_roles=(), via: str = "web", 
     return user
 
 
-def update_own_account(user: User, *, name: str, name_kana: str | None, email: str, language: str | None) -> None:
+def update_own_account(user: User, *, name: str, name_kana: str | None, email: str, language: str | None,
+                       date_style: str | None = None) -> None:
     """What a user changes on their own account page, journaled as theirs. The directory (or single sign-on)
-    owns the name, reading and mail of its users: for them only the language changes here."""
+    owns the name, reading and mail of its users: for them only the language and date display change here."""
+    from tracker.core.era import DATE_STYLES
+
+    if date_style is not None and date_style not in DATE_STYLES:
+        raise AccountError([_("Choose the Western calendar or the Japanese era for the date display.")])
     name, email = (name or "").strip(), (email or "").strip()
     with history.recording(user, user):
         if not user.from_directory:
@@ -246,6 +251,8 @@ def update_own_account(user: User, *, name: str, name_kana: str | None, email: s
                 raise AccountError(problems)
             user.name, user.name_kana, user.email = name, (name_kana or "").strip() or None, email
         user.language = language or None
+        if date_style is not None:
+            user.date_style = date_style
 
 
 def update_user(user: User, *, actor: User | None = None, password: str | None = None, org_roles=None,

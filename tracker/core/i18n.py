@@ -7,7 +7,7 @@ from flask import current_app, request
 from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
 from flask_login import current_user
 
-from tracker.core import fiscal
+from tracker.core import era, fiscal
 
 
 def select_locale() -> str:
@@ -26,34 +26,51 @@ def current_language() -> str:
     return str(get_locale() or "ja")
 
 
+def date_style() -> str:
+    """The signed-in user's choice of 西暦 or 和暦 (個人設定); 西暦 for everyone else."""
+    style = getattr(current_user, "date_style", None) if current_user else None
+    return style if style in era.DATE_STYLES else era.WESTERN
+
+
 def format_day(value: date | datetime | None) -> str:
-    """2026年11月22日 in Japanese, Nov 22, 2026 in English."""
+    """2026年11月22日 (西暦) or R8年11月22日 (和暦) in Japanese; Nov 22, 2026 (R8) in English."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = to_user_timezone(value).date()
+    japanese_era = date_style() == era.JAPANESE
     if current_language() == "ja":
-        return f"{value.year}年{value.month}月{value.day}日"
-    return format_date(value, "medium")
+        year = era.era_label(value) if japanese_era else value.year
+        return f"{year}年{value.month}月{value.day}日"
+    text = format_date(value, "medium")
+    return f"{text} ({era.era_label(value)})" if japanese_era else text
 
 
-def format_moment(value: datetime | None) -> str:
-    """Date and time in the configured timezone: 2026年11月22日 18:40."""
+def format_moment(value: datetime | None, seconds: bool = False) -> str:
+    """Date and time in the configured timezone: 2026年11月22日 18:40 (or R8年11月22日 18:40); the audit log
+    asks for seconds (``|moment(seconds=True)``)."""
     if value is None:
         return ""
+    local = to_user_timezone(value)
     if current_language() == "ja":
-        return format_datetime(value, "yyyy年M月d日 HH:mm")
+        return f"{format_day(local)} {local:%H:%M:%S}" if seconds else f"{format_day(local)} {local:%H:%M}"
+    if date_style() == era.JAPANESE:
+        return f"{format_datetime(value, 'medium')} ({era.era_label(local.date())})"
     return format_datetime(value, "medium")
 
 
 def format_fiscal_year(year: int) -> str:
-    return fiscal.fiscal_year_label(year, current_language())
+    """2026年度 (西暦) or R8年度 (和暦); FY2026 or FY2026 (R8) in English."""
+    if date_style() == era.JAPANESE:
+        return fiscal.fiscal_year_label(year, current_language())
+    return f"{year}年度" if current_language() == "ja" else f"FY{year}"
 
 
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["fiscal_year"] = format_fiscal_year
+    app.jinja_env.globals["fy"] = format_fiscal_year  # pages that call fy(year) follow the user's style too
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["overdue_days"] = overdue_days
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from tracker.core.org_permissions import has_org_permission
 from tracker.kpi.policy import MANAGE_KPIS
 from tracker.charter import health
-from tracker.core.fiscal import fiscal_year, fiscal_year_label
+from tracker.core.fiscal import fiscal_year
 from tracker.core.i18n import local_today
 from tracker.core.layout import NavItem
 from tracker.core.services import commit_or_flash
@@ -58,7 +58,7 @@ def index():
     today = local_today()
     kpis = queries.all_kpis()
     return render_template("kpi/index.html", kpis=kpis, status={k.id: status(k, today) for k in kpis},
-                           labels=STATUS_LABELS, can_edit=_is_office(current_user), fy=fiscal_year_label)
+                           labels=STATUS_LABELS, can_edit=_is_office(current_user))
 
 
 @bp.route("/kpis/new", methods=["GET", "POST"])

@@ -70,7 +70,7 @@ def wg_quarterly(identifier: str):
         "quarterly/wg.html", wg=wg, year=year, rows=queries.grid(year, QuarterlyEntry.wg_id == wg.id), form=form,
         can_report=can_report, kpis=kpis, kpi_status={k.id: kpi_status(k, today) for k in kpis}, kpi_labels=KPI_STATUS,
         all_kpis=db.session.scalars(select(Kpi).order_by(Kpi.number)).all(), can_link=wg.allows(current_user, "edit_charter"),
-        fy=fiscal_year_label, statuses=STATUS_LABELS, edit_cells=can_report, cell=existing,
+        statuses=STATUS_LABELS, edit_cells=can_report, cell=existing,
     )
 
 
@@ -88,7 +88,7 @@ def link_kpis(identifier: str):
 def report():
     year = _year()
     rows = queries.grid(year, WorkingGroup.visible(current_user))
-    return render_template("quarterly/report.html", year=year, rows=rows, fy=fiscal_year_label, statuses=STATUS_LABELS)
+    return render_template("quarterly/report.html", year=year, rows=rows, statuses=STATUS_LABELS)
 
 
 @bp.get("/quarterly.xlsx")
@@ -108,5 +108,4 @@ def missing():
     if not has_org_permission(current_user, VIEW_PORTFOLIO):
         abort(403)
     quarter = queries.last_ended_quarter(local_today())
-    return render_template("quarterly/missing.html", quarter=quarter, wgs=queries.wgs_missing_actual(quarter),
-                           fy=fiscal_year_label)
+    return render_template("quarterly/missing.html", quarter=quarter, wgs=queries.wgs_missing_actual(quarter))
