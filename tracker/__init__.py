@@ -15,7 +15,8 @@ from tracker.paths import PACKAGE_DIR, data_dir
 # may have an ``api.py`` (JSON endpoints, also with ``blueprints``) and a ``demo.py``. Their strings share one
 # catalog, ``tracker/translations``.
 FEATURES = [
-    "core", "accounts", "wg", "api", "tickets", "kpi", "charter", "quarterly", "risks", "meetings", "planning",
+    "core", "accounts", "wg", "api", "tickets", "kpi", "charter", "quarterly", "risks", "meetings", "planning", "board",
+    "calendar",
     "ideas", "talent", "notify", "redmine", "audit", "directory", "sso",
 ]
 
