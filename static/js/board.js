@@ -102,6 +102,25 @@
     });
   }
 
+  // Sortable moves the dragged card into each list it passes that accepts it; released over a refused column
+  // (or outside any), the card would stay in the last one it passed. So while dragging, a pointer over a
+  // refused column or off the lists puts the card back home: a release there changes nothing.
+  var dragging = null;  // {el, home, index}
+  function listUnder(x, y) {
+    var stack = document.elementsFromPoint(x, y);
+    for (var i = 0; i < stack.length; i++) {
+      if (stack[i].classList && stack[i].classList.contains("kanban-cards")) return stack[i];
+    }
+    return null;
+  }
+  document.addEventListener("pointermove", function (event) {
+    if (!dragging) return;
+    var list = listUnder(event.clientX, event.clientY);
+    if ((!list || list.getAttribute("data-drop") === "refused") && dragging.el.parentNode !== dragging.home) {
+      dragging.home.insertBefore(dragging.el, dragging.home.children[dragging.index] || null);
+    }
+  }, true);
+
   function enable() {
     board.querySelectorAll(".kanban-cards").forEach(function (list) {
       list.setAttribute("data-refused-label", board.getAttribute("data-refused"));
@@ -115,13 +134,16 @@
         },
         sort: false,
         draggable: ".kanban-card.movable",
-        filter: "a, summary, select, button, input, label",
+        filter: "summary, select, button, input, label, .move-menu",
         preventOnFilter: false,
         forceFallback: true,  // mouse and touch alike, and the same in every browser
         fallbackOnBody: true,
         animation: 0,
-        onStart: function (evt) { markTargets(evt.item); },
-        onEnd: function () { clearTargets(); },
+        onStart: function (evt) {
+          dragging = {el: evt.item, home: evt.from, index: evt.oldIndex};
+          markTargets(evt.item);
+        },
+        onEnd: function () { dragging = null; clearTargets(); },
         onAdd: drop
       });
     });

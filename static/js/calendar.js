@@ -61,7 +61,7 @@
         }},
         sort: false,
         draggable: ".cal-event.movable.kind-due",
-        filter: "a, summary, input, button, label",
+        filter: "summary, input, button, label, .move-menu",
         preventOnFilter: false,
         forceFallback: true,
         fallbackOnBody: true,

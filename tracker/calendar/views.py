@@ -3,7 +3,8 @@ a ticket's due date, and the personal iCalendar feed (/my/calendar.ics?key=...).
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, g, render_template, request, url_for
-from flask_babel import format_date
+from babel.dates import format_skeleton
+from flask_babel import format_date, get_locale
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
@@ -69,7 +70,7 @@ def _render(identifier: str | None):
         json_url=json_base + ("?" + request.query_string.decode() if request.query_string else ""),
         feed_url=url_for(".personal_ics", key=feed_key, _external=True) if feed_key else None,
         weekdays=[format_date(day, "EEE") for day in span.weeks[0]],
-        title=format_date(span.anchor, "yMMMM") if span.view == "month" else None,
+        title=format_skeleton("yMMMM", span.anchor, locale=get_locale()) if span.view == "month" else None,
     )
 
 
