@@ -11,7 +11,7 @@
   if (!board || typeof Sortable === "undefined") return;
   var token = document.querySelector('meta[name="csrf-token"]').content;
   var status = document.querySelector("[data-board-status]");
-  var cards = {};  // ticket id -> {allowed_columns, lock_version}
+  var cards = {};  // ticket id -> its card in the board's JSON: {allowed_columns, lock_version, ...}
 
   function say(text, isError) {
     if (!status) return;
@@ -56,6 +56,23 @@
     });
   }
 
+  // The card's move menu follows the card: its new version, and the columns it may go to from where it is now.
+  function refreshMenu(el, card) {
+    var version = el.querySelector('input[name="lock_version-' + card.id + '"]');
+    if (version) version.value = card.lock_version;
+    var select = el.querySelector('select[name="target-' + card.id + '"]');
+    if (!select) return;
+    select.innerHTML = "";
+    card.allowed_columns.forEach(function (key) {
+      var head = board.querySelector('[data-column-head="' + CSS.escape(key) + '"] .kanban-collabel');
+      if (!head) return;
+      var option = document.createElement("option");
+      option.value = key;
+      option.textContent = head.textContent;
+      select.appendChild(option);
+    });
+  }
+
   function putBack(evt) {
     var from = evt.from;
     var before = from.children[evt.oldIndex] || null;
@@ -81,9 +98,7 @@
       el.classList.remove("saving");
       if (answer.status === 200) {
         cards[id] = answer.data.card;
-        el.setAttribute("data-lock-version", answer.data.card.lock_version);
-        var menuVersion = el.querySelector('input[name="lock_version"]');
-        if (menuVersion) menuVersion.value = answer.data.card.lock_version;
+        refreshMenu(el, answer.data.card);
         el.setAttribute("data-moved", "1");
         say(board.getAttribute("data-moved-label").replace("%(id)s", id));
         recount();
@@ -151,9 +166,12 @@
     if (window.performance && performance.mark) performance.mark("board-interactive");
   }
 
+  function mark(name) { if (window.performance && performance.mark) performance.mark(name); }
+  mark("board-script");
   fetch(board.getAttribute("data-json-url"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
     .then(function (response) { return response.json(); })
     .then(function (data) {
+      mark("board-json");
       (data.cards || []).forEach(function (card) { cards[String(card.id)] = card; });
       enable();
     })

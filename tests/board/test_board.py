@@ -167,7 +167,7 @@ def test_the_board_page_shows_cards_with_a_move_menu(make, team, client, login, 
     card = page.split(f'id="card-{late.id}"')[1].split("</li>")[0]
     assert f"#{late.id}" in card and "遅れている仕事" in card and team.leader.name in card
     assert "overdue" in card and "高" in card
-    assert 'name="target"' in card  # the keyboard / no-script move menu
+    assert f'name="target-{late.id}"' in card and f'name="ticket_id" value="{late.id}"' in card  # the move menu
     assert 'href="/projects/board-wg/board"' in page  # the WG tab
 
 
@@ -178,8 +178,8 @@ def test_the_move_menu_moves_the_card_and_returns_to_the_board(make, team, clien
     login(team.member)
     back = f"/projects/{team.wg.identifier}/board"
     response = client.post("/board/move", data={
-        "csrf_token": csrf_token(client, back), "ticket_id": ticket.id, "column_by": "status", "target": doing.id,
-        "lock_version": ticket.lock_version, "back": back})
+        "csrf_token": csrf_token(client, back), "ticket_id": ticket.id, "column_by": "status", f"target-{ticket.id}": doing.id,
+        f"lock_version-{ticket.id}": ticket.lock_version, "back": back})  # the board form's fields for this card
     assert response.status_code == 302 and response.headers["Location"].endswith(back)
     db.session.expire_all()
     assert db.session.get(Ticket, ticket.id).status_id == doing.id
@@ -199,7 +199,7 @@ def test_a_closed_wg_board_has_no_move_menu(make, team, client, login, db):
     db.session.commit()
     login(team.member)
     page = client.get(f"/projects/{team.wg.identifier}/board").get_data(as_text=True)
-    assert 'kanban-card movable' not in page and 'name="target"' not in page
+    assert 'kanban-card movable' not in page and 'name="target-' not in page
 
 
 def test_a_saved_query_is_a_board(make, team, client, login, db):

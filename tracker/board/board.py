@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from tracker.accounts.models import User
+from tracker.board.cards import Card, load_cards
 from tracker.board.columns import COLUMN_FIELDS, LANE_FIELDS, NONE_LABELS
 from tracker.board.models import BoardWipLimit
-from tracker.core.i18n import overdue_days
+from tracker.core.i18n import local_today
 from tracker.extensions import db
 from tracker.tickets.fields import workflow
 from tracker.tickets.models import IssueCategory, Ticket, Tracker, Version, WorkflowTransition
@@ -42,7 +43,7 @@ class Column:
 class Lane:
     key: str
     label: str
-    cards: dict[str, list[Ticket]] = field(default_factory=lambda: defaultdict(list))  # column key -> cards
+    cards: dict[str, list[Card]] = field(default_factory=lambda: defaultdict(list))  # column key -> cards
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Board:
     lane_by: str | None
     columns: list[Column]
     lanes: list[Lane]
-    cards: list[Ticket]
+    cards: list[Card]
     allowed: dict[int, list[str]]  # card id -> the columns it may be dropped in (its own excluded)
     total: int
     wg: object = None
@@ -187,6 +188,13 @@ def _columns(column_by: str, wg, cards: list[Ticket]) -> list[Column]:
     return columns
 
 
+def _label_of(column_by: str, key: str) -> str:
+    """A column no list offered (a locked milestone of another WG ...): named by its milestone or category."""
+    model = {"fixed_version": Version, "category": IssueCategory}.get(column_by)
+    name = db.session.scalar(select(model.name).where(model.id == int(key))) if model and key.isdigit() else None
+    return name or key
+
+
 def wip_limits(wg, column_by: str) -> dict[str, int]:
     if wg is None:
         return {}
@@ -196,16 +204,18 @@ def wip_limits(wg, column_by: str) -> dict[str, int]:
 
 def build_board(user, query, column_by: str = "status", lane_by: str | None = None) -> Board:
     """The board of ``query``'s tickets (a TicketQuery: its filters decide the cards)."""
+    user = getattr(user, "_get_current_object", lambda: user)()  # not the proxy: asked once per card
     field_def = COLUMN_FIELDS[column_by]
-    total = query.count()
-    cards = query.results(offset=0, limit=MAX_CARDS)
+    ids = list(db.session.scalars(query.ids_statement().limit(MAX_CARDS + 1)))
+    total = len(ids) if len(ids) <= MAX_CARDS else query.count()  # counted only when not all are shown
+    cards = load_cards(ids[:MAX_CARDS])
     columns = _columns(column_by, query.wg, cards)
     limits = wip_limits(query.wg, column_by)
     by_key = {c.key: c for c in columns}
     for ticket in cards:
         key = field_def.key_of(ticket)
         if key not in by_key:  # e.g. a locked milestone of another WG: still shown where the card is
-            by_key[key] = Column(key, str(ticket.fixed_version or ticket.category or key))
+            by_key[key] = Column(key, _label_of(column_by, key))
             columns.append(by_key[key])
         by_key[key].count += 1
     for column in columns:
@@ -227,7 +237,8 @@ def build_board(user, query, column_by: str = "status", lane_by: str | None = No
     return Board(column_by, lane_by, columns, list(lanes.values()), cards, allowed, total, query.wg)
 
 
-def card_json(ticket: Ticket, board: Board) -> dict:
+def card_json(ticket: Card, board: Board, today=None) -> dict:
+    today = today or local_today()
     return {
         "id": ticket.id, "subject": ticket.subject, "url": ticket.url, "lock_version": ticket.lock_version,
         "column": COLUMN_FIELDS[board.column_by].key_of(ticket),
@@ -235,28 +246,30 @@ def card_json(ticket: Ticket, board: Board) -> dict:
         "wg": {"id": ticket.wg_id, "identifier": ticket.wg.identifier, "name": ticket.wg.name},
         "status": {"id": ticket.status_id, "name": ticket.status.name, "is_closed": ticket.status.is_closed},
         "priority": {"id": ticket.priority_id, "name": ticket.priority.name},
-        "assignee": str(ticket.assignee) if ticket.assignee else None,
+        "assignee": ticket.assignee_name,
         "due_date": ticket.due_date.isoformat() if ticket.due_date else None,
-        "overdue_days": 0 if ticket.status.is_closed else overdue_days(ticket.due_date),
+        "overdue_days": 0 if ticket.status.is_closed or not ticket.due_date else max((today - ticket.due_date).days, 0),
         "allowed_columns": board.allowed.get(ticket.id, []),
     }
 
 
 def board_json(board: Board) -> dict:
+    today = local_today()  # once: it reads the app's timezone
     return {
         "column_by": board.column_by, "lane_by": board.lane_by, "total": board.total, "truncated": board.truncated,
         "read_only": board.read_only,
         "columns": [{"key": c.key, "label": c.label, "count": c.count, "wip_limit": c.wip_limit,
                      "over_limit": c.over_limit} for c in board.columns],
         "lanes": [{"key": lane.key, "label": lane.label} for lane in board.lanes],
-        "cards": [card_json(t, board) for t in board.cards],
+        "cards": [card_json(t, board, today) for t in board.cards],
     }
 
 
 def card_after_move(user, ticket: Ticket, column_by: str, lane_by: str | None) -> dict:
     """One card's JSON as its board would show it now (its new drop targets: a new status has others)."""
-    allowed = DropRules(user, column_by, [ticket]).allowed(ticket, _columns(column_by, ticket.wg, [ticket]))
-    return card_json(ticket, Board(column_by, lane_by, [], [], [ticket], {ticket.id: allowed}, 1))
+    card = load_cards([ticket.id])[0]
+    allowed = DropRules(user, column_by, [card]).allowed(card, _columns(column_by, ticket.wg, [card]))
+    return card_json(card, Board(column_by, lane_by, [], [], [card], {card.id: allowed}, 1))
 
 
 def may_drop(user, ticket: Ticket, column_by: str, target: str) -> bool:

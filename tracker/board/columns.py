@@ -38,14 +38,10 @@ COLUMN_FIELDS: dict[str, ColumnField] = {f.name: f for f in (
 )}
 
 
-def _section_of(ticket: Ticket):
-    if ticket.assigned_section_id:
-        return ticket.assigned_section
-    return ticket.assigned_to.section if ticket.assigned_to is not None else None
-
-
 @dataclass(frozen=True)
 class LaneField:
+    """Swimlanes group cards (tracker.board.cards.Card); a card does not change lanes when dragged."""
+
     name: str
     label: object
     key_of: Callable[[Ticket], str]
@@ -54,14 +50,13 @@ class LaneField:
 
 
 LANE_FIELDS: dict[str, LaneField] = {f.name: f for f in (
-    LaneField("project", _l("WG"), lambda t: str(t.wg_id), lambda t: t.wg.name, lambda t: (t.wg.name,)),
-    LaneField("assigned_to", _l("Assignee"), lambda t: t.assignee_key, lambda t: str(t.assignee or ""),
-              lambda t: (t.assignee is None, str(t.assignee or ""))),
-    LaneField("section", _l("Section"), lambda t: _id_key(getattr(_section_of(t), "id", None)),
-              lambda t: str(_section_of(t) or ""), lambda t: (_section_of(t) is None, getattr(_section_of(t), "position", 0),
-                                                               str(_section_of(t) or ""))),
-    LaneField("priority", _l("Priority"), lambda t: str(t.priority_id), lambda t: t.priority.name,
-              lambda t: (-t.priority.position,)),
+    LaneField("project", _l("WG"), lambda c: str(c.wg_id), lambda c: c.wg.name, lambda c: (c.wg.name,)),
+    LaneField("assigned_to", _l("Assignee"), lambda c: c.assignee_key, lambda c: c.assignee_name or "",
+              lambda c: (c.assignee_name is None, c.assignee_name or "")),
+    LaneField("section", _l("Section"), lambda c: _id_key(c.section_id), lambda c: c.section_name or "",
+              lambda c: (c.section_id is None, c.section_position, c.section_name or "")),
+    LaneField("priority", _l("Priority"), lambda c: str(c.priority_id), lambda c: c.priority.name,
+              lambda c: (-c.priority.position,)),
 )}
 
 NONE_LABELS = {"assigned_to": _l("Unassigned"), "fixed_version": _l("No milestone"), "category": _l("No category")}

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, flash, g, render_template, request, url_for
+from flask import Blueprint, flash, g, get_template_attribute, render_template, request, url_for
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from flask_login import current_user, login_required
 
 from tracker.board import services
@@ -53,6 +55,43 @@ def board_query(identifier: str | None):
     return query
 
 
+def cards_html(board, across_wgs: bool) -> dict[int, Markup]:
+    """Each card's HTML (templates/board/index.html places them), built here rather than in a template loop,
+    as the ticket list builds its filter options: a board of 500 cards would otherwise spend most of its
+    time in Jinja's per-value escaping. What many cards share is rendered once: the priority badge (the
+    shared macro, per priority), the due date (the shared macro, per date), the move menu's options (per set
+    of targets). The move menus are fields of one form around the board, not a form per card.)"""
+    priority_macro = get_template_attribute("core/_badges.html", "priority")
+    due_macro = get_template_attribute("core/_badges.html", "due")
+    labels = {c.key: c.label for c in board.columns}
+    move, unassigned = escape(_("Move")), escape(_("Unassigned"))
+    move_to = _("Move to")
+    priorities, dues, menus, html = {}, {}, {}, {}
+    for card in board.cards:
+        if card.priority_id not in priorities:
+            priorities[card.priority_id] = priority_macro(card.priority)
+        due_key = (card.due_date, card.is_closed)
+        if due_key not in dues:
+            dues[due_key] = due_macro(card.due_date, closed=card.is_closed)
+        targets = tuple(board.allowed.get(card.id, ()))
+        if targets not in menus:
+            menus[targets] = "".join(f'<option value="{escape(k)}">{escape(labels[k])}</option>' for k in targets)
+        menu = ""
+        if targets:
+            # fields of the board's one move form (templates/board/index.html): the button says which card
+            menu = (f'<details class="move-menu"><summary aria-label="{escape(move_to)} #{card.id}">{move}</summary>'
+                    f'<select name="target-{card.id}" aria-label="{escape(move_to)}">{menus[targets]}</select>'
+                    f'<input type="hidden" name="lock_version-{card.id}" value="{card.lock_version}">'
+                    f'<button name="ticket_id" value="{card.id}" class="small">{move}</button></details>')
+        wg = f' <span class="meta card-wg">{escape(card.wg.name)}</span>' if across_wgs else ""
+        html[card.id] = Markup(
+            f'<li class="kanban-card{" movable" if targets else ""}" id="card-{card.id}" data-ticket-id="{card.id}">'
+            f'<div class="card-top"><a href="{card.url}">#{card.id}</a> {priorities[card.priority_id]}{wg}</div>'
+            f'<div class="card-subject">{escape(card.subject)}</div><div class="card-meta">'
+            f'{escape(card.assignee_name) if card.assignee_name else unassigned} {dues[due_key]}</div>{menu}</li>')
+    return html
+
+
 def _render(identifier: str | None, wip_input: dict | None = None):
     query = board_query(identifier)
     for message in query.errors:
@@ -64,7 +103,8 @@ def _render(identifier: str | None, wip_input: dict | None = None):
     return render_template(
         "board/index.html", board=board, query=query, wg=wg, column_fields=COLUMN_FIELDS, lane_fields=LANE_FIELDS,
         options=_filter_options(query), options_html=options_html, saved_queries=_saved_queries(wg),
-        saved_query=g.get("saved_query"), max_cards=MAX_CARDS, column_labels={c.key: c.label for c in board.columns},
+        saved_query=g.get("saved_query"), max_cards=MAX_CARDS,
+        cards_html=cards_html(board, across_wgs=wg is None),
         json_url=json_base + ("?" + request.query_string.decode() if request.query_string else ""),
         can_set_limits=wg is not None and wg.allows(current_user, "manage_wg") and not services.is_read_only(current_user, wg),
         back=request.full_path.rstrip("?") if request.method == "GET" else request.form.get("back", ""),
@@ -92,9 +132,11 @@ def move():
     back = request.form.get("back")
     fallback = url_for(".index")
     column_by = request.form.get("column_by", "status")
+    # the board's one form: the pressed button names the card, whose menu is target-<id> (plain names also do)
+    target = request.form.get(f"target-{ticket.id}", request.form.get("target", ""))
+    lock_version = request.form.get(f"lock_version-{ticket.id}", request.form.get("lock_version"))
     try:
-        journal = perform(lambda: services.move_card(ticket, current_user, column_by, request.form.get("target", ""),
-                                                     request.form.get("lock_version")))
+        journal = perform(lambda: services.move_card(ticket, current_user, column_by, target, lock_version))
     except (Conflict, StaleTicketError):
         flash(_("#%(id)s was changed by someone else meanwhile: the board shows it as it is now.", id=ticket.id), "error")
         return redirect_to(back, fallback)

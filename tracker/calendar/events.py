@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import to_user_timezone
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload
 
 from tracker.board.board import is_read_only
 from tracker.charter.models import Charter, GateDecision, Milestone
@@ -113,7 +114,10 @@ def _movable_ids(user, tickets: list[Ticket]) -> set[int]:
     no subtasks (a parent's dates are rolled up from its children)."""
     if not tickets:
         return set()
-    editable = {t.id for t in tickets if t.editable_by(user) and not is_read_only(user, t.wg)}
+    # The tickets come from the ticket query (visible ones), so editing is the WG's question: asked once per WG.
+    wgs = {t.wg_id: t.wg for t in tickets}
+    may_edit = {wg_id: wg.allows(user, "edit_issues") and not is_read_only(user, wg) for wg_id, wg in wgs.items()}
+    editable = {t.id for t in tickets if may_edit[t.wg_id]}
     if not editable:
         return set()
     parents = set(db.session.scalars(select(Ticket.parent_id).where(Ticket.parent_id.in_(editable)).distinct()))
@@ -124,6 +128,7 @@ def build_calendar(user, query, span: Span, wg: WorkingGroup | None) -> Calendar
     """``query`` (a TicketQuery) selects the tickets; ``wg`` None is the personal calendar."""
     from tracker.core.i18n import overdue_days
 
+    user = getattr(user, "_get_current_object", lambda: user)()  # not the proxy: asked once per ticket
     calendar = Calendar(span, wg=wg)
     events: list[Event] = []
     ids = list(db.session.scalars(query.ids_statement().where(or_(
@@ -138,7 +143,7 @@ def build_calendar(user, query, span: Span, wg: WorkingGroup | None) -> Calendar
             events.append(Event("due", t.due_date, f"#{t.id} {t.subject}", t.url, t.wg, t, movable=t.id in movable,
                                 overdue=not t.status.is_closed and overdue_days(t.due_date) > 0))
     scope = [wg.id] if wg is not None else my_wg_ids(user)
-    meetings = db.session.scalars(select(Meeting).where(
+    meetings = db.session.scalars(select(Meeting).options(joinedload(Meeting.wg)).where(
         Meeting.wg_id.in_(scope), policy.visible(Meeting, user), _in_range(Meeting.held_on, span)))
     for m in meetings:
         events.append(Event("meeting", m.held_on, m.title, f"/projects/{m.wg.identifier}/meetings/{m.id}", m.wg, at=m.starts_at, source=m))
