@@ -11,6 +11,7 @@ from sqlalchemy import select
 from tests.browser.conftest import browser_login
 from tests.conftest import TEST_PASSWORD
 from tests.factories import Factories
+from tracker.accounts.models import User
 from tracker.extensions import db
 from tracker.tickets.models import Ticket
 
@@ -153,3 +154,55 @@ def test_drag_a_ticket_to_another_day_on_the_calendar(live_server, page):
     page.goto(f"{live_server.url}/projects/kanban-wg/calendar?view=week&date=2026-12-17")
     assert page.locator('.cal-events[data-date="2026-12-17"]').inner_text().count("申請書の様式を見直す") == 1
     _shot(page, "calendar-week")
+
+
+def test_a_leader_sets_a_wip_limit_and_the_board_across_wgs_warns(live_server, page):
+    ids = _team(live_server)
+    with live_server.app.app_context():
+        make = Factories(db)
+        leader = db.session.scalar(select(User).where(User.login == "kanban-lead"))
+        other = make.wg(identifier="kanban-other", name="文書管理WG", members={leader: "WG責任者"})
+        make.ticket(other, author=leader, subject="電子決裁の対象を広げる", assigned_to=leader, priority=make.priority("急いで"))
+        db.session.commit()
+    browser_login(page, live_server, "kanban-lead", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/projects/kanban-wg/board")
+    page.click(".wip-settings summary")
+    page.fill(f'input[name="wip[{ids["new"]}]"]', "1")
+    with page.expect_navigation():
+        page.click(".wip-settings button")
+    head = page.locator(f'[data-column-head="{ids["new"]}"]')
+    assert "over-limit" in head.get_attribute("class") and head.locator("[data-wip-warning]").is_visible()
+    assert "/ 1" in head.inner_text()
+    _shot(page, "board-wip-warning")
+    page.goto(f"{live_server.url}/board?set_filter=1&status_id=o&lane_by=project")
+    page.wait_for_selector("[data-board][data-ready='1']")
+    lanes = page.locator(".kanban-lane-title").all_inner_texts()
+    assert any("窓口DX WG" in t for t in lanes) and any("文書管理WG" in t for t in lanes)
+    _shot(page, "board-across-wgs-lanes")
+
+
+def test_the_personal_calendar_and_its_subscription_address(live_server, page):
+    _team(live_server)
+    with live_server.app.app_context():
+        from tracker.meetings.services import save_meeting
+        from tracker.tickets.models import Version
+        from tracker.wg.models import WorkingGroup
+
+        make = Factories(db)
+        wg = db.session.scalar(select(WorkingGroup).where(WorkingGroup.identifier == "kanban-wg"))
+        member = db.session.scalar(select(User).where(User.login == "kanban"))
+        save_meeting(member, None, wg, title="第5回定例会", held_on=date(2026, 12, 8))
+        db.session.add(Version(wg_id=wg.id, name="試行版リリース", effective_date=date(2026, 12, 18)))
+        db.session.commit()
+    browser_login(page, live_server, "kanban", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/calendar?date=2026-12-01")
+    assert "第5回定例会" in page.locator('.cal-events[data-date="2026-12-08"]').inner_text()
+    assert "試行版リリース" in page.locator('.cal-events[data-date="2026-12-18"]').inner_text()
+    assert "申請書の様式を見直す" in page.locator('.cal-events[data-date="2026-12-10"]').inner_text()
+    with page.expect_navigation():
+        page.click(".cal-subscribe button")
+    address = page.locator(".cal-subscribe input.feed-url").input_value()
+    assert "/my/calendar.ics?key=" in address
+    _shot(page, "calendar-personal")
+    feed = page.request.get(address)
+    assert feed.ok and "申請書の様式を見直す" in feed.text() and "BEGIN:VCALENDAR" in feed.text()
