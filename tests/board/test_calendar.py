@@ -182,3 +182,15 @@ def test_the_personal_calendar_offers_the_subscription_address(make, team, clien
     response = client.post("/my/feed_key", data={"csrf_token": csrf_token(client, "/calendar"), "back": "/calendar"})
     assert response.headers["Location"].endswith("/calendar")
     assert "/my/calendar.ics?key=" in client.get("/calendar").get_data(as_text=True)
+
+
+def test_a_busy_day_in_the_month_shows_some_and_links_to_its_week(make, team, client, login, db):
+    for n in range(11):
+        make.ticket(team.wg, author=team.member, subject=f"締切{n:02d}", due_date=date(2026, 12, 16))
+    db.session.commit()
+    login(team.member)
+    month = client.get(f"/projects/{team.wg.identifier}/calendar?date=2026-12-01").get_data(as_text=True)
+    day = month.split('data-date="2026-12-16"')[1].split("</td>")[0]
+    assert day.count('class="cal-event') == 8 and "view=week" in day and ("3 more" in day or "ほか3件" in day)
+    week = client.get(f"/projects/{team.wg.identifier}/calendar?view=week&date=2026-12-16").get_data(as_text=True)
+    assert week.split('data-date="2026-12-16"')[1].split("</td>")[0].count('class="cal-event') == 11

@@ -29,6 +29,7 @@ wg_tabs = [WGTab("calendar", _l("Calendar"), "calendar.project", order=23,
                  visible=lambda wg, user: wg.allows(user, "view_issues"))]
 
 VIEWS = ("month", "week")
+MONTH_LIMIT = 8  # events per day in the month grid; the rest are on the week view ("12 more")
 
 
 def span_params(args):
@@ -69,7 +70,7 @@ def _render(identifier: str | None):
         saved_query=g.get("saved_query"), back=request.full_path.rstrip("?"),
         json_url=json_base + ("?" + request.query_string.decode() if request.query_string else ""),
         feed_url=url_for(".personal_ics", key=feed_key, _external=True) if feed_key else None,
-        weekdays=[format_date(day, "EEE") for day in span.weeks[0]],
+        weekdays=[format_date(day, "EEE") for day in span.weeks[0]], month_limit=MONTH_LIMIT,
         title=format_skeleton("yMMMM", span.anchor, locale=get_locale()) if span.view == "month" else None,
     )
 
