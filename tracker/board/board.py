@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from tracker.accounts.models import User
-from tracker.board.cards import Card, load_cards
+from tracker.board.cards import Card, card_of, load_cards
 from tracker.board.columns import COLUMN_FIELDS, LANE_FIELDS, NONE_LABELS
 from tracker.board.models import BoardWipLimit
 from tracker.core.i18n import local_today
@@ -267,7 +267,7 @@ def board_json(board: Board) -> dict:
 
 def card_after_move(user, ticket: Ticket, column_by: str, lane_by: str | None) -> dict:
     """One card's JSON as its board would show it now (its new drop targets: a new status has others)."""
-    card = load_cards([ticket.id])[0]
+    card = card_of(ticket)
     allowed = DropRules(user, column_by, [card]).allowed(card, _columns(column_by, ticket.wg, [card]))
     return card_json(card, Board(column_by, lane_by, [], [], [card], {card.id: allowed}, 1))
 

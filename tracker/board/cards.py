@@ -90,3 +90,20 @@ def load_cards(ids: list[int]) -> list[Card]:
             wg=wgs[r[3]], status=statuses[r[5]], priority=priorities[r[6]],
         )
     return [cards[i] for i in ids if i in cards]
+
+
+def card_of(ticket: Ticket) -> Card:
+    """The card of a ticket already loaded (the one a drop just changed), without reading it again."""
+    user, section = ticket.assigned_to, ticket.assigned_section
+    lane_section = section if section is not None else (user.section if user is not None else None)
+    return Card(
+        id=ticket.id, subject=ticket.subject, lock_version=ticket.lock_version, wg_id=ticket.wg_id,
+        tracker_id=ticket.tracker_id, status_id=ticket.status_id, priority_id=ticket.priority_id,
+        fixed_version_id=ticket.fixed_version_id, category_id=ticket.category_id, assigned_to_id=ticket.assigned_to_id,
+        assigned_section_id=ticket.assigned_section_id, due_date=ticket.due_date,
+        assignee_name=user.name if user is not None else (section.name if section is not None else None),
+        section_id=lane_section.id if lane_section is not None else None,
+        section_name=lane_section.name if lane_section is not None else None,
+        section_position=(lane_section.position if lane_section is not None else 0) or 0,
+        wg=ticket.wg, status=ticket.status, priority=ticket.priority,
+    )
