@@ -86,7 +86,7 @@ def test_a_move_the_workflow_refuses_changes_nothing(make, team):
     tracker, new, done = make.tracker(), make.status("新規"), make.status("終了")
     _forbid(make, "メンバー", tracker, new, done)
     ticket = make.ticket(team.wg, author=team.member, status=new, tracker=tracker)
-    with pytest.raises(ServiceError, match="cannot be moved"):
+    with pytest.raises(ServiceError, match="cannot be moved|移動できません"):
         services.move_card(ticket, team.member, "status", str(done.id), ticket.lock_version)
     assert ticket.status_id == new.id
 
@@ -101,7 +101,7 @@ def test_a_closed_wg_board_is_read_only(make, team):
     ticket = make.ticket(team.wg, author=team.member)
     make.charter(team.wg, phase="closed")
     assert _board(team.leader, team.wg).allowed[ticket.id] == []
-    with pytest.raises(ServiceError, match="read-only"):
+    with pytest.raises(ServiceError, match="read-only|閲覧のみ"):
         services.move_card(ticket, team.leader, "status", str(make.status("進行中").id))
 
 
@@ -146,7 +146,7 @@ def test_wip_limits_warn_and_are_journaled_in_the_wgs_history(make, team, client
     assert (column.wip_limit, column.count, column.over_limit) == (2, 3, True)
     with pytest.raises(ServiceError):
         services.set_wip_limits(team.wg, team.member, "status", {str(doing.id): "5"})  # not a WG manager
-    with pytest.raises(ServiceError, match="whole number"):
+    with pytest.raises(ServiceError, match="whole number|整数"):
         services.set_wip_limits(team.wg, team.leader, "status", {str(doing.id): "-1"})
     db.session.commit()
     login(team.leader)
@@ -246,5 +246,5 @@ def test_bad_board_parameters_are_a_message_not_an_error(team, client, login, db
     login(team.member)
     response = client.get(f"/projects/{team.wg.identifier}/board?column_by=nonsense&lane_by=x")
     assert response.status_code == 200
-    assert re.search("Unknown board column|不明", response.get_data(as_text=True))
+    assert re.search("Unknown board column|ボードの列の指定が正しくありません", response.get_data(as_text=True))
     assert client.get("/api/v1/board?column_by=nonsense").status_code == 422
