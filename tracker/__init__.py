@@ -15,8 +15,8 @@ from tracker.paths import PACKAGE_DIR, data_dir
 # may have an ``api.py`` (JSON endpoints, also with ``blueprints``) and a ``demo.py``. Their strings share one
 # catalog, ``tracker/translations``.
 FEATURES = [
-    "core", "accounts", "wg", "api", "tickets", "kpi", "charter", "quarterly", "risks", "meetings", "planning",
-    "gantt", "roadmap", "ideas", "talent", "notify", "redmine", "imports", "audit", "directory", "sso",
+    "core", "accounts", "wg", "api", "tickets", "kpi", "charter", "quarterly", "risks", "meetings", "planning", "board",
+    "calendar", "gantt", "roadmap", "ideas", "talent", "notify", "redmine", "imports", "audit", "directory", "sso",
 ]
 
 

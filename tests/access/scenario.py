@@ -151,7 +151,7 @@ def build(db, make) -> Scenario:
     o["public_wg"] = public_wg = make.wg(identifier="x-public", name="公開WG", is_public=True, members=roles)
     o["private_ticket"] = private_ticket = ticket_services.create_ticket(u[MEMBER], public_wg, {
         "tracker_id": make.tracker().id, "subject": PRIV_TICKET_SUBJECT, "description": PRIV_TICKET_DESCRIPTION,
-        "is_private": True}, uploads=[files.Upload(filename=f"{PRIV_TICKET_FILE}.txt", data=PRIV_TICKET_FILE_BODY.encode())])
+        "is_private": True, "start_date": "2026-05-02", "due_date": "2026-05-10"}, uploads=[files.Upload(filename=f"{PRIV_TICKET_FILE}.txt", data=PRIV_TICKET_FILE_BODY.encode())])
     assert private_ticket.is_private and private_ticket.assigned_to_id is None and private_ticket.category_id is None
     o["private_attachment"] = db.session.query(Attachment).filter_by(ticket_id=private_ticket.id).one()
     o["private_time_entry"] = timelog.log_time(u[MEMBER], {"spent_on": date(2026, 4, 1), "hours": "1.5",
@@ -161,7 +161,8 @@ def build(db, make) -> Scenario:
     o["private_journal"] = ticket_services.add_note(public_ticket, u[LEADER], PRIV_NOTE, private_notes=True)
     o["public_journal"] = ticket_services.add_note(public_ticket, u[LEADER], "公開の注記")
     o["child_ticket"] = ticket_services.create_ticket(u[MEMBER], public_wg, {
-        "tracker_id": make.tracker().id, "subject": "子チケット", "parent_id": private_ticket.id})
+        "tracker_id": make.tracker().id, "subject": "子チケット", "parent_id": private_ticket.id,
+        "start_date": "2026-05-02", "due_date": "2026-05-10"})  # the private parent's dates roll up from it
     o["relation"] = relation = TicketRelation(issue_from_id=public_ticket.id, issue_to_id=private_ticket.id,
                                               relation_type="relates")
     db.session.add(relation)
@@ -173,10 +174,11 @@ def build(db, make) -> Scenario:
     # -- the private WG: one of each kind of content ------------------------------------------------
     o["private_wg"] = private_wg = make.wg(identifier="x-private", name=PRIVWG_NAME, is_public=False, members=roles)
     o["privwg_ticket"] = ticket_services.create_ticket(u[LEADER], private_wg, {
-        "tracker_id": make.tracker().id, "subject": PRIVWG_TICKET, "description": PRIVWG_TICKET})
+        "tracker_id": make.tracker().id, "subject": PRIVWG_TICKET, "description": PRIVWG_TICKET,
+        "due_date": "2026-05-12"})  # dated: on the calendars of May 2026
     o["privwg_time_entry"] = timelog.log_time(u[LEADER], {"spent_on": date(2026, 4, 2), "hours": "2",
                                                            "comments": PRIVWG_TICKET}, ticket=o["privwg_ticket"])
-    o["version"] = Version(wg_id=private_wg.id, name=PRIVWG_VERSION, effective_date=date(2026, 9, 30))
+    o["version"] = Version(wg_id=private_wg.id, name=PRIVWG_VERSION, effective_date=date(2026, 5, 20))
     db.session.add(o["version"])
     o["category"] = IssueCategory(wg_id=private_wg.id, name=f"{PRIVWG_VERSION}-分類")
     db.session.add(o["category"])

@@ -52,6 +52,14 @@ CASES = {
     "/issues/bulk_edit": (sc.LEADER, lambda s, evil: ("/issues/bulk_edit", {
         "ids": str(s.public_ticket.id), "apply": "1", "notes": "一括更新", "back": evil}), "back"),
     "/queries": (sc.MEMBER, lambda s, evil: ("/queries", {"name": "保存した条件", "back": evil}), "back"),
+    "/board/move": (sc.MEMBER, lambda s, evil: ("/board/move", {
+        "ticket_id": str(s.public_ticket.id), "column_by": "status", "target": str(s.public_ticket.status_id + 1),
+        "back": evil}), "back"),
+    "/projects/<identifier>/board/wip_limits": (sc.LEADER, lambda s, evil: (
+        f"/projects/{s.public_wg.identifier}/board/wip_limits", {"column_by": "status", "wip[1]": "3", "back": evil}), "back"),
+    "/calendar/move": (sc.MEMBER, lambda s, evil: ("/calendar/move", {
+        "ticket_id": str(s.public_ticket.id), "due_date": "2026-06-01", "back": evil}), "back"),
+    "/my/feed_key": (sc.MEMBER, lambda s, evil: ("/my/feed_key", {"back": evil}), "back"),
 }
 
 _READS_RETURN = re.compile(r"""(form|args|values)\.get\(\s*["'](next|back)["']""")

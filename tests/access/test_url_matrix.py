@@ -95,6 +95,18 @@ VARIANTS = [
     "/projects/{private}/gantt?status_id=*&zoom=quarter", "/api/v1/gantt?status_id=*",
     "/api/v1/wgs/{public}/gantt?status_id=*", "/roadmap?completed=1", "/api/v1/roadmap?completed=1",
     "/portfolio/timeline?fiscal_year=2026", "/api/v1/portfolio/timeline?fiscal_year=2026",
+    # boards and calendars (the scenario's tickets, meeting, milestone and gate are dated May 2026)
+    "/board?set_filter=1&status_id=*", "/board?status_id=*&column_by=assigned_to&lane_by=project",
+    "/board?status_id=*&column_by=fixed_version&lane_by=section", "/board?query_id={query}",
+    "/projects/{public}/board?status_id=*&column_by=category&lane_by=priority",
+    "/projects/{private}/board?status_id=*&column_by=fixed_version", "/api/v1/board?status_id=*&column_by=assigned_to",
+    "/api/v1/wgs/{private}/board?status_id=*", "/api/v1/wgs/{public}/board?status_id=*&lane_by=assigned_to",
+    "/calendar?date=2026-05-01", "/calendar?date=2026-05-01&set_filter=1&f[]=status_id&op[status_id]=*",
+    "/calendar?view=week&date=2026-05-10&set_filter=1&f[]=status_id&op[status_id]=*",
+    "/projects/{public}/calendar?date=2026-05-01&status_id=*", "/projects/{private}/calendar?date=2026-05-01",
+    "/api/v1/calendar?date=2026-05-01&set_filter=1&f[]=status_id&op[status_id]=*",
+    "/api/v1/wgs/{private}/calendar?date=2026-05-01", "/api/v1/wgs/{public}/calendar?date=2026-05-01&status_id=*",
+    "/my/calendar.ics", "/my/calendar.ics?key={feed_key}",
 ]
 
 
@@ -236,7 +248,7 @@ def _fill(template: str, s, user: str) -> str:
     values = {name: getattr(sc, name) for name in re.findall(r"\{([A-Z_]+)\}", template)}
     values.update(public=s.public_wg.identifier, private=s.private_wg.identifier,
                   private_ticket=s.private_ticket.id, child_ticket=s.child_ticket.id,
-                  public_ticket=s.public_ticket.id, feed_key=s.feed_keys.get(user, "none"))
+                  public_ticket=s.public_ticket.id, feed_key=s.feed_keys.get(user, "none"), query=s.private_query.id)
     return template.format(**values)
 
 
@@ -303,6 +315,18 @@ def test_plan_views_show_the_markers_to_their_readers(marker, reader, path, scen
     url = path.format(public=scenario.public_wg.identifier, private=scenario.private_wg.identifier,
                       version=scenario.version.id)
     assert marker in body_text(clients[reader].get(url)), (url, reader)
+
+
+@pytest.mark.parametrize("path, markers", [
+    ("/board?set_filter=1&status_id=*", [sc.PRIV_TICKET_SUBJECT, sc.PRIVWG_TICKET]),
+    ("/api/v1/board?status_id=*&column_by=fixed_version", [sc.PRIV_TICKET_SUBJECT, sc.PRIVWG_VERSION]),
+    ("/calendar?date=2026-05-01&set_filter=1&f[]=status_id&op[status_id]=*", [sc.PRIV_TICKET_SUBJECT, sc.PRIVWG_MEETING]),
+    ("/projects/{private}/calendar?date=2026-05-01", [sc.PRIVWG_TICKET, sc.PRIVWG_MEETING, sc.PRIVWG_VERSION]),
+])
+def test_boards_and_calendars_show_the_markers_to_their_readers(path, markers, scenario, clients):
+    """The board and calendar variants above prove something: their readers do see the markers there."""
+    text = body_text(clients[sc.MEMBER].get(_fill(path, scenario, sc.MEMBER)))
+    assert [m for m in markers if m not in text] == []
 
 
 @pytest.mark.parametrize("page", ["", "/charter", "/meetings", "/meetings/{meeting}", "/risks",

@@ -227,7 +227,7 @@ def test_portfolio_is_for_the_dx_office_and_shows_phases_and_signals(client, mak
     column = page.split('id="phase-execution"')[1].split("</section>")[0]
     assert "窓口WG" in column and "遅れているKPI: 1" in column and "四半期報告の未提出: 1" in column and "期限切れのチケット: 1" in column
     overdue_link = column.split("期限切れのチケット: 1")[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
-    listing = client.get(overdue_link).get_data(as_text=True)
+    listing = client.get(overdue_link, follow_redirects=True).get_data(as_text=True)
     assert "休日交付の試行" in listing and "来年度の予算要求" not in listing
 
 

@@ -124,11 +124,13 @@ def my_page():
 @bp.post("/my/feed_key")
 @login_required
 def reset_feed_key():
-    from flask import flash, redirect
+    from flask import flash
     from flask_wtf.csrf import validate_csrf
+
+    from tracker.core.requests import redirect_to
 
     validate_csrf(request.form.get("csrf_token"))
     make_feed_key(current_user)
     db.session.commit()
     flash(_("A new feed key was made; feed readers with the old one stop working."), "success")
-    return redirect(url_for(".my_page"))
+    return redirect_to(request.form.get("back"), url_for(".my_page"))  # the calendar's subscription box comes back
