@@ -28,8 +28,10 @@ def _title_key(title):
 
 def upgrade():
     bind = op.get_bind()
+    # SQLite cannot add a column whose default is not a constant; every row is dated just below anyway.
+    default = sa.func.current_timestamp() if bind.dialect.name == "postgresql" else sa.text("'1970-01-01 00:00:00'")
     op.add_column('search_documents', sa.Column('created_at', tracker.core.db.UTCDateTime(timezone=True),
-                                                server_default=sa.func.current_timestamp(), nullable=False))
+                                                server_default=default, nullable=False))
     op.add_column('search_documents', sa.Column('title_key', sa.Text(), server_default='', nullable=False))
     # The date of the thing found, as Redmine's search shows and sorts by it: a ticket's or a note's creation.
     op.execute("UPDATE search_documents SET created_at = updated_at")

@@ -106,7 +106,7 @@ def test_the_dx_office_reads_a_kpi_chart_and_the_quarterly_grid(live_server, pag
     page.goto(f"{live_server.url}/kpis/{kpi_id}")
     chart = page.locator("svg.kpi-chart")
     texts = chart.locator("text").all_text_contents()
-    assert "実績" in texts and "目標ライン" in texts and "R7年度" in texts and "R8年度" in texts
+    assert "実績" in texts and "目標ライン" in texts and "2025年度" in texts and "2026年度" in texts
     page.click("text=グラフの数値（表）")
     _shot(page, "kpi-chart")
     assert "2026年1月1日" in page.inner_text("#kpi-chart-data")

@@ -62,13 +62,13 @@ def test_the_kpi_chart_reads_ticks_legend_labelled_points_fiscal_years_and_a_tab
     chart = page[start:page.index("</svg>", start)]
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", chart)
     assert "実績" in texts and "目標ライン" in texts  # the legend
-    assert {"R7年度", "R8年度"} <= set(texts)  # the x axis by fiscal year, as the filters write it
+    assert {"2025年度", "2026年度"} <= set(texts)  # the x axis by fiscal year, as the filters write it (西暦 by default)
     assert not any(re.fullmatch(r"\d{4}(-\d\d-\d\d)?", t) for t in texts)  # no bare 2026 or ISO date
     assert {"0", "20", "40", "60", "80", "100"} <= set(texts)  # round y ticks
     assert {"30", "45", "52.5"} <= set(texts)  # each point labelled
     assert "90%" in texts  # the target at the end of the target line
     table = page[page.index('id="kpi-chart-data"'):]
-    assert "2026年7月1日" in table and "52.5" in table and "R8年度" in table
+    assert "2026年7月1日" in table and "52.5" in table and "2026年度" in table
     assert 'aria-describedby="kpi-chart-data"' in chart
 
 

@@ -207,8 +207,11 @@ class TimeEntryPolicy(Policy):
             return false()
         if user.is_admin:
             return true()
+        # The entry's own ticket by primary key, not the list of every visible ticket (100,000 at a city).
+        ticket = aliased(Ticket)
         return and_(TimeEntry.wg_id.in_(_wg_ids(user, "view_time_entries")),
-                    or_(TimeEntry.ticket_id.is_(None), TimeEntry.ticket_id.in_(visible_ticket_ids(user))))
+                    or_(TimeEntry.ticket_id.is_(None), exists(select(ticket.id).where(
+                        ticket.id == TimeEntry.ticket_id, TicketPolicy.visible_as(user, ticket)))))
 
 
 @register
