@@ -9,6 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tracker.accounts.models import OrgRole
 
 LANGUAGE_CHOICES = [("", _l("Browser setting")), ("ja", "日本語"), ("en", "English")]
+CSV_ENCODING_CHOICES = [("", _l("UTF-8 (with BOM)")), ("shift_jis", _l("Shift_JIS (CP932, for older Excel)"))]
 
 
 def org_role_choices():
@@ -36,6 +37,7 @@ class AccountForm(FlaskForm):
     name_kana = StringField(_l("Name reading (kana)"), validators=[Optional(), Length(max=100)])
     email = StringField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    csv_encoding = SelectField(_l("CSV encoding"), choices=CSV_ENCODING_CHOICES)
 
 
 class PasswordResetForm(FlaskForm):

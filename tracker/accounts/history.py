@@ -18,7 +18,8 @@ def _org_roles(user) -> list[str]:
 history.journaled(
     User, "user", _l("User"),
     {"login": _l("Login"), "name": _l("Full name"), "name_kana": _l("Name reading (kana)"), "email": _l("E-mail"),
-     "section_id": _l("Section"), "job_title": _l("Job title"), "language": _l("Language"), "active": _l("Active"),
+     "section_id": _l("Section"), "job_title": _l("Job title"), "language": _l("Language"),
+     "csv_encoding": _l("CSV encoding"), "active": _l("Active"),
      "is_admin": _l("Administrator"), "org_roles": _l("Organisation roles")},
     display={"section_id": _section_name, "active": history.yes_no, "is_admin": history.yes_no},
     values={"org_roles": _org_roles},

@@ -83,6 +83,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="SET NULL"), index=True)
     job_title: Mapped[str | None] = mapped_column(String(100))
     language: Mapped[str | None] = mapped_column(String(8))
+    # The encoding of the ticket CSV when the download names none (None: UTF-8 with BOM; "shift_jis": CP932).
+    csv_encoding: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     password_hash: Mapped[str | None] = mapped_column(String(255))

@@ -233,7 +233,11 @@ def create_user_as_admin(actor: User | None, *, org_roles=(), via: str = "web", 
     return user
 
 
-def update_own_account(user: User, *, name: str, name_kana: str | None, email: str, language: str | None) -> None:
+_UNCHANGED = object()
+
+
+def update_own_account(user: User, *, name: str, name_kana: str | None, email: str, language: str | None,
+                       csv_encoding=_UNCHANGED) -> None:
     """What a user changes on their own account page, journaled as theirs. The directory (or single sign-on)
     owns the name, reading and mail of its users: for them only the language changes here."""
     name, email = (name or "").strip(), (email or "").strip()
@@ -246,6 +250,8 @@ def update_own_account(user: User, *, name: str, name_kana: str | None, email: s
                 raise AccountError(problems)
             user.name, user.name_kana, user.email = name, (name_kana or "").strip() or None, email
         user.language = language or None
+        if csv_encoding is not _UNCHANGED:
+            user.csv_encoding = csv_encoding or None
 
 
 def update_user(user: User, *, actor: User | None = None, password: str | None = None, org_roles=None,
