@@ -212,9 +212,9 @@ def send_stream(exported: ExportedList, chunks, *, rows: int, filename: str, wg_
     The audit entry is committed before the first byte. ``charset`` overrides the CSV type's (Shift_JIS)."""
     file_format = filename.rsplit(".", 1)[-1].lower()
     record_export(exported, rows=rows, file_format=file_format, wg_id=wg_id)
-    mimetype = EXPORT_TYPES[file_format]
+    content_type = EXPORT_TYPES[file_format]
     if charset:
-        mimetype = f"{mimetype.split(';')[0]}; charset={charset}"
-    response = Response(stream_with_context(chunks), mimetype=mimetype)
+        content_type = f"{content_type.split(';')[0]}; charset={charset}"
+    response = Response(stream_with_context(chunks), content_type=content_type)
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
