@@ -58,10 +58,12 @@ def reindex(ticket: Ticket, new: bool = False) -> None:
                               wg_id=ticket.wg_id, new=new)
 
 
-def index_journal(journal: Journal) -> None:
+def index_journal(journal: Journal, new: bool = False) -> None:
+    """``new``: the journal was just written, so it has no search document yet (no need to look for one)."""
     if journal.notes and not journal.private_notes:
         ticket = journal.ticket
-        textsearch.index_document("journal", journal.id, f"#{ticket.id} {ticket.subject}", journal.notes, wg_id=ticket.wg_id)
+        textsearch.index_document("journal", journal.id, f"#{ticket.id} {ticket.subject}", journal.notes, wg_id=ticket.wg_id,
+                                  new=new)
 
 
 def _emit_mentions(ticket: Ticket, user, text: str, already: set[int], body: str) -> None:
@@ -189,6 +191,7 @@ def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_vers
     old_assignee = ticket.assignee_key
     old_description = ticket.description
     old_due = ticket.due_date
+    old_indexed = (ticket.subject, ticket.description, ticket.wg_id)  # what the ticket's search document holds
     ticket._cf_changes = []
     with history.recording(user, ticket, notes=notes, private=bool(private_notes and notes)) as change:
         if field_changes:
@@ -217,7 +220,6 @@ def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_vers
     journal = change.result
     if journal is None:
         return None
-    db.session.flush()
     changed = {name for name, _old, _new in change.changes}
     if old_parent_id != ticket.parent_id or changed & {"start_date", "due_date", "estimated_hours", "done_ratio", "status_id"}:
         for parent_id in {old_parent_id, ticket.parent_id} - {None}:
@@ -226,8 +228,9 @@ def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_vers
                 relations.rollup(parent, user)
     if ticket.due_date != old_due:
         relations.reschedule_followers(ticket, user)
-    reindex(ticket)
-    index_journal(journal)
+    if (ticket.subject, ticket.description, ticket.wg_id) != old_indexed:
+        reindex(ticket)  # an update of other fields leaves the indexed text as it is: no need to read it again
+    index_journal(journal, new=True)
     db.session.flush()
 
     body = notes or None
