@@ -93,11 +93,12 @@ def csv_chunks(rows, codec: str = "utf-8-sig", rows_per_chunk: int = 500):
     encoder = codecs.getincrementalencoder(codec)(errors="strict" if codec.startswith("utf") else "tracker-geta")
     buffer = io.StringIO()
     writer = csv_writer(buffer)
-    pending = 0
+    pending, first = 0, True
     for row in rows:
         writer.writerow(row)
         pending += 1
-        if pending >= rows_per_chunk:
+        if pending >= rows_per_chunk or first:  # the header goes out alone: the download starts at once
+            first = False
             yield encoder.encode(buffer.getvalue())
             buffer.seek(0)
             buffer.truncate()

@@ -220,6 +220,7 @@ def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_vers
     journal = change.result
     if journal is None:
         return None
+    db.session.flush()  # the journal's id, for its search document (no statement when it is written already)
     changed = {name for name, _old, _new in change.changes}
     if old_parent_id != ticket.parent_id or changed & {"start_date", "due_date", "estimated_hours", "done_ratio", "status_id"}:
         for parent_id in {old_parent_id, ticket.parent_id} - {None}:

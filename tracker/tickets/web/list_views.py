@@ -9,7 +9,7 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from tracker.core.requests import authorize, load, redirect_to, safe_path
 from tracker.core.translation import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import inspect as sa_inspect, select
 from werkzeug.datastructures import MultiDict
 
 from tracker.accounts.organisation import all_sections
@@ -184,17 +184,33 @@ def _export(identifier: str | None, fmt: str):
     wg_id = query.wg.id if query.wg else None
     if fmt == "csv":
         codec, charset = _csv_encoding()
-        chunks = exports.csv_stream(query, with_description=request.args.get("description") == "1", codec=codec)
-        return core_exports.send_stream(exports.TICKET_LIST, chunks, rows=exports.exported_rows(query),
-                                        filename=f"{name}.csv", wg_id=wg_id, charset=charset)
+        rows = exports.exported_rows(query)
+        description = request.args.get("description") == "1"
+        chunks = _later(identifier, lambda q: exports.csv_stream(q, with_description=description, codec=codec, limit=rows))
+        return core_exports.send_stream(exports.TICKET_LIST, chunks, rows=rows, filename=f"{name}.csv", wg_id=wg_id,
+                                        charset=charset)
     if fmt == "xlsx":
-        return core_exports.send_stream(exports.TICKET_LIST, exports.xlsx_stream(query), rows=exports.exported_rows(query),
-                                        filename=f"{name}.xlsx", wg_id=wg_id)
+        rows = exports.exported_rows(query)
+        return core_exports.send_stream(exports.TICKET_LIST, _later(identifier, lambda q: exports.xlsx_stream(q, limit=rows)),
+                                        rows=rows, filename=f"{name}.xlsx", wg_id=wg_id)
     title = f"{query.wg.name}: {_('Tickets')}" if query.wg else _("Tickets")
     url = url_for(".project_index", identifier=identifier) if identifier else url_for(".index")
-    entries = exports.ticket_entries(exports.iter_tickets(query, query.per_page))
-    return Response(stream_with_context(exports.atom_chunks(title, url, entries, feed_id=url)),
-                    mimetype="application/atom+xml")
+    feed = _later(identifier, lambda q: exports.atom_chunks(
+        title, url, exports.ticket_entries(exports.iter_tickets(q, q.per_page)), feed_id=url))
+    return Response(stream_with_context(feed), mimetype="application/atom+xml")
+
+
+def _later(identifier: str | None, chunks_of):
+    """The file's pieces, made while the response is sent. That is after the view returned, when the view's
+    database session is gone (the app context's teardown removed it; ``stream_with_context`` pushes the
+    contexts again, with a new session): the signed-in user is put into the new session, and the query is
+    read again from the request, so nothing of the view's session is used."""
+    user = _user()
+    user = user._get_current_object() if hasattr(user, "_get_current_object") else user
+    state = sa_inspect(user, raiseerr=False)  # None for the anonymous user
+    if state is not None and state.detached:
+        db.session.add(user)
+    yield from chunks_of(build_query(identifier))
 
 
 @bp.get("/issues.<any(csv, xlsx):fmt>")
