@@ -106,6 +106,9 @@ def upgrade():
                     postgresql_where=private, sqlite_where=private)
     op.create_index('ix_tickets_private_assignee', 'tickets', ['assigned_to_id'],
                     postgresql_where=private, sqlite_where=private)
+    # The planner's statistics for the new indexes and table (SQLite has none until ANALYZE).
+    op.execute("ANALYZE tickets")
+    op.execute("ANALYZE ticket_counts")
 
 
 def downgrade():
