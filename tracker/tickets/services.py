@@ -7,6 +7,7 @@ from tracker.core import policy
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.accounts.models import User
@@ -42,6 +43,11 @@ def recipients(ticket: Ticket) -> list[User]:
     """Who hears of a change: author, assignee (or the staff of the assigned section), watchers — those who
     may see the ticket."""
     people: dict[int, User] = {}
+    # Author and assignee in one query (with their organisation roles), unless the session has them already.
+    wanted = {i for i in (ticket.author_id, ticket.assigned_to_id) if i is not None}
+    missing = [i for i in wanted if identity_key(User, i) not in db.session.identity_map]
+    # kept in a local: the session holds unchanged objects weakly, and the relationships below find them there
+    preloaded = db.session.scalars(select(User).where(User.id.in_(missing))).all() if len(missing) > 1 else []
     for candidate in [ticket.author, ticket.assigned_to]:
         if candidate is not None:
             people[candidate.id] = candidate
@@ -50,6 +56,7 @@ def recipients(ticket: Ticket) -> list[User]:
             people[member.id] = member
     for watcher in ticket.watchers:
         people[watcher.user_id] = watcher.user
+    del preloaded
     return [u for u in people.values() if u.active and ticket.visible_to(u)]
 
 
