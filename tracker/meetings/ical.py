@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
 
 from tracker.core.exports import exported_list
 from tracker.core.translation import lazy_gettext as _l
@@ -13,6 +12,7 @@ WG_CALENDAR = exported_list("wg_calendar", _l("WG calendar exported"))
 
 
 def calendar(wg, meetings, milestones, host: str, tz: str, now) -> bytes:
+    from icalendar import Calendar, Event  # imported on use: a worker that never writes one does not load it
     zone = ZoneInfo(tz)
     cal = Calendar()
     cal.add("prodid", "-//WG Tracker//ja")
