@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Float, Select, and_, case, cast, func, literal, not_, or_, select, union_all
+from sqlalchemy import Float, Select, and_, case, cast, func, not_, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from tracker.accounts.models import Section, User
@@ -344,39 +344,9 @@ class TicketQuery(BaseQuery):
         return list(db.session.scalars(stmt.offset(offset).limit(limit)))
 
     def _by_few_values(self, offset: int, limit: int, extra=None) -> Select | None:
-        """``sort=priority:desc,updated_on:desc`` as one sub-select per priority (in the priorities' order),
-        each ordered by the rest of the sort and limited to the page's end, then put together: every part is a
-        backward walk of ix_tickets_priority_updated, however many tickets match. None when the sort is not
-        of that shape (grouped, a second key that needs a join, or deeper than FEW_VALUED_DEPTH)."""
-        if self.group_by or not self.sort or offset + limit > self.FEW_VALUED_DEPTH:
-            return None
-        key, desc = self.sort[0]
-        column = self.FEW_VALUED.get(key)
-        rest = self.sort[1:]
-        if column is None or any(SORT_KEYS.get(k) is None for k, _d in rest):
-            return None
-        model = {"priority": IssuePriority, "status": IssueStatus, "tracker": Tracker}[key]
-        rows = db.session.execute(select(model.id, model.position)).all()
-        values = [row.id for row in sorted(rows, key=lambda r: (r.position, r.id), reverse=desc)]
-        condition = self.condition() if extra is None else and_(self.condition(), extra)
-        rest_columns = [SORT_KEYS[k] for k, _d in rest]
-        if not any(k == "id" for k, _d in rest):
-            rest, rest_columns = [*rest, ("id", True)], [*rest_columns, Ticket.id]
-        labels = [f"k{i}" for i in range(len(rest_columns))]
-        parts = []
-        for rank, value in enumerate(values):
-            order = []
-            for (k, d), c in zip(rest, rest_columns):
-                order += nulls_last(c, d, k in NOT_NULL_SORTS)
-            parts.append(select(
-                Ticket.id.label("ticket_id"), literal(rank).label("rank"),
-                *[c.label(name) for c, name in zip(rest_columns, labels)],
-            ).where(condition, column == value).order_by(*order).limit(offset + limit).subquery())
-        merged = union_all(*[select(part) for part in parts]).subquery()
-        order = [merged.c.rank]
-        for (k, d), name in zip(rest, labels):
-            order += nulls_last(merged.c[name], d, k in NOT_NULL_SORTS)
-        return select(merged.c.ticket_id).order_by(*order).offset(offset).limit(limit)
+        from tracker.tickets.query.few_values import by_few_values
+
+        return by_few_values(self, offset, limit, extra)
 
     def results(self, offset: int | None = None, limit: int | None = None) -> list[Ticket]:
         """One page of tickets with everything the list shows, in a fixed number of queries."""
