@@ -22,7 +22,8 @@ TICKET_LIST = exported_list("tickets", _l("Ticket list exported"))
 BATCH = 1000  # tickets read per query while an export streams
 
 # The column names of Redmine's issues CSV (its locales' field labels: "#", "トラッカー", "ステータス", ... in
-# Japanese), so a script or macro written for Redmine's CSV finds its columns here.
+# Japanese), so a script or macro written for Redmine's CSV finds its columns here. One exception: "Private" reads
+# 非公開 as everywhere in this app's Japanese (Redmine's ja.yml says プライベート).
 REDMINE_HEADERS = {
     "project": _lp("Redmine CSV", "Project"), "tracker": _lp("Redmine CSV", "Tracker"),
     "parent": _lp("Redmine CSV", "Parent task"), "status": _lp("Redmine CSV", "Status"),
