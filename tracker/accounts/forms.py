@@ -37,7 +37,9 @@ class AccountForm(FlaskForm):
     name_kana = StringField(_l("Name reading (kana)"), validators=[Optional(), Length(max=100)])
     email = StringField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
-    csv_encoding = SelectField(_l("CSV encoding"), choices=CSV_ENCODING_CHOICES)
+    # Not checked against the choices here (a form posted without it, from before the field, must still save);
+    # the service keeps only an encoding offered.
+    csv_encoding = SelectField(_l("CSV encoding"), choices=CSV_ENCODING_CHOICES, validate_choice=False)
 
 
 class PasswordResetForm(FlaskForm):

@@ -251,7 +251,7 @@ def update_own_account(user: User, *, name: str, name_kana: str | None, email: s
             user.name, user.name_kana, user.email = name, (name_kana or "").strip() or None, email
         user.language = language or None
         if csv_encoding is not _UNCHANGED:
-            user.csv_encoding = csv_encoding or None
+            user.csv_encoding = csv_encoding if csv_encoding == "shift_jis" else None
 
 
 def update_user(user: User, *, actor: User | None = None, password: str | None = None, org_roles=None,
