@@ -233,7 +233,7 @@ def ensure_built(url: str, n_tickets: int, n_journals: int) -> None:
     print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
 
 
-def run(url: str, runs: int) -> None:
+def run(url: str, runs: int, only: list[str] | None = None) -> None:
     from tracker import create_app
     from tracker.extensions import db
 
@@ -297,6 +297,8 @@ def run(url: str, runs: int) -> None:
     print(f"{'median ms':>10} {'p95 ms':>8} {'statements':>10} {'bytes':>10}  operation")
     api_client = app.test_client()  # API calls carry the key and no session cookie, as a script's would
     for label, method, path, expect, extra in operations:
+        if only and not any(word.lower() in label.lower() for word in only):
+            continue
         by = api_client if label.startswith(("API", "search, API", "create", "update")) else client
         median, p95, statements, size = timed(by, engine, method, path, runs, expect, **extra)
         print(f"{median:10.1f} {p95:8.1f} {statements:10d} {size:10,}  {label}", flush=True)
@@ -310,6 +312,7 @@ def main() -> None:
     parser.add_argument("--journals", type=int)
     parser.add_argument("--database", action="append", help="a SQLAlchemy URL; may be given more than once")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--only", action="append", help="run only the operations whose label contains this word")
     args = parser.parse_args()
     n_tickets = args.tickets or SIZES[args.size]
     n_journals = args.journals if args.journals is not None else 2 * n_tickets
@@ -317,7 +320,7 @@ def main() -> None:
     for url in urls:
         ensure_built(url, n_tickets, n_journals)
     for url in urls:
-        run(url, args.runs)
+        run(url, args.runs, args.only)
 
 
 if __name__ == "__main__":
