@@ -77,6 +77,8 @@ class _Client(FlaskClient):
     """Each request gets its own app context (and so its own ``g``), as in production."""
 
     def open(self, *args, **kwargs):
+        # Buffered: a streamed answer (an export) is read to its end inside its request, as a server does.
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             return super().open(*args, **kwargs)
 

@@ -131,6 +131,9 @@ class Config:
         self.OIDC_CLAIM_DEPARTMENT = env("OIDC_CLAIM_DEPARTMENT", "")
         self.OIDC_CLAIM_TITLE = env("OIDC_CLAIM_TITLE", "")
         self.BASE_URL = env("BASE_URL", "http://127.0.0.1:5000")
+        # Rows of one ticket export (CSV, XLSX). Redmine's issues_export_limit is 500; exports here are streamed
+        # in batches, so a worker's memory stays flat and a larger limit costs only time.
+        self.EXPORT_ROW_LIMIT = env("EXPORT_ROW_LIMIT", 100_000, int)
         self.UPLOAD_DIR = env("UPLOAD_DIR", str(Path(self.INSTANCE_DIR) / "uploads"))
         self.MAX_ATTACHMENT_BYTES = env("MAX_ATTACHMENT_MB", 10, int) * 1024 * 1024
         self.MAX_CONTENT_LENGTH = self.MAX_ATTACHMENT_BYTES + 1024 * 1024

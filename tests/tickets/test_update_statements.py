@@ -116,3 +116,51 @@ def test_an_edit_that_changes_nothing_writes_nothing(db, make, team):
         assert services.update_ticket(ticket, team.member, {"description": "一行目\r\n二行目", "done_ratio": "0"}) is None
         db.session.flush()
     assert sum(counter.history().values()) == 0
+
+
+class StatementLog:
+    """Every statement sent inside the block (savepoints left out: the test session's, not the app's)."""
+
+    def __init__(self, engine):
+        self.engine, self.statements = engine, []
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            self.statements.append(" ".join(statement.split()))
+
+    def touching(self, table: str) -> list[str]:
+        return [s for s in self.statements if f" {table} " in f"{s} " or f" {table}." in s]
+
+
+def test_an_update_with_notes_through_the_api_costs_no_more_statements_than_a_create(client, db, make, team):
+    """Issue 18 point 4: the update reads the ticket, the member's roles once, writes the ticket, the journal
+    with its details, the audit row and the note's search document, and reads who to notify. It no longer
+    reads the ticket's search document when subject and description did not change, nor looks for a search
+    document of the journal it has just written."""
+    from tracker.accounts.services import issue_api_key
+
+    ticket = _ticket(db, make, team)
+    key = issue_api_key(team.member)
+    db.session.commit()
+    headers = {"X-Redmine-API-Key": key}
+    with StatementLog(db.engine) as created:
+        assert client.post("/issues.json", headers=headers, json={"issue": {
+            "project_id": team.wg.identifier, "tracker_id": ticket.tracker_id, "subject": "新規の起票"}}).status_code == 201
+    with StatementLog(db.engine) as updated:
+        assert client.put(f"/issues/{ticket.id}.json", headers=headers, json={"issue": {
+            "notes": "進捗を確認しました", "done_ratio": 50}}).status_code == 204
+    assert len(updated.statements) == 18, "\n".join(updated.statements)
+    assert len(updated.statements) <= len(created.statements)
+    assert [s.split()[0] for s in updated.touching("search_documents")] == ["INSERT"]  # the note's, no look-ups
+    assert len(updated.touching("member_roles")) == 1  # the permissions are read once per request
+    assert [s.split()[0] for s in updated.touching("tickets") if not s.startswith("SELECT tickets.id FROM")] == [
+        "SELECT", "UPDATE"]  # one read and one write of the ticket (the other SELECT looks for its children)
+    shown = client.get(f"/search.json?q=進捗を確認", headers=headers).get_json()
+    assert shown["total_count"] >= 1  # the note is found, its document was written

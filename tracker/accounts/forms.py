@@ -10,6 +10,7 @@ from tracker.accounts.models import OrgRole
 
 LANGUAGE_CHOICES = [("", _l("Browser setting")), ("ja", "日本語"), ("en", "English")]
 DATE_STYLE_CHOICES = [("western", _l("Western calendar (2026-12-02)")), ("japanese", _l("Japanese era (R8-12-02)"))]
+CSV_ENCODING_CHOICES = [("", _l("UTF-8 (with BOM)")), ("shift_jis", _l("Shift_JIS (CP932, for older Excel)"))]
 
 
 def org_role_choices():
@@ -38,6 +39,9 @@ class AccountForm(FlaskForm):
     email = StringField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     date_style = SelectField(_l("Date display"), choices=DATE_STYLE_CHOICES)
+    # Not checked against the choices here (a form posted without it, from before the field, must still save);
+    # the service keeps only an encoding offered.
+    csv_encoding = SelectField(_l("CSV encoding"), choices=CSV_ENCODING_CHOICES, validate_choice=False)
 
 
 class PasswordResetForm(FlaskForm):

@@ -85,6 +85,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     language: Mapped[str | None] = mapped_column(String(8))
     # 西暦 ("western": 2026年12月2日) or 和暦 ("japanese": R8年12月2日); the day/moment/fiscal_year filters read it.
     date_style: Mapped[str] = mapped_column(String(10), default="western", server_default="western")
+    # The encoding of the ticket CSV when the download names none (None: UTF-8 with BOM; "shift_jis": CP932).
+    csv_encoding: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     password_hash: Mapped[str | None] = mapped_column(String(255))

@@ -233,8 +233,11 @@ def create_user_as_admin(actor: User | None, *, org_roles=(), via: str = "web", 
     return user
 
 
+_UNCHANGED = object()
+
+
 def update_own_account(user: User, *, name: str, name_kana: str | None, email: str, language: str | None,
-                       date_style: str | None = None) -> None:
+                       date_style: str | None = None, csv_encoding=_UNCHANGED) -> None:
     """What a user changes on their own account page, journaled as theirs. The directory (or single sign-on)
     owns the name, reading and mail of its users: for them only the language and date display change here."""
     from tracker.core.era import DATE_STYLES
@@ -253,6 +256,8 @@ def update_own_account(user: User, *, name: str, name_kana: str | None, email: s
         user.language = language or None
         if date_style is not None:
             user.date_style = date_style
+        if csv_encoding is not _UNCHANGED:
+            user.csv_encoding = csv_encoding if csv_encoding == "shift_jis" else None
 
 
 def update_user(user: User, *, actor: User | None = None, password: str | None = None, org_roles=None,

@@ -22,7 +22,6 @@ import secrets
 from datetime import datetime, timedelta
 
 import pyotp
-import segno
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
@@ -104,6 +103,8 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The QR code as inline SVG, made here (no image service, nothing for the CSP to allow)."""
+    import segno  # imported on use (enrolment only)
+
     return segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff", border=4)
 
 

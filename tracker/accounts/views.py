@@ -143,7 +143,8 @@ def my_account():
         try:
             services.update_own_account(current_user._get_current_object(), name=form.name.data,
                                         name_kana=form.name_kana.data, email=form.email.data,
-                                        language=form.language.data, date_style=form.date_style.data)
+                                        language=form.language.data, date_style=form.date_style.data,
+                                        csv_encoding=form.csv_encoding.data)
         except services.AccountError as error:
             for problem in error.messages:
                 flash(problem, "error")

@@ -155,9 +155,20 @@ FINISHED_PHASES = (CLOSED, STOPPED)
 
 
 def _finished(wg) -> bool:
+    """Asked once per user whose permissions are read: kept with the request's permission cache (which is
+    forgotten at every flush, so a phase changed in this request is read again)."""
     from sqlalchemy import select
 
-    return db.session.scalar(select(Charter.phase).where(Charter.wg_id == wg.id)) in FINISHED_PHASES
+    from tracker.wg.models import _request_cache
+
+    cache = _request_cache()
+    key = ("finished_wg", wg.id)
+    if cache is not None and key in cache:
+        return cache[key]
+    finished = db.session.scalar(select(Charter.phase).where(Charter.wg_id == wg.id)) in FINISHED_PHASES
+    if cache is not None:
+        cache[key] = finished
+    return finished
 
 
 def _finished_wg_ids():

@@ -19,11 +19,13 @@ and fails for a download of one of these types that was not recorded, so a new e
 """
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import re
 from dataclasses import dataclass
 
-from flask import Response, request
+from flask import Response, request, stream_with_context
 from flask_login import current_user
 
 from tracker.core import audit
@@ -63,6 +65,47 @@ def csv_writer(stream, **options) -> _SafeWriter:
     return _SafeWriter(csv.writer(stream, **options))
 
 
+# CSV encodings a list can be downloaded in (Redmine's ``encoding=`` parameter): UTF-8 with a BOM (Excel reads
+# Japanese right with it), or Shift_JIS as Windows writes it (CP932), which older Excel versions expect.
+# Redmine in Japanese names the latter "Shift_JIS" in its form and exports CP932.
+CSV_ENCODINGS = {"utf-8": "utf-8-sig", "utf8": "utf-8-sig", "shift_jis": "cp932", "sjis": "cp932", "cp932": "cp932",
+                 "windows-31j": "cp932", "ms932": "cp932"}
+DEFAULT_CSV_ENCODING = "utf-8"
+MISSING_IN_CP932 = "〓"  # the geta mark: what Japanese printing puts where a character is missing
+
+
+def _visible_replacement(error: UnicodeEncodeError):
+    return MISSING_IN_CP932 * (error.end - error.start), error.end
+
+
+codecs.register_error("tracker-geta", _visible_replacement)
+
+
+def csv_codec(name: str | None) -> str | None:
+    """The Python codec for an ``encoding=`` value, or None when it is not one offered."""
+    return CSV_ENCODINGS.get((name or DEFAULT_CSV_ENCODING).strip().lower())
+
+
+def csv_chunks(rows, codec: str = "utf-8-sig", rows_per_chunk: int = 500):
+    """Encoded pieces of a CSV file, for a streamed response: ``rows`` (an iterable of lists) are written
+    through ``csv_writer`` (the formula rule) and encoded every ``rows_per_chunk`` rows. A character that
+    CP932 lacks (𠮷, emoji, some symbols) becomes 〓, so the reader sees that something was there."""
+    encoder = codecs.getincrementalencoder(codec)(errors="strict" if codec.startswith("utf") else "tracker-geta")
+    buffer = io.StringIO()
+    writer = csv_writer(buffer)
+    pending, first = 0, True
+    for row in rows:
+        writer.writerow(row)
+        pending += 1
+        if pending >= rows_per_chunk or first:  # the header goes out alone: the download starts at once
+            first = False
+            yield encoder.encode(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield encoder.encode(buffer.getvalue(), final=True)
+
+
 def _as_text(cell) -> None:
     if isinstance(cell.value, str):
         cell.data_type = "s"
@@ -81,6 +124,21 @@ def xlsx_append(sheet, values) -> None:
     sheet.append(list(values))
     for cell in sheet[sheet.max_row]:
         _as_text(cell)
+
+
+def xlsx_row(sheet, values, number_formats: dict[int, str] | None = None) -> list:
+    """One row for a write-only sheet (``Workbook(write_only=True)``, rows go to disk as they are appended):
+    text cells typed as text as ``xlsx_append`` does, ``number_formats`` by column index (0-based)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    row = []
+    for index, value in enumerate(values):
+        cell = WriteOnlyCell(sheet, value=value)
+        _as_text(cell)
+        if number_formats and index in number_formats and value is not None:
+            cell.number_format = number_formats[index]
+        row.append(cell)
+    return row
 
 
 # What an export is, by the file it gives: the audit test recognises exports by these types.
@@ -144,5 +202,20 @@ def send(exported: ExportedList, body: bytes, *, rows: int, filename: str, wg_id
     file_format = filename.rsplit(".", 1)[-1].lower()
     record_export(exported, rows=rows, file_format=file_format, wg_id=wg_id)
     response = Response(body, mimetype=EXPORT_TYPES[file_format])
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    return response
+
+
+def send_stream(exported: ExportedList, chunks, *, rows: int, filename: str, wg_id: int | None = None,
+                charset: str | None = None) -> Response:
+    """``send`` for a file written while it is sent: ``chunks`` (a generator of bytes) runs inside the request
+    (``stream_with_context``), so it may read the database in batches; the worker never holds the whole file.
+    The audit entry is committed before the first byte. ``charset`` overrides the CSV type's (Shift_JIS)."""
+    file_format = filename.rsplit(".", 1)[-1].lower()
+    record_export(exported, rows=rows, file_format=file_format, wg_id=wg_id)
+    content_type = EXPORT_TYPES[file_format]
+    if charset:
+        content_type = f"{content_type.split(';')[0]}; charset={charset}"
+    response = Response(stream_with_context(chunks), content_type=content_type)
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response

@@ -6,10 +6,16 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from flask import current_app
-from ldap3 import BASE, NONE, SUBTREE, Connection, Server, Tls
-from ldap3.core.exceptions import LDAPException, LDAPSocketOpenError, LDAPStartTLSError
-from ldap3.utils.conv import escape_filter_chars
-from ldap3.utils.dn import escape_rdn, parse_dn
+
+
+def _ldap3():
+    """ldap3, imported when the directory is first used rather than when a worker starts (about 15 MB)."""
+    import ldap3
+    import ldap3.core.exceptions
+    import ldap3.utils.conv
+    import ldap3.utils.dn
+
+    return ldap3
 
 # Active Directory's userAccountControl flag for a disabled account.
 AD_ACCOUNT_DISABLE = 0x2
@@ -58,12 +64,12 @@ class Directory:
 
     def _server(self) -> Server:
         config = self.config
-        tls = Tls(validate=ssl.CERT_REQUIRED, ca_certs_file=config["LDAP_CA_FILE"] or None)
-        return Server(config["LDAP_URL"], connect_timeout=config["LDAP_TIMEOUT_SECONDS"], tls=tls, get_info=NONE)
+        tls = _ldap3().Tls(validate=ssl.CERT_REQUIRED, ca_certs_file=config["LDAP_CA_FILE"] or None)
+        return _ldap3().Server(config["LDAP_URL"], connect_timeout=config["LDAP_TIMEOUT_SECONDS"], tls=tls, get_info=_ldap3().NONE)
 
     def _connect(self, user: str | None, password: str | None) -> Connection:
         """An open connection bound as ``user``; raises DirectoryUnavailable or DirectoryRefused("invalid")."""
-        connection = Connection(self._server(), user=user, password=password,
+        connection = _ldap3().Connection(self._server(), user=user, password=password,
                                 receive_timeout=self.config["LDAP_TIMEOUT_SECONDS"], raise_exceptions=False,
                                 read_only=True)
         try:
@@ -71,9 +77,9 @@ class Directory:
             if self.config["LDAP_STARTTLS"] and not connection.start_tls():
                 raise DirectoryUnavailable("StartTLS failed")
             bound = connection.bind()
-        except (LDAPSocketOpenError, LDAPStartTLSError) as error:
+        except (_ldap3().core.exceptions.LDAPSocketOpenError, _ldap3().core.exceptions.LDAPStartTLSError) as error:
             raise DirectoryUnavailable(str(error)) from error
-        except LDAPException as error:
+        except _ldap3().core.exceptions.LDAPException as error:
             raise DirectoryUnavailable(str(error)) from error
         if not bound:
             message = str(connection.result.get("message", ""))
@@ -116,7 +122,7 @@ class Directory:
             value = str(value).strip() if value is not None else ""
             return value or None
 
-        units = [value for attribute, value, _separator in parse_dn(dn, escape=False) if attribute.lower() == "ou"]
+        units = [value for attribute, value, _separator in _ldap3().utils.dn.parse_dn(dn, escape=False) if attribute.lower() == "ou"]
         section = first("LDAP_ATTR_SECTION") or (units[0] if units else None)
         department = first("LDAP_ATTR_DEPARTMENT") or (units[1] if len(units) > 1 else None)
         flags = int(_single(attributes.get("userAccountControl")) or 0)
@@ -129,8 +135,8 @@ class Directory:
         )
 
     def _find(self, connection: Connection, login: str, base: str | None = None) -> list[DirectoryPerson]:
-        query = self.config["LDAP_USER_FILTER"].replace("{login}", escape_filter_chars(login))
-        connection.search(base or self.config["LDAP_BASE_DN"], query, SUBTREE if base is None else BASE,
+        query = self.config["LDAP_USER_FILTER"].replace("{login}", _ldap3().utils.conv.escape_filter_chars(login))
+        connection.search(base or self.config["LDAP_BASE_DN"], query, _ldap3().SUBTREE if base is None else _ldap3().BASE,
                           attributes=self._attributes(), size_limit=2)
         return [self._person(item["dn"], item["attributes"]) for item in connection.response or []
                 if item.get("type") == "searchResEntry"]
@@ -156,7 +162,7 @@ class Directory:
             self._refuse_if_blocked(person)
             self._connect(person.dn, password).unbind()
             return person
-        user_dn = self.config["LDAP_USER_DN"].replace("{login}", escape_rdn(login))
+        user_dn = self.config["LDAP_USER_DN"].replace("{login}", _ldap3().utils.dn.escape_rdn(login))
         connection = self._connect(user_dn, password)
         try:
             found = self._find(connection, login) if self.config["LDAP_BASE_DN"] else []
@@ -183,7 +189,7 @@ class Directory:
         connection = self._service_connection()
         try:
             entries = connection.extend.standard.paged_search(
-                self.config["LDAP_BASE_DN"], self.config["LDAP_SYNC_FILTER"], SUBTREE,
+                self.config["LDAP_BASE_DN"], self.config["LDAP_SYNC_FILTER"], _ldap3().SUBTREE,
                 attributes=self._attributes(), paged_size=page_size, generator=True,
             )
             for item in entries:
@@ -191,7 +197,7 @@ class Directory:
                     yield self._person(item["dn"], item["attributes"])
             if connection.result and connection.result.get("result") not in (0, None):
                 raise DirectoryUnavailable(str(connection.result.get("description")))
-        except LDAPException as error:
+        except _ldap3().core.exceptions.LDAPException as error:
             raise DirectoryUnavailable(str(error)) from error
         finally:
             connection.unbind()

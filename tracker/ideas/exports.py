@@ -4,9 +4,6 @@ from __future__ import annotations
 from io import BytesIO
 
 from tracker.core.translation import gettext as _, pgettext
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from tracker.core.exports import exported_list, xlsx_append
 from tracker.core.translation import lazy_gettext as _l
@@ -17,6 +14,9 @@ IDEA_LIST = exported_list("ideas", _l("Idea list exported"))
 
 
 def ideas_workbook(ideas: list[Idea], viewer) -> BytesIO:
+    from openpyxl import Workbook  # imported on use: a worker that never writes one does not load it
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Idea box")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
 
 from tracker.core.exports import exported_list
 from tracker.core.translation import lazy_gettext as _l
@@ -41,6 +40,7 @@ def milestone_event(ms, wg_name: str, host: str, now) -> Event:
 
 
 def calendar(wg, meetings, milestones, host: str, tz: str, now) -> bytes:
+    from icalendar import Calendar, Event  # imported on use: a worker that never writes one does not load it
     zone = ZoneInfo(tz)
     cal = Calendar()
     cal.add("prodid", "-//WG Tracker//ja")

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from tracker.core.exports import exported_list, xlsx_append
 from tracker.core.translation import lazy_gettext as _l
@@ -13,6 +11,8 @@ QUARTERLY_REPORT = exported_list("quarterly", _l("Quarterly report exported"))
 
 
 def workbook(title: str, rows: list[dict], labels: dict) -> bytes:
+    from openpyxl import Workbook  # imported on use: a worker that never writes one does not load it
+    from openpyxl.styles import Alignment, Font, PatternFill
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]

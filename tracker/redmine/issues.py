@@ -98,11 +98,9 @@ def list_issues(wg=None):
     offset, limit = paging()
     extra = _ids_filter()
     condition = query.condition() if extra is None else query.condition() & extra
-    total = db.session.scalar(select(func.count()).select_from(Ticket).where(condition))  # count(*): covering index
-    ids_stmt = query.ids_statement()
-    if extra is not None:
-        ids_stmt = ids_stmt.where(extra)
-    ids = list(db.session.scalars(ids_stmt.offset(offset).limit(limit)))
+    # Redmine's exact total_count: from the maintained counters when the filters allow (query.count()).
+    total = query.count() if extra is None else db.session.scalar(select(func.count()).select_from(Ticket).where(condition))
+    ids = query.page_ids(offset, limit, extra)
     tickets = load_tickets(ids)
     spent = timelog.spent_hours(ids)
     values = _custom_values(ids)

@@ -1,10 +1,20 @@
 """The identity provider as an Authlib client, made from the settings when first needed."""
 from __future__ import annotations
 
-from authlib.integrations.flask_client import OAuth
 from flask import current_app
 
-oauth = OAuth()
+# Authlib (and requests under it) is imported when sign-in with the provider is first used, not when a worker
+# starts: most cities have no provider, and the two weigh about 40 MB of a worker's memory.
+
+
+def _oauth():
+    app = current_app._get_current_object()
+    oauth = app.extensions.get("tracker.sso")
+    if oauth is None:
+        from authlib.integrations.flask_client import OAuth
+
+        oauth = app.extensions["tracker.sso"] = OAuth(app)
+    return oauth
 
 
 def enabled(config=None) -> bool:
@@ -18,7 +28,7 @@ def sso_only(config=None) -> bool:
 
 
 def init_app(app) -> None:
-    oauth.init_app(app)
+    """Nothing to do at start: the Authlib client is made on first use (``_oauth``)."""
 
 
 def provider():
@@ -26,6 +36,7 @@ def provider():
     config = current_app.config
     issuer = config["OIDC_ISSUER"].rstrip("/")
     name = f"oidc-{abs(hash((issuer, config['OIDC_CLIENT_ID'])))}"
+    oauth = _oauth()
     client = oauth.create_client(name)
     if client is None:
         client = oauth.register(

@@ -5,10 +5,8 @@ someone in (and so writes: the user row, their history, their session). The stat
 in the signed session cookie are what protect it, as the CSRF token protects the password form."""
 from __future__ import annotations
 
-from authlib.integrations.base_client.errors import OAuthError
 from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_login import current_user
-from requests import RequestException
 
 from tracker.accounts import sessions
 from tracker.core.requests import redirect_to, safe_path
@@ -34,6 +32,9 @@ def start():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     session[_NEXT] = safe_path(request.args.get("next")) or url_for("core.home")
+    from authlib.integrations.base_client.errors import OAuthError  # imported on use: see sso.client
+    from requests import RequestException
+
     try:
         return provider().authorize_redirect(url_for("sso.callback", _external=True))
     except (RequestException, OAuthError, ValueError):
@@ -46,6 +47,9 @@ def callback():
         abort(404)
     if request.args.get("error") or not request.args.get("code"):
         return _refuse("sso_failed")
+    from authlib.integrations.base_client.errors import OAuthError
+    from requests import RequestException
+
     try:
         token = provider().authorize_access_token()
         claims = dict(token.get("userinfo") or provider().userinfo(token=token))

@@ -4,8 +4,6 @@ from __future__ import annotations
 import io
 
 from tracker.core.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from tracker.core.exports import exported_list, xlsx_append
 from tracker.core.translation import lazy_gettext as _l
@@ -17,6 +15,8 @@ TALENT_SEARCH = exported_list("talent_search", _l("Talent search results exporte
 
 
 def results_workbook(results, viewer) -> bytes:
+    from openpyxl import Workbook  # imported on use: a worker that never writes one does not load it
+    from openpyxl.styles import Font
     book = Workbook()
     sheet = book.active
     sheet.title = _("Talent bank")

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
+    JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -116,6 +116,13 @@ class Ticket(TimestampMixin, db.Model):
               "assigned_to_id", "author_id", "estimated_hours"),
         Index("ix_tickets_updated_at", "updated_at"),
         Index("ix_tickets_due_date", "due_date"),
+        # Redmine's "priority, then last update": read backwards, one priority after another (ticket_query).
+        Index("ix_tickets_priority_updated", "priority_id", "updated_at", "id"),
+        # Private tickets seen as their author or assignee: the part of a count the counters leave (counts.py).
+        Index("ix_tickets_private_author", "author_id", postgresql_where=text("is_private = true"),
+              sqlite_where=text("is_private = 1")),
+        Index("ix_tickets_private_assignee", "assigned_to_id", postgresql_where=text("is_private = true"),
+              sqlite_where=text("is_private = 1")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

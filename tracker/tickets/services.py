@@ -7,6 +7,7 @@ from tracker.core import policy
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.accounts.models import User
@@ -42,6 +43,11 @@ def recipients(ticket: Ticket) -> list[User]:
     """Who hears of a change: author, assignee (or the staff of the assigned section), watchers — those who
     may see the ticket."""
     people: dict[int, User] = {}
+    # Author and assignee in one query (with their organisation roles), unless the session has them already.
+    wanted = {i for i in (ticket.author_id, ticket.assigned_to_id) if i is not None}
+    missing = [i for i in wanted if identity_key(User, i) not in db.session.identity_map]
+    # kept in a local: the session holds unchanged objects weakly, and the relationships below find them there
+    preloaded = db.session.scalars(select(User).where(User.id.in_(missing))).all() if len(missing) > 1 else []
     for candidate in [ticket.author, ticket.assigned_to]:
         if candidate is not None:
             people[candidate.id] = candidate
@@ -50,6 +56,7 @@ def recipients(ticket: Ticket) -> list[User]:
             people[member.id] = member
     for watcher in ticket.watchers:
         people[watcher.user_id] = watcher.user
+    del preloaded
     return [u for u in people.values() if u.active and ticket.visible_to(u)]
 
 
@@ -58,11 +65,12 @@ def reindex(ticket: Ticket, new: bool = False) -> None:
                               wg_id=ticket.wg_id, new=new, created_at=ticket.created_at)
 
 
-def index_journal(journal: Journal) -> None:
+def index_journal(journal: Journal, new: bool = False) -> None:
+    """``new``: the journal was just written, so it has no search document yet (no need to look for one)."""
     if journal.notes and not journal.private_notes:
         ticket = journal.ticket
         textsearch.index_document("journal", journal.id, f"#{ticket.id} {ticket.subject}", journal.notes, wg_id=ticket.wg_id,
-                                  created_at=journal.created_at)
+                                  new=new, created_at=journal.created_at)
 
 
 def _emit_mentions(ticket: Ticket, user, text: str, already: set[int], body: str) -> None:
@@ -190,6 +198,7 @@ def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_vers
     old_assignee = ticket.assignee_key
     old_description = ticket.description
     old_due = ticket.due_date
+    old_indexed = (ticket.subject, ticket.description, ticket.wg_id)  # what the ticket's search document holds
     ticket._cf_changes = []
     with history.recording(user, ticket, notes=notes, private=bool(private_notes and notes)) as change:
         if field_changes:
@@ -218,7 +227,7 @@ def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_vers
     journal = change.result
     if journal is None:
         return None
-    db.session.flush()
+    db.session.flush()  # the journal's id, for its search document (no statement when it is written already)
     changed = {name for name, _old, _new in change.changes}
     if old_parent_id != ticket.parent_id or changed & {"start_date", "due_date", "estimated_hours", "done_ratio", "status_id"}:
         for parent_id in {old_parent_id, ticket.parent_id} - {None}:
@@ -227,8 +236,9 @@ def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_vers
                 relations.rollup(parent, user)
     if ticket.due_date != old_due:
         relations.reschedule_followers(ticket, user)
-    reindex(ticket)
-    index_journal(journal)
+    if (ticket.subject, ticket.description, ticket.wg_id) != old_indexed:
+        reindex(ticket)  # an update of other fields leaves the indexed text as it is: no need to read it again
+    index_journal(journal, new=True)
     db.session.flush()
 
     body = notes or None

@@ -4,3 +4,4 @@ columns, groupings, sort keys: ``definitions``) and its SQL (``ticket_query``).
 from tracker.core.query import OPERATORS  # noqa: F401
 from tracker.tickets.query.definitions import COLUMNS, DEFAULT_COLUMNS, GROUPABLE, PER_PAGE_CHOICES  # noqa: F401
 from tracker.tickets.query.ticket_query import TicketQuery  # noqa: F401
+from tracker.tickets.query import counts  # noqa: F401,E402  (the ticket_counts model)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, stream_with_context, url_for
 from tracker.core.requests import authorize, load, redirect_to, safe_path
 from tracker.core.translation import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import inspect as sa_inspect, select
 from werkzeug.datastructures import MultiDict
 
 from tracker.accounts.organisation import all_sections
@@ -213,21 +213,53 @@ def project_index(identifier: str):
     return response
 
 
+def _csv_encoding() -> tuple[str, str | None] | None:
+    """(codec, charset of the answer) from ``encoding=`` or the user's setting (個人設定); None when the
+    parameter names no encoding offered."""
+    name = request.args.get("encoding") or getattr(_user(), "csv_encoding", None) or core_exports.DEFAULT_CSV_ENCODING
+    codec = core_exports.csv_codec(name)
+    if codec is None:
+        return None
+    return codec, ("Shift_JIS" if codec == "cp932" else None)
+
+
 def _export(identifier: str | None, fmt: str):
     query = build_query(identifier)
+    if fmt == "csv" and _csv_encoding() is None:
+        query.errors.append(_("Unknown encoding: %(name)s. Use UTF-8 or Shift_JIS.", name=request.args.get("encoding")))
     if query.errors:
         return Response("\n".join(query.errors), status=422, mimetype="text/plain")
     name = f"issues{'-' + identifier if identifier else ''}"
-    if fmt in ("csv", "xlsx"):
-        body = (exports.to_csv(query, with_description=request.args.get("description") == "1") if fmt == "csv"
-                else exports.to_xlsx(query))
-        return core_exports.send(exports.TICKET_LIST, body, rows=exports.exported_rows(query), filename=f"{name}.{fmt}",
-                                 wg_id=query.wg.id if query.wg else None)
-    tickets = query.results(offset=0, limit=query.per_page)
+    wg_id = query.wg.id if query.wg else None
+    if fmt == "csv":
+        codec, charset = _csv_encoding()
+        rows = exports.exported_rows(query)
+        description = request.args.get("description") == "1"
+        chunks = _later(identifier, lambda q: exports.csv_stream(q, with_description=description, codec=codec, limit=rows))
+        return core_exports.send_stream(exports.TICKET_LIST, chunks, rows=rows, filename=f"{name}.csv", wg_id=wg_id,
+                                        charset=charset)
+    if fmt == "xlsx":
+        rows = exports.exported_rows(query)
+        return core_exports.send_stream(exports.TICKET_LIST, _later(identifier, lambda q: exports.xlsx_stream(q, limit=rows)),
+                                        rows=rows, filename=f"{name}.xlsx", wg_id=wg_id)
     title = f"{query.wg.name}: {_('Tickets')}" if query.wg else _("Tickets")
     url = url_for(".project_index", identifier=identifier) if identifier else url_for(".index")
-    return Response(exports.to_atom(title, url, exports.ticket_entries(tickets), feed_id=url),
-                    mimetype="application/atom+xml")
+    feed = _later(identifier, lambda q: exports.atom_chunks(
+        title, url, exports.ticket_entries(exports.iter_tickets(q, q.per_page)), feed_id=url))
+    return Response(stream_with_context(feed), mimetype="application/atom+xml")
+
+
+def _later(identifier: str | None, chunks_of):
+    """The file's pieces, made while the response is sent. That is after the view returned, when the view's
+    database session is gone (the app context's teardown removed it; ``stream_with_context`` pushes the
+    contexts again, with a new session): the signed-in user is put into the new session, and the query is
+    read again from the request, so nothing of the view's session is used."""
+    user = _user()
+    user = user._get_current_object() if hasattr(user, "_get_current_object") else user
+    state = sa_inspect(user, raiseerr=False)  # None for the anonymous user
+    if state is not None and state.detached:
+        db.session.add(user)
+    yield from chunks_of(build_query(identifier))
 
 
 @bp.get("/issues.<any(csv, xlsx):fmt>")

@@ -1,0 +1,98 @@
+"""A worker's resident memory under load (issue 18 point 5): the WSGI app in this process, as a gunicorn sync
+worker runs it, answers ``--requests`` mixed requests (lists, issue pages, the API, search, CSV, creates and
+updates with notes) as a WG member; the RSS is printed at the start, every tenth of the way, and at the end.
+
+    .venv/bin/python bench/worker_rss_bench.py [--database URL] [--requests 10000]
+
+The database is built (10,000 tickets) and kept like bench/tickets_bench.py's. Target: under 100 MB after
+10,000 requests, and no growth between the 5,000th and the 10,000th."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", default="sqlite:////tmp/tickets-bench-10000.db")
+    parser.add_argument("--requests", type=int, default=10_000)
+    args = parser.parse_args()
+    started_rss = rss_mb()
+    from bench.tickets_bench import ensure_built
+
+    ensure_built(args.database, 10_000, 20_000)
+    from sqlalchemy import select
+
+    from tracker import create_app
+    from tracker.extensions import db
+
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=args.database, RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        from tracker.accounts.models import User
+        from tracker.accounts.services import issue_api_key
+        from tracker.accounts.sessions import open_session
+        from tracker.tickets.models import Ticket
+        from tracker.wg.models import Member
+
+        member_id = db.session.scalar(select(Member.user_id).where(Member.wg_id == 3).order_by(Member.user_id.desc()))
+        user = db.session.get(User, member_id)
+        key = issue_api_key(user)
+        db.session.commit()
+        cookie = open_session(user)
+        ticket_ids = list(db.session.scalars(select(Ticket.id).where(Ticket.wg_id == 3).order_by(Ticket.id).limit(200)))
+        tracker_id = db.session.scalar(select(Ticket.tracker_id).where(Ticket.id == ticket_ids[0]))
+        db.session.remove()
+    import gc
+
+    gc.collect()
+    after_start = rss_mb()
+    browser, script = app.test_client(), app.test_client()
+    with browser.session_transaction() as session:
+        session["_user_id"] = cookie
+        session["_fresh"] = True
+    api = {"X-Redmine-API-Key": key}
+    mix = [
+        (browser, "GET", lambda n: "/issues", {}),
+        (browser, "GET", lambda n: f"/issues/{ticket_ids[n % len(ticket_ids)]}", {}),
+        (script, "GET", lambda n: "/issues.json?limit=25", {"headers": api}),
+        (script, "GET", lambda n: f"/issues/{ticket_ids[n % len(ticket_ids)]}.json?include=journals", {"headers": api}),
+        (browser, "GET", lambda n: "/issues?set_filter=1&f[]=status_id&op[status_id]=o&sort=priority:desc,updated_on:desc", {}),
+        (script, "GET", lambda n: "/search.json?q=出張&limit=25", {"headers": api}),
+        (browser, "GET", lambda n: "/projects/wg3/issues.csv?per_page=100", {}),
+        (script, "PUT", lambda n: f"/issues/{ticket_ids[n % len(ticket_ids)]}.json",
+         {"headers": api, "json": {"issue": {"notes": "確認しました", "done_ratio": 10}}}),
+        (script, "POST", lambda n: "/issues.json", {"headers": api, "json": {"issue": {
+            "project_id": "wg3", "tracker_id": tracker_id, "subject": "負荷試験の起票"}}}),
+    ]
+    print(f"RSS: {started_rss:.0f} MB at interpreter start, {after_start:.0f} MB with the app loaded")
+    print(f"{'requests':>9} {'RSS MB':>7} {'s':>6}")
+    start = time.perf_counter()
+    marks = {}
+    for n in range(1, args.requests + 1):
+        client, method, path, extra = mix[n % len(mix)]
+        response = client.open(path(n), method=method, **extra)
+        response.get_data()
+        assert response.status_code < 400, (path(n), response.status_code)
+        if n % max(1, args.requests // 10) == 0:
+            marks[n] = rss_mb()
+            print(f"{n:9,} {marks[n]:7.1f} {time.perf_counter() - start:6.0f}", flush=True)
+    half = marks.get(args.requests // 2)
+    if half is not None:
+        print(f"growth from request {args.requests // 2:,} to {args.requests:,}: {marks[args.requests] - half:+.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
