@@ -36,7 +36,7 @@ def test_editing_one_field_shows_exactly_that_change_and_an_unchanged_save_adds_
     entries = page.locator("section.history ol.history-entries > li")
     assert entries.count() == 1  # created
 
-    page.fill("input[name=probability]", "4")
+    page.check("input[name=probability][value=\"4\"]")  # the 1-5 picker
     sent = _save(page)
     assert "紙の申請に慣れている\r\n窓口の負担が一時的に増える" in sent  # the browser's line endings
     assert "保存しました" in page.inner_text(".flashes")

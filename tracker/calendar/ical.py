@@ -3,14 +3,16 @@ meetings, milestones and gate decisions of their WGs, from two months back to a 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event as ICalEvent
 
 from tracker.calendar.events import Span, build_calendar
 from tracker.core.exports import exported_list
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from tracker.meetings.ical import meeting_event, milestone_event
+
+if TYPE_CHECKING:
+    from icalendar import Event as ICalEvent
 
 PERSONAL_CALENDAR = exported_list("personal_calendar", _l("Personal calendar exported"))
 DAYS_BEFORE, DAYS_AFTER = 60, 366
@@ -21,6 +23,8 @@ def feed_span(today) -> Span:
 
 
 def _all_day(uid: str, day, summary: str, url: str, now) -> ICalEvent:
+    from icalendar import Event as ICalEvent  # imported on use, as in tracker.meetings.ical
+
     event = ICalEvent()
     event.add("uid", uid)
     event.add("summary", summary)
@@ -35,6 +39,8 @@ def personal_calendar(user, query, today, base_url: str, host: str, tz: str, now
     """The feed's body and how many events it holds."""
     zone = ZoneInfo(tz)
     calendar = build_calendar(user, query, feed_span(today), None)
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", "-//WG Tracker//ja")
     cal.add("version", "2.0")

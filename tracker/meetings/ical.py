@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 
 from tracker.core.exports import exported_list
 from tracker.core.translation import lazy_gettext as _l
 
+if TYPE_CHECKING:
+    from icalendar import Event
+
 WG_CALENDAR = exported_list("wg_calendar", _l("WG calendar exported"))
 
 
 def meeting_event(m, wg_name: str, host: str, zone: ZoneInfo, now) -> Event:
+    from icalendar import Event  # imported on use: a worker that never writes a feed does not load it
+
     event = Event()
     event.add("uid", f"meeting-{m.id}@{host}")
     event.add("summary", f"{m.title}（{wg_name}）")
@@ -31,6 +37,8 @@ def meeting_event(m, wg_name: str, host: str, zone: ZoneInfo, now) -> Event:
 
 
 def milestone_event(ms, wg_name: str, host: str, now) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", f"milestone-{ms.id}@{host}")
     event.add("summary", f"◆ {ms.title}（{wg_name}）")
@@ -40,7 +48,7 @@ def milestone_event(ms, wg_name: str, host: str, now) -> Event:
 
 
 def calendar(wg, meetings, milestones, host: str, tz: str, now) -> bytes:
-    from icalendar import Calendar, Event  # imported on use: a worker that never writes one does not load it
+    from icalendar import Calendar  # imported on use: a worker that never writes one does not load it
     zone = ZoneInfo(tz)
     cal = Calendar()
     cal.add("prodid", "-//WG Tracker//ja")

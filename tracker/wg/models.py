@@ -137,8 +137,9 @@ def _forget_permissions(session, flush_context) -> None:
     if not has_app_context() or "_wg_permission_cache" not in g:
         return
     from tracker.accounts.models import User, UserOrgRole
+    from tracker.charter.models import Charter  # its phase decides whether a WG is read-only
 
-    watched = (Member, MemberRole, Role, WorkingGroup, User, UserOrgRole)
+    watched = (Member, MemberRole, Role, WorkingGroup, User, UserOrgRole, Charter)
     if any(isinstance(obj, watched) for obj in (*session.new, *session.dirty, *session.deleted)):
         g.pop("_wg_permission_cache", None)
 
