@@ -19,11 +19,20 @@
   function withQuery(url, q) { return url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(q); }
 
   // -- autocomplete: selects (assignee, watchers) and the parent ticket --------------------------------
+  // Tom Select moves a <label for> to its own input; a select named by aria-labelledby (the in-place forms) keeps
+  // the name on the widget's input too, and the original select, now hidden from everyone, leaves the
+  // accessibility tree so that only the labelled widget is announced.
+  function labelWidget(original, widget) {
+    var by = original.getAttribute("aria-labelledby");
+    if (by && widget.control_input) { widget.control_input.setAttribute("aria-labelledby", by); }
+    original.setAttribute("aria-hidden", "true");
+  }
   function enhanceSelects(root) {
     if (!window.TomSelect) { return; }
     root.querySelectorAll("select[data-autocomplete=select]").forEach(function (select) {
       if (select.tomselect) { return; }
-      new window.TomSelect(select, {allowEmptyOption: true, maxOptions: 200, selectOnTab: true});
+      var widget = new window.TomSelect(select, {allowEmptyOption: true, maxOptions: 200, selectOnTab: true});
+      labelWidget(select, widget);
     });
     root.querySelectorAll("input[data-autocomplete=ticket]").forEach(function (input) {
       if (input.tomselect) { return; }

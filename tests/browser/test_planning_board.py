@@ -28,11 +28,11 @@ def test_drag_a_note_into_a_group_and_schedule_it(live_server, page):
     note.focus()
     assert page.locator(".move-fallback").first.is_visible()  # ... which keyboard users still get
     page.evaluate("document.activeElement.blur()")
-    lane = page.locator("section.lane", has=page.locator("h3", has_text="交付"))
+    lane = page.locator("section.lane", has=page.locator("h2", has_text="交付"))
     with page.expect_response(lambda r: r.url.endswith("/move")) as moved:
         note.drag_to(lane)
     assert moved.value.ok
-    page.wait_for_selector("section.lane:has(h3:text('交付')) .sticky[data-moved='1']")
+    page.wait_for_selector("section.lane:has(h2:text('交付')) .sticky[data-moved='1']")
 
     page.reload()
     assert lane.locator(".sticky", has_text="出張申請の人員を確保する").count() == 1

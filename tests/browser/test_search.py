@@ -45,7 +45,7 @@ def test_search_newest_first_any_word_titles_only_and_jump(live_server, page):
     first, second, newest = _tickets(live_server)
     browser_login(page, live_server, "izumi", TEST_PASSWORD)
     page.goto(f"{live_server.url}/search")
-    page.fill("input[name=q]", "出張申請")
+    page.fill("#search-q", "出張申請")
     with page.expect_navigation():
         page.click("form.search-form button[type=submit]")
     links = page.locator("ol.search-results li.hit-ticket > a")
@@ -53,7 +53,7 @@ def test_search_newest_first_any_word_titles_only_and_jump(live_server, page):
     assert "3" in page.inner_text("p[role=status]")
     page.screenshot(path=f"{SHOTS}/newest-first.png", full_page=True)
 
-    page.fill("input[name=q]", "出張申請 予約")
+    page.fill("#search-q", "出張申請 予約")
     with page.expect_navigation():
         page.click("form.search-form button[type=submit]")
     assert page.locator("ol.search-results li.hit-ticket").count() == 1  # every word: only the second ticket
@@ -63,7 +63,7 @@ def test_search_newest_first_any_word_titles_only_and_jump(live_server, page):
     assert page.locator("ol.search-results li.hit-ticket").count() == 3  # any word
     assert not page.is_checked("input[name=all_words][type=checkbox]")  # the choice is kept
 
-    page.fill("input[name=q]", "出張申請")
+    page.fill("#search-q", "出張申請")
     page.check("input[name=all_words][type=checkbox]")
     page.check("input[name=titles_only]")
     with page.expect_navigation():
@@ -72,7 +72,7 @@ def test_search_newest_first_any_word_titles_only_and_jump(live_server, page):
     assert "窓口予約システム" not in titles and "出張申請の拡充" in titles
     page.screenshot(path=f"{SHOTS}/titles-only.png", full_page=True)
 
-    page.fill("input[name=q]", f"#{first}")
+    page.fill("#search-q", f"#{first}")
     with page.expect_navigation():
         page.click("form.search-form button[type=submit]")
     assert page.url.endswith(f"/issues/{first}")

@@ -24,7 +24,7 @@ def test_shift_jis_csv_opens_with_the_cp932_codec_and_has_redmines_japanese_colu
     assert response.headers["Content-Type"] == "text/csv; charset=Shift_JIS"
     assert not response.data.startswith(b"\xef\xbb\xbf")  # no UTF-8 BOM in a Shift_JIS file
     rows = _rows(response.data, "cp932")
-    assert rows[0] == ["#", "トラッカー", "ステータス", "優先度", "題名", "担当者", "更新日"]
+    assert rows[0] == ["#", "トラッカー", "ステータス", "優先度", "題名", "担当者", "期日", "更新日"]  # the default columns
     subjects = {row[4] for row in rows[1:]}
     # ～ and ① are CP932 characters (Windows' own); what CP932 lacks is replaced visibly, one 〓 per character
     assert subjects == {"窓口の待ち時間～改善①", "〓野家の〓"}
