@@ -71,7 +71,7 @@ def _full_scans(db, statements) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("page", ["/issues", "/issues?set_filter=1&f[]=status_id&op[status_id]=o"
+@pytest.mark.parametrize("page", ["/issues", "/issues?set_filter=1&status_id=o"
                                   "&sort=priority:desc,updated_on:desc", "WG", "ISSUE", "/issues.json?limit=25",
                                   "/issues.json?status_id=open&sort=priority:desc,updated_on:desc&limit=100"])
 def test_the_list_and_the_issue_page_read_tickets_and_journals_through_indexes(db, client, login, team, crowded, page):
