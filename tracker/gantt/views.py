@@ -3,7 +3,6 @@ The pages are complete without script: the SVG is drawn here; ``static/js/gantt.
 posts to ``/api/v1/gantt/issues/<id>/schedule`` and re-reads ``/api/v1/gantt`` (tracker/gantt/api.py)."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -16,6 +15,7 @@ from tracker.core.i18n import current_language
 from tracker.core.layout import NavItem, WGTab
 from tracker.core.org_permissions import has_org_permission
 from tracker.core.translation import gettext as _, lazy_gettext as _l
+from tracker.core.urls import query_with
 from tracker.extensions import db
 from tracker.gantt import portfolio as timeline
 from tracker.gantt.chart import build_gantt
@@ -57,14 +57,6 @@ def query_args() -> MultiDict:
     return args
 
 
-def _url_with(**changes) -> str:
-    args = MultiDict(request.args)
-    for key, value in changes.items():
-        args.pop(key, None)
-        if value is not None:
-            args[key] = value
-    return "?" + urlencode(list(args.items(multi=True)))
-
 
 def _labels() -> dict:
     return {"names": _("Tickets and milestones"), "subject": _("Ticket"), "late": _("Late"),
@@ -88,10 +80,10 @@ def _render(wg: WorkingGroup | None):
     if wg is not None:
         versions = versions.where(Version.wg_id == wg.id)
     return render_template(
-        "gantt/index.html", wg=wg, gantt=gantt, zooms=ZOOMS, zoom_labels=ZOOM_LABELS, url_with=_url_with,
+        "gantt/index.html", wg=wg, gantt=gantt, zooms=ZOOMS, zoom_labels=ZOOM_LABELS, url_with=query_with,
         labels_svg=Markup(labels_svg(gantt, labels)), chart_svg=Markup(chart_svg(gantt, labels, current_language())),
-        api_url=api + _url_with(), read_only=read_only, list_url=(
-            url_for("tickets.project_index", identifier=wg.identifier) if wg else url_for("tickets.index")) + _url_with(
+        api_url=api + query_with(), read_only=read_only, list_url=(
+            url_for("tickets.project_index", identifier=wg.identifier) if wg else url_for("tickets.index")) + query_with(
             zoom=None, **{"from": None, "to": None}),
         trackers=list(db.session.scalars(select(Tracker).order_by(Tracker.position))),
         statuses=list(db.session.scalars(select(IssueStatus).order_by(IssueStatus.position))),
@@ -123,4 +115,4 @@ def portfolio_timeline():
         flash(message, "error")
     return render_template("gantt/portfolio.html", board=board,
                            svg=Markup(timeline.timeline_svg(board, current_language())),
-                           api_url=url_for("gantt_api.portfolio_timeline") + _url_with())
+                           api_url=url_for("gantt_api.portfolio_timeline") + query_with())

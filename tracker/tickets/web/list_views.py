@@ -2,7 +2,6 @@
 bulk edit. Every one of them reads the same TicketQuery from the URL's parameters."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 from flask import Response, abort, flash, g, redirect, render_template, request, stream_with_context, url_for
@@ -16,6 +15,7 @@ from tracker.accounts.organisation import all_sections
 from tracker.core import exports as core_exports
 from tracker.core.i18n import local_today
 from tracker.core.services import ServiceError, commit_or_flash
+from tracker.core.urls import query_with
 from tracker.extensions import db
 from tracker.tickets import exports, services
 from tracker.tickets.fields import values as field_values, workflow
@@ -115,14 +115,6 @@ def options_html(choices, selected) -> Markup:
     ))
 
 
-def _url_with(**changes) -> str:
-    args = MultiDict(request.args)
-    for key, value in changes.items():
-        args.pop(key, None)
-        if value is not None:
-            args[key] = value
-    return "?" + urlencode(list(args.items(multi=True)))
-
 
 def _saved_queries(wg) -> list[SavedQuery]:
     return list(db.session.scalars(select(SavedQuery).where(SavedQuery.visible(current_user, wg)).order_by(SavedQuery.name)))
@@ -188,13 +180,13 @@ def _render_list(identifier: str | None):
     return render_template(
         "tickets/index.html", query=query, tickets=tickets, wg=wg, totals=query.totals(), groups=groups,
         fields=fields, columns=query.available_columns(), operators=OPERATORS, options=_filter_options(query),
-        groupable=GROUPABLE, per_page_choices=PER_PAGE_CHOICES, url_with=_url_with, saved_queries=_saved_queries(wg),
+        groupable=GROUPABLE, per_page_choices=PER_PAGE_CHOICES, url_with=query_with, saved_queries=_saved_queries(wg),
         saved_query=g.get("saved_query"), save_form=save_form, cell=exports.cell, options_html=options_html,
         can_add=(wg.allows(current_user, "add_issues") if wg else bool(
             db.session.scalar(select(WorkingGroup.id).where(WorkingGroup.with_permission(current_user, "add_issues")).limit(1)))),
         can_save=(wg.allows(current_user, "save_queries") if wg else True),
         can_public=(wg.allows(current_user, "manage_public_queries") if wg else current_user.is_admin),
-        atom_url=atom_base + _url_with(page=None, key=key), today=local_today(),
+        atom_url=atom_base + query_with(page=None, key=key), today=local_today(),
         chips=_quick_chips(query), shown_filters=shown_filters, added_filter=added_filter, urls=query_urls,
         sort_keys=SORT_KEYS, sortable_columns=[(k, c) for k, c in query.available_columns().items() if c.sortable and k in SORT_KEYS],
     ), (422 if query.errors else 200)
