@@ -60,6 +60,12 @@ def add_restriction(restriction: Restriction) -> None:
     RESTRICTIONS[restriction.name] = restriction
 
 
+def restricted(wg, permission: str) -> bool:
+    """Whether a restriction now in force on ``wg`` (closed, stopped, archived) takes ``permission`` away, for
+    rules that do not go through a permission themselves (the workflow's status transitions)."""
+    return any(r.removes(permission) and r.applies_to(wg) for r in RESTRICTIONS.values())
+
+
 def register(name: str, label, read_only: bool = False, group: str = "wg", group_label=None) -> None:
     """Declare a permission; ``read_only`` ones are granted to non-members of public WGs and the DX office.
     ``group`` is the feature it belongs to on the role form (a new group needs ``group_label``)."""

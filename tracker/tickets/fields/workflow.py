@@ -24,6 +24,14 @@ def role_ids_of(user, wg_id: int) -> list[int]:
     )
 
 
+def _read_only(wg_id: int) -> bool:
+    from tracker.wg import permissions
+    from tracker.wg.models import WorkingGroup
+
+    wg = db.session.get(WorkingGroup, wg_id)
+    return wg is not None and permissions.restricted(wg, "edit_issues")
+
+
 def allowed_statuses(user, wg_id: int, tracker_id: int, current_status_id: int | None) -> list[IssueStatus]:
     """The current status plus every status the user's roles may move a ticket of this tracker to.
     Administrators may set any status. For a new ticket (``current_status_id`` None) the tracker's
@@ -38,6 +46,8 @@ def allowed_statuses(user, wg_id: int, tracker_id: int, current_status_id: int |
         )
     roles = role_ids_of(user, wg_id)
     allowed = {current_status_id}
+    if roles and _read_only(wg_id):
+        roles = set()  # a closed or stopped WG is read-only: its workflow moves nothing (comments stay open)
     if roles:
         allowed |= set(
             db.session.scalars(
