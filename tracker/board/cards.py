@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 
 from tracker.accounts.models import Section, User
 from tracker.extensions import db
-from tracker.tickets.models import IssuePriority, IssueStatus, Ticket
+from tracker.tickets.models import IssuePriority, IssueStatus, Ticket, assignee_key
 from tracker.wg.models import WorkingGroup
 
 
@@ -49,11 +49,7 @@ class Card:
 
     @property
     def assignee_key(self) -> str:
-        if self.assigned_to_id:
-            return f"user:{self.assigned_to_id}"
-        if self.assigned_section_id:
-            return f"section:{self.assigned_section_id}"
-        return ""
+        return assignee_key(self.assigned_to_id, self.assigned_section_id)
 
     @property
     def is_closed(self) -> bool:

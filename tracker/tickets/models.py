@@ -105,6 +105,15 @@ class Version(TimestampMixin, db.Model):
         return self.name
 
 
+def assignee_key(assigned_to_id: int | None, assigned_section_id: int | None) -> str:
+    """Who a ticket is assigned to as one comparable value (``user:7``, ``section:3`` or empty): journals, board columns."""
+    if assigned_to_id:
+        return f"user:{assigned_to_id}"
+    if assigned_section_id:
+        return f"section:{assigned_section_id}"
+    return ""
+
+
 class Ticket(TimestampMixin, db.Model):
     """A ticket in a WG. ``created_at`` / ``updated_at`` are Redmine's created_on / updated_on."""
 
@@ -180,11 +189,7 @@ class Ticket(TimestampMixin, db.Model):
 
     @property
     def assignee_key(self) -> str:
-        if self.assigned_to_id:
-            return f"user:{self.assigned_to_id}"
-        if self.assigned_section_id:
-            return f"section:{self.assigned_section_id}"
-        return ""
+        return assignee_key(self.assigned_to_id, self.assigned_section_id)
 
     @property
     def is_closed(self) -> bool:
