@@ -132,3 +132,28 @@ def test_a_ticket_number_jumps_to_the_ticket_only_when_it_may_be_seen(client, lo
     assert client.get(f"/search?q=%23{ticket.id}").headers["Location"].endswith(f"/issues/{ticket.id}")
     assert client.get(f"/search?q={ticket.id}").headers["Location"].endswith(f"/issues/{ticket.id}")
     assert client.get(f"/search?q=%23{secret.id}").status_code == 200  # searched, not revealed by a redirect
+
+
+@pytest.mark.parametrize("walk_per_row", [1, 10**9])
+def test_a_common_word_reads_newest_first_with_the_same_hits_as_sorting_them(client, db, make, team, monkeypatch,
+                                                                             walk_per_row):
+    """A common word is read by walking the documents newest first (core.search.WALK_PER_ROW), a rare one by
+    sorting its matches: both give the same pages. With 1 every kind walks here; with 10**9 every kind sorts.
+    Among the matches are a note, a private ticket and a ticket of a WG that is not public, which someone
+    outside the WG may not see."""
+    from tracker.core import search as core_search
+
+    monkeypatch.setattr(core_search, "WALK_PER_ROW", walk_per_row)
+    made = old_tickets(make, team, 12)
+    hidden = make.ticket(team.wg, team.leader, subject="出張の非公開メモ", is_private=True, created_at=OLD + timedelta(days=50))
+    closed_wg = make.wg(is_public=False, members={team.leader: "WG責任者"})
+    elsewhere = make.ticket(closed_wg, team.leader, subject="出張の他WG", created_at=OLD + timedelta(days=51))
+    services.update_ticket(made[3], team.leader, {}, notes="出張先を変更しました")
+    db.session.commit()
+    first = search_json(client, team, who="outsider", q="出張", limit=5)
+    rest = search_json(client, team, who="outsider", q="出張", offset=5, limit=20)
+    seen = [(r["type"], r["id"]) for r in first["results"] + rest["results"]]
+    assert first["total_count"] == rest["total_count"] == 13 == len(seen)  # 12 tickets and the note
+    assert seen[0][0] == "issue-note" and seen[0][1] == made[3].id  # the note is the newest match
+    assert [i for kind, i in seen[1:]] == sorted((t.id for t in made), reverse=True)
+    assert hidden.id not in [i for _k, i in seen] and elsewhere.id not in [i for _k, i in seen]

@@ -6,15 +6,16 @@ from sqlalchemy import select
 
 from tracker.accounts.models import Department, Section
 from tracker.accounts.services import AccountError
+from tracker.core.memo import per_request
 from tracker.extensions import db
 
 
 def all_sections() -> list[Section]:
-    return list(
+    return per_request(("all_sections",), lambda: list(
         db.session.scalars(
             select(Section).join(Department).order_by(Department.position, Department.name, Section.position, Section.name)
         )
-    )
+    ))
 
 
 def section_choices(blank_label: str | None = None) -> list[tuple[int, str]]:

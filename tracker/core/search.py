@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sqlalchemy import String, and_, func, literal, null, or_, select, union_all
+from sqlalchemy import String, cast, func, literal, null, or_, select, union_all
 
 from tracker.core import textsearch
 from tracker.core.models import SearchDocument
@@ -50,6 +50,12 @@ def kinds() -> tuple[str, ...]:
 
 def provider(kind: str) -> Provider:
     return _PROVIDERS[kind]
+
+
+# A kind whose visible matches number at least this many times the rows a page needs is read by walking its
+# documents newest first (about one in WALK_PER_ROW documents matches, so the walk reads about that many
+# index entries per row it keeps).
+WALK_PER_ROW = 80
 
 
 @dataclass
@@ -89,18 +95,18 @@ def search(user, query: str, kinds=None, wg=None, offset: int = 0, limit: int = 
     from tracker.wg.models import WorkingGroup
 
     wanted = [_PROVIDERS[k] for k in (kinds or _PROVIDERS) if k in _PROVIDERS]
-    names = [p.kind for p in wanted]
-    matched = textsearch.matches(query, names, ranked=False, any_word=not options.all_words,
-                                 titles_only=options.titles_only)
-    if matched is None or not wanted:
+    def matching(walk: bool = False):
+        return textsearch.match_condition(query, any_word=not options.all_words, titles_only=options.titles_only,
+                                          walk_newest_first=walk)
+
+    if matching() is None or not wanted:
         return Results([], 0, {})
     extra = [column for p in wanted for column in p.columns]
 
-    def branch(p, *columns):
+    def branch(p, *columns, walk: bool = False):
         """One kind's matches that ``user`` may see. A statement per kind, joined to its own table only, is what
         the planner serves from the indexes (one statement outer-joining every kind's table reads them whole)."""
-        stmt = (select(*columns).select_from(SearchDocument).join(matched, matched.c.id == SearchDocument.id)
-                .where(SearchDocument.kind == p.kind))
+        stmt = select(*columns).select_from(SearchDocument).where(SearchDocument.kind == p.kind, matching(walk))
         if p.joins is not None:
             stmt = p.joins(stmt)
         if not user.is_admin:
@@ -121,10 +127,16 @@ def search(user, query: str, kinds=None, wg=None, offset: int = 0, limit: int = 
     rows = []
     if total > offset:
         own = {p.kind: {column.key for column in p.columns} for p in wanted}
+        newest = (SearchDocument.created_at.desc(), SearchDocument.id.desc())
+        # Each kind's first offset+limit, newest first. Where a kind's matches are many (a common word), walking
+        # its documents newest first and checking each against the matches stops after a page's worth, at any
+        # size of the index; where they are few, sorting them is cheaper than walking past all the others.
         found = union_all(*[
-            branch(p, SearchDocument.id.label("document_id"), SearchDocument.created_at.label("created_at"),
-                   *[column if column.key in own[p.kind] else null().label(column.key) for column in extra])
-            for p in wanted
+            select(branch(p, SearchDocument.id.label("document_id"), SearchDocument.created_at.label("created_at"),
+                          *[column if column.key in own[p.kind] else cast(null(), column.type).label(column.key) for column in extra],
+                          walk=counts[p.kind] >= WALK_PER_ROW * (offset + limit))
+                   .order_by(*newest).limit(offset + limit).subquery())
+            for p in wanted if p.kind in counts
         ]).subquery()
         page = db.session.execute(select(found).order_by(found.c.created_at.desc(), found.c.document_id.desc())
                                   .offset(offset).limit(limit)).all()

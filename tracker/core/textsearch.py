@@ -96,64 +96,120 @@ def _vector():
     return literal_column(f"{SearchDocument.__tablename__}.grams_vector")
 
 
+def _terms(query: str) -> tuple[list[str], list[str], list[str]] | None:
+    """(every term, the terms of two characters or more, the one-character terms), or None without a term."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    return terms, [t for t in terms if len(t) >= 2], [t for t in terms if len(t) == 1]
+
+
+def _fts_rowids(long_terms: list[str], any_word: bool, ranked: bool = False, best: int | None = None):
+    """SQLite: the FTS5 index's matches as (id, rank)."""
+    fts = (
+        select(literal_column("rowid").label("id"),
+               (-func.bm25(literal_column("search_fts")) if ranked else literal_column("0")).label("rank"))
+        .select_from(text("search_fts"))
+        .where(text("search_fts MATCH :fts_query").bindparams(fts_query=_fts5_query(long_terms, any_word)))
+    )
+    if best:  # FTS5's own "rank" (bm25) ordering with a limit keeps only the best in a small heap
+        fts = fts.order_by(literal_column("search_fts.rank")).limit(best)
+    return fts
+
+
+def _phrases(long_terms: list[str]) -> list:
+    """PostgreSQL: one condition per term, its bigrams as a phrase against the stored vector."""
+    vector = _vector()
+    return [vector.op("@@")(func.phraseto_tsquery(literal_column("'simple'"), " ".join(bigrams(t))))
+            for t in long_terms]
+
+
+def _short_conditions(short_terms: list[str]) -> list:
+    """A one-character word is in no bigram index: it is looked for in the title and the text."""
+    doc = SearchDocument
+    return [or_(doc.title_key.like(_like(t), escape="\\"), func.lower(doc.body).like(_like(t), escape="\\"))
+            for t in short_terms]
+
+
+def _in_title(terms: list[str], any_word: bool):
+    in_title = [SearchDocument.title_key.like(_like(t), escape="\\") for t in terms]
+    return or_(*in_title) if any_word else and_(*in_title)
+
+
+def match_condition(query: str, any_word: bool = False, titles_only: bool = False, walk_newest_first: bool = False):
+    """The condition on ``SearchDocument`` that ``query`` matches (every term, or any with ``any_word``; in the
+    title with ``titles_only``); ``None`` when the query has no searchable term.
+
+    A condition on the document row itself rather than a subquery joined back to it, so that a search reads
+    each matching document once: on PostgreSQL the GIN index on the stored vector answers it, on SQLite the
+    FTS5 index gives the row ids that the documents are looked up by. ``walk_newest_first``: the caller reads
+    the documents newest first and keeps the first matches (a common word), so on SQLite the matches' ids
+    must only be checked, not drive the lookups (PostgreSQL's planner weighs both from its statistics)."""
+    split = _terms(query)
+    if split is None:
+        return None
+    terms, long_terms, short_terms = split
+    conditions = _short_conditions(short_terms)
+    if long_terms:
+        if db.session.get_bind().dialect.name == "sqlite":
+            # A unary plus keeps SQLite from looking documents up by these ids, so that it walks the
+            # (created_at, id) index instead and stops after the rows the page needs.
+            document_id = literal_column(f"+{SearchDocument.__tablename__}.id") if walk_newest_first else SearchDocument.id
+            conditions.insert(0, document_id.in_(_fts_rowids(long_terms, any_word).with_only_columns(
+                literal_column("rowid"))))
+        else:
+            phrases = _phrases(long_terms)
+            conditions.insert(0, or_(*phrases) if any_word else and_(*phrases))
+    condition = or_(*conditions) if any_word else and_(*conditions)
+    return and_(condition, _in_title(terms, any_word)) if titles_only else condition
+
+
 def matches(query: str, kinds: list[str] | None = None, ranked: bool = True, best: int | None = None,
             any_word: bool = False, titles_only: bool = False) -> Subquery | None:
     """Subquery (id, rank) of the documents matching every term of ``query`` (any term with ``any_word``; in the
     title with ``titles_only``), rank higher = better; ``None`` when the query has no searchable term.
-    ``ranked=False`` leaves the rank at 0 (cheaper, and all that a newest-first search needs); ``best=N`` keeps
-    only the N best-ranked matches, which the database finds without ranking-and-sorting every match."""
-    terms = query_terms(query)
-    if not terms:
+    ``ranked=False`` leaves the rank at 0 (cheaper); ``best=N`` keeps only the N best-ranked matches, which the
+    database finds without ranking-and-sorting every match."""
+    split = _terms(query)
+    if split is None:
         return None
-    long_terms = [t for t in terms if len(t) >= 2]
-    short_terms = [t for t in terms if len(t) == 1]
-    dialect = db.session.get_bind().dialect.name
+    terms, long_terms, short_terms = split
     doc = SearchDocument
-    if dialect == "sqlite" and long_terms:
-        fts = (
-            select(literal_column("rowid").label("id"),
-                   (-func.bm25(literal_column("search_fts")) if ranked else literal_column("0")).label("rank"))
-            .select_from(text("search_fts"))
-            .where(text("search_fts MATCH :fts_query").bindparams(fts_query=_fts5_query(long_terms, any_word)))
-        )
-        if best:  # FTS5's own "rank" (bm25) ordering with a limit keeps only the best in a small heap
-            fts = fts.order_by(literal_column("search_fts.rank")).limit(best)
-        fts = fts.subquery()
+    if not long_terms or not (ranked or best):
+        stmt = select(doc.id.label("id"), literal_column("0").label("rank")).where(
+            match_condition(query, any_word, titles_only))
+        return (stmt.where(doc.kind.in_(kinds)) if kinds else stmt).subquery()
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        fts = _fts_rowids(long_terms, any_word, ranked, best).subquery()
         stmt = select(doc.id.label("id"), fts.c.rank.label("rank")).join(fts, fts.c.id == doc.id)
         found = None
-    elif long_terms:
+    else:
         vector = _vector()
-        phrases = [vector.op("@@")(func.phraseto_tsquery(literal_column("'simple'"), " ".join(bigrams(t))))
-                   for t in long_terms]
+        phrases = _phrases(long_terms)
         found = or_(*phrases) if any_word else and_(*phrases)
         rank = func.ts_rank(vector, func.to_tsquery(literal_column("'simple'"), " | ".join(
             "(" + " <-> ".join(bigrams(t)) + ")" for t in long_terms
         )))
-        stmt = select(doc.id.label("id"), (rank if ranked else literal_column("0")).label("rank"))
+        stmt = select(doc.id.label("id"), rank.label("rank"))
         if best:
             stmt = stmt.where(found)
             if kinds:
                 stmt = stmt.where(doc.kind.in_(kinds))
             stmt, found = stmt.order_by(rank.desc()).limit(best), None
-    else:
-        stmt, found = select(doc.id.label("id"), literal_column("0").label("rank")), None
-    shorts = [or_(doc.title_key.like(_like(t), escape="\\"), func.lower(doc.body).like(_like(t), escape="\\"))
-              for t in short_terms]
+    shorts = _short_conditions(short_terms)
     if any_word and shorts:
         if found is not None:
             stmt = stmt.where(or_(found, *shorts))
-        elif long_terms:  # SQLite: the FTS matches, or a one-character word anywhere
+        else:  # SQLite: the FTS matches, or a one-character word anywhere
             either = union(stmt, select(doc.id.label("id"), literal_column("0").label("rank")).where(or_(*shorts))).subquery()
             stmt = select(either.c.id, either.c.rank).join(doc, doc.id == either.c.id)
-        else:
-            stmt = stmt.where(or_(*shorts))
     else:
         if found is not None:
             stmt = stmt.where(found)
         stmt = stmt.where(*shorts)
     if titles_only:
-        in_title = [doc.title_key.like(_like(t), escape="\\") for t in terms]
-        stmt = stmt.where(or_(*in_title) if any_word else and_(*in_title))
+        stmt = stmt.where(_in_title(terms, any_word))
     if kinds:
         stmt = stmt.where(doc.kind.in_(kinds))
     return stmt.subquery()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from sqlalchemy import ColumnElement, false, select
+from sqlalchemy import ColumnElement, false
 
 from tracker.core.policy import VIEW, Policy, is_signed_in
 from tracker.extensions import db
@@ -28,9 +28,9 @@ def wg_of(obj):
 
 
 def visible_wg_ids(user):
-    from tracker.wg.models import WorkingGroup
+    from tracker.wg import policy as wg_policy
 
-    return select(WorkingGroup.id).where(WorkingGroup.visible(user))
+    return wg_policy.ids_with_permission(user, "view_wg")
 
 
 class WgScopedPolicy(Policy):

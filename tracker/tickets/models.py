@@ -124,7 +124,9 @@ class Ticket(TimestampMixin, db.Model):
         Index("ix_tickets_list", "wg_id", "status_id", "tracker_id", "is_private", "priority_id", "updated_at",
               "assigned_to_id", "author_id", "estimated_hours"),
         Index("ix_tickets_updated_at", "updated_at"),
-        Index("ix_tickets_due_date", "due_date"),
+        # Due-date lists (期限切れ, 今週が期日) and the overdue counts: their count and totals read the index only.
+        Index("ix_tickets_due_date", "due_date", "status_id", "wg_id", "is_private", "author_id", "assigned_to_id",
+              "estimated_hours"),
         # Redmine's "priority, then last update": read backwards, one priority after another (ticket_query).
         Index("ix_tickets_priority_updated", "priority_id", "updated_at", "id"),
         # Private tickets seen as their author or assignee: the part of a count the counters leave (counts.py).

@@ -4,6 +4,7 @@ visibility rule as every list: a ticket by TicketPolicy, a note by JournalPolicy
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
@@ -35,7 +36,11 @@ def _open_statuses():
 
 
 # A note's ticket, under its own name: the ticket kind joins tickets itself.
-_NOTED_TICKET = aliased(Ticket, name="noted_ticket")
+@cache
+def _noted_ticket():
+    """The note's ticket, aliased; made on first use, since aliasing configures every mapper, which must wait
+    until every feature's models are imported."""
+    return aliased(Ticket, name="noted_ticket")
 
 
 core_search.register(core_search.Provider(
@@ -48,12 +53,12 @@ core_search.register(core_search.Provider(
 core_search.register(core_search.Provider(
     "journal", _l("Notes"),
     # The note's ticket is joined (as the page's own alias) so that the rule reads it by primary key.
-    visible=lambda user: policy.policy_for(Journal).visible_with(user, _NOTED_TICKET),
+    visible=lambda user: policy.policy_for(Journal).visible_with(user, _noted_ticket()),
     joins=lambda stmt: stmt.join(Journal, Journal.id == SearchDocument.object_id).join(
-        _NOTED_TICKET, _NOTED_TICKET.id == Journal.ticket_id),
+        _noted_ticket(), _noted_ticket().id == Journal.ticket_id),
     columns=(Journal.ticket_id.label("journal_ticket_id"),),
     url=_journal_url,
-    open_only=lambda: _NOTED_TICKET.status_id.in_(_open_statuses()),
+    open_only=lambda: _noted_ticket().status_id.in_(_open_statuses()),
 ))
 core_search.register(core_search.Provider(
     "wg", _l("WGs"),

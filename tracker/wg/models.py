@@ -144,6 +144,15 @@ def _forget_permissions(session, flush_context) -> None:
         g.pop("_wg_permission_cache", None)
 
 
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_permissions_on_rollback(session, previous_transaction) -> None:
+    """A rollback may undo a flushed membership change the memo was read after."""
+    from flask import g, has_app_context
+
+    if has_app_context():
+        g.pop("_wg_permission_cache", None)
+
+
 from tracker.wg import policy as _policy  # noqa: E402,F401  (registers the WG policy)
 
 perms.add_restriction(perms.Restriction(

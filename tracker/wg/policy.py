@@ -116,8 +116,20 @@ def with_permission(user, permission: str) -> ColumnElement[bool]:
 
 
 def ids_with_permission(user, permission: str):
-    """``SELECT id FROM working_groups`` where ``user`` holds ``permission``."""
-    return select(WorkingGroup.id).where(with_permission(user, permission))
+    """The ids of the WGs where ``user`` holds ``permission``, for ``column.in_(...)``.
+
+    In a request they are read once (again after a flush or rollback that touches membership, roles or WGs,
+    see ``tracker.wg.models._request_cache``) into a list, so that every statement filtering by them carries
+    plain ids: PostgreSQL then plans a ticket list or a search against known WGs instead of estimating nested
+    subqueries again in every statement. Outside a request: ``SELECT id FROM working_groups WHERE ...``."""
+    stmt = select(WorkingGroup.id).where(with_permission(user, permission))
+    cache = _request_cache()
+    if cache is None or not is_signed_in(user):
+        return stmt
+    key = ("wg_ids", permission, user.id)
+    if key not in cache:
+        cache[key] = tuple(db.session.scalars(stmt.order_by(WorkingGroup.id)))
+    return list(cache[key])
 
 
 @register

@@ -14,6 +14,7 @@ from typing import Callable
 from sqlalchemy import select
 
 from tracker.accounts.models import Section, User
+from tracker.core.memo import per_request
 from tracker.core.text import same_text
 from tracker.core.translation import gettext as _
 from tracker.extensions import db
@@ -62,12 +63,17 @@ def split_assignee(key: str | None) -> tuple[int | None, int | None]:
 
 
 def assignable_users(wg: WorkingGroup) -> list[User]:
-    return list(
+    return per_request(("assignable_users", wg.id), lambda: list(
         db.session.scalars(
             select(User).join(Member, Member.user_id == User.id)
             .where(Member.wg_id == wg.id, User.active.is_(True)).order_by(User.name_kana, User.name)
         )
-    )
+    ))
+
+
+def active_priorities() -> list[IssuePriority]:
+    return per_request(("active_priorities",), lambda: list(db.session.scalars(
+        select(IssuePriority).where(IssuePriority.active.is_(True)).order_by(IssuePriority.position))))
 
 
 # -- one setter per field ----------------------------------------------------------------------------

@@ -3,25 +3,27 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
+from tracker.core.memo import per_request
 from tracker.extensions import db
 from tracker.tickets.models import IssueStatus, Ticket, Tracker, WorkflowTransition
 from tracker.wg.models import Member, MemberRole
 
 
 def all_statuses() -> list[IssueStatus]:
-    return list(db.session.scalars(select(IssueStatus).order_by(IssueStatus.position, IssueStatus.id)))
+    return per_request(("all_statuses",), lambda: list(
+        db.session.scalars(select(IssueStatus).order_by(IssueStatus.position, IssueStatus.id))))
 
 
 def role_ids_of(user, wg_id: int) -> list[int]:
     if user is None or not user.is_authenticated:
         return []
-    return list(
+    return per_request(("role_ids_of", user.id, wg_id), lambda: list(
         db.session.scalars(
             select(MemberRole.role_id).join(Member, Member.id == MemberRole.member_id).where(
                 Member.wg_id == wg_id, Member.user_id == user.id
             )
         )
-    )
+    ))
 
 
 def _read_only(wg_id: int) -> bool:
@@ -49,7 +51,7 @@ def allowed_statuses(user, wg_id: int, tracker_id: int, current_status_id: int |
     if roles and _read_only(wg_id):
         roles = set()  # a closed or stopped WG is read-only: its workflow moves nothing (comments stay open)
     if roles:
-        allowed |= set(
+        allowed |= per_request(("workflow", tuple(sorted(roles)), tracker_id, current_status_id), lambda: set(
             db.session.scalars(
                 select(WorkflowTransition.new_status_id).where(
                     WorkflowTransition.role_id.in_(roles),
@@ -57,7 +59,7 @@ def allowed_statuses(user, wg_id: int, tracker_id: int, current_status_id: int |
                     WorkflowTransition.old_status_id == current_status_id,
                 )
             )
-        )
+        ))
     return [s for s in statuses if s.id in allowed]
 
 

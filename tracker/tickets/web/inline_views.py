@@ -19,7 +19,7 @@ from tracker.extensions import db
 from tracker.tickets import services
 from tracker.tickets.blueprint import bp
 from tracker.tickets.fields import values as field_values, workflow
-from tracker.tickets.models import IssuePriority, Ticket
+from tracker.tickets.models import Ticket
 from tracker.tickets.web.forms import DONE_RATIO_CHOICES, TicketForm
 from tracker.tickets.web.issue_views import _show_context, load_ticket
 from tracker.wg.views import load_wg
@@ -39,8 +39,7 @@ def inline_choices(ticket: Ticket, user) -> dict:
         choices["assigned_to"] = [("", _("(nobody)"))] + [
             (f"user:{u.id}", u.name) for u in field_values.assignable_users(ticket.wg)] + [
             (f"section:{s.id}", f"{s.name}（{_('section')}）") for s in all_sections()]
-        choices["priority_id"] = [(str(p.id), p.name) for p in db.session.scalars(
-            select(IssuePriority).where(IssuePriority.active.is_(True)).order_by(IssuePriority.position))]
+        choices["priority_id"] = [(str(p.id), p.name) for p in field_values.active_priorities()]
         if not has_children:  # a parent's dates and progress are rolled up from its subtasks
             choices["due_date"] = None
             choices["done_ratio"] = DONE_RATIO_CHOICES

@@ -46,10 +46,7 @@ def _choices(wg: WorkingGroup, ticket: Ticket | None, form: TicketForm, tracker_
     current_status = ticket.status_id if ticket is not None and ticket.id else None
     tracker_id = tracker_id or (int(form.tracker_id.choices[0][0]) if form.tracker_id.choices else 0)
     form.status_id.choices = [(str(s.id), s.name) for s in workflow.allowed_statuses(current_user, wg.id, tracker_id, current_status)]
-    form.priority_id.choices = [
-        (str(p.id), p.name) for p in db.session.scalars(
-            select(IssuePriority).where(IssuePriority.active.is_(True)).order_by(IssuePriority.position))
-    ]
+    form.priority_id.choices = [(str(p.id), p.name) for p in field_values.active_priorities()]
     form.assigned_to.choices = blank + [(f"user:{u.id}", u.name) for u in field_values.assignable_users(wg)] + [
         (f"section:{s.id}", f"{s.name}（{_('section')}）") for s in all_sections()
     ]
