@@ -164,3 +164,29 @@ def test_an_update_with_notes_through_the_api_costs_no_more_statements_than_a_cr
         "SELECT", "UPDATE"]  # one read and one write of the ticket (the other SELECT looks for its children)
     shown = client.get(f"/search.json?q=進捗を確認", headers=headers).get_json()
     assert shown["total_count"] >= 1  # the note is found, its document was written
+
+
+def test_an_update_reads_no_more_for_six_watchers_than_for_one(client, db, make, team):
+    """Who may hear of an update is decided for all of them in one statement (tracker.notify.audience), not by
+    reading each watcher's membership and roles: the reads of an update stay the same however many watch it.
+    (Each watcher still gets their own notification and mail rows.)"""
+    from tracker.accounts.services import issue_api_key
+    from tracker.tickets.models import Watcher
+
+    key = issue_api_key(team.member)
+    headers = {"X-Redmine-API-Key": key}
+
+    def reads_of_an_update(watchers: int) -> list[str]:
+        ticket = _ticket(db, make, team)
+        for _n in range(watchers):
+            watcher = make.user()
+            make.member(team.wg, watcher)
+            db.session.add(Watcher(ticket_id=ticket.id, user_id=watcher.id))
+        db.session.commit()
+        with StatementLog(db.engine) as log:
+            assert client.put(f"/issues/{ticket.id}.json", headers=headers, json={"issue": {
+                "notes": "進捗を確認しました"}}).status_code == 204
+        return [s for s in log.statements if s.startswith("SELECT")]
+
+    one, six = reads_of_an_update(1), reads_of_an_update(6)
+    assert len(six) == len(one), "\n".join(six)

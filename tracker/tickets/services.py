@@ -3,7 +3,6 @@ delete, watchers. They take plain values (ids, ISO dates, strings), so the web f
 call the same code; they refuse bad input with ``ServiceError`` and change nothing then."""
 from __future__ import annotations
 
-from tracker.core import policy
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
@@ -40,8 +39,9 @@ class StaleTicketError(ServiceError):
 # -- recipients, mentions, search ------------------------------------------------------------------
 
 def recipients(ticket: Ticket) -> list[User]:
-    """Who hears of a change: author, assignee (or the staff of the assigned section), watchers — those who
-    may see the ticket."""
+    """Who a change concerns: author, assignee (or the staff of the assigned section), watchers. Whether each
+    may see the ticket (and the note) is decided once, in SQL for all of them, by the notification audience
+    (tracker.notify.audience.may_see), the one place notifications obey the access policy."""
     people: dict[int, User] = {}
     # Author and assignee in one query (with their organisation roles), unless the session has them already.
     wanted = {i for i in (ticket.author_id, ticket.assigned_to_id) if i is not None}
@@ -54,10 +54,12 @@ def recipients(ticket: Ticket) -> list[User]:
     if ticket.assigned_section_id:
         for member in db.session.scalars(select(User).where(User.section_id == ticket.assigned_section_id)):
             people[member.id] = member
-    for watcher in ticket.watchers:
-        people[watcher.user_id] = watcher.user
+    # the watchers with their users in one query (not one per watcher)
+    for watcher in db.session.scalars(
+            select(User).join(Watcher, Watcher.user_id == User.id).where(Watcher.ticket_id == ticket.id)):
+        people[watcher.id] = watcher
     del preloaded
-    return [u for u in people.values() if u.active and ticket.visible_to(u)]
+    return [u for u in people.values() if u.active]
 
 
 def reindex(ticket: Ticket, new: bool = False) -> None:
@@ -246,7 +248,7 @@ def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_vers
         kind="ticket.updated",
         title=_l("#%(id)s %(subject)s was updated by %(user)s", id=ticket.id, subject=ticket.subject, user=user.name),
         url=f"{ticket.url}#note-{journal.id}", actor=user,
-        recipients=[u for u in recipients(ticket) if policy.can(u, "view", journal)],  # JournalPolicy
+        recipients=recipients(ticket),
         wg=wg, body=body, data={"ticket_id": ticket.id, "journal_id": journal.id}, subject=ticket, note=journal,
     ))
     if ticket.assignee_key != old_assignee and ticket.assignee_key:

@@ -115,16 +115,26 @@ def with_permission(user, permission: str) -> ColumnElement[bool]:
     return condition
 
 
+def _request_user_id() -> int | None:
+    from flask import has_request_context
+    from flask_login import current_user
+
+    if not has_request_context():
+        return None
+    return getattr(current_user, "id", None)
+
+
 def ids_with_permission(user, permission: str):
     """The ids of the WGs where ``user`` holds ``permission``, for ``column.in_(...)``.
 
-    In a request they are read once (again after a flush or rollback that touches membership, roles or WGs,
-    see ``tracker.wg.models._request_cache``) into a list, so that every statement filtering by them carries
-    plain ids: PostgreSQL then plans a ticket list or a search against known WGs instead of estimating nested
-    subqueries again in every statement. Outside a request: ``SELECT id FROM working_groups WHERE ...``."""
+    For the request's own user they are read once (again after a flush or rollback that touches membership,
+    roles or WGs, see ``tracker.wg.models._request_cache``) into a list, so that every statement filtering by
+    them carries plain ids: PostgreSQL then plans a ticket list or a search against known WGs instead of
+    estimating nested subqueries again in every statement. For anyone else (the recipients of a notification,
+    asked once each) and outside a request: ``SELECT id FROM working_groups WHERE ...``."""
     stmt = select(WorkingGroup.id).where(with_permission(user, permission))
     cache = _request_cache()
-    if cache is None or not is_signed_in(user):
+    if cache is None or not is_signed_in(user) or user.id != _request_user_id():
         return stmt
     key = ("wg_ids", permission, user.id)
     if key not in cache:
