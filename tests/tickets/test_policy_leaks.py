@@ -120,3 +120,16 @@ def test_private_notes_rule_in_both_forms(db, make, team, secret):
         assert policy.can(user, "view", note) is expected
         ids = db.session.scalars(db.select(Journal.id).where(policy.visible(Journal, user))).all()
         assert (note.id in ids) is expected
+
+
+@pytest.mark.parametrize("who, finds_child", [("outsider", False), ("observer", False), ("member", True)])
+def test_the_parent_filter_names_only_a_parent_one_may_see(client, db, make, team, secret, who, finds_child):
+    """A public child of the private ticket: filtering by parent_id=<the secret's id> would tell whoever may not
+    see the secret that it exists (and has subtasks). Only a visible parent can be named."""
+    child = make.ticket(team.wg, team.leader, subject="公開の子チケット", parent_id=secret.id)
+    key = issue_api_key(getattr(team, who))
+    db.session.commit()
+    found = client.get(f"/issues.json?parent_id={secret.id}&status_id=*",
+                       headers={"X-Redmine-API-Key": key}).get_json()
+    assert [i["id"] for i in found["issues"]] == ([child.id] if finds_child else [])
+    assert found["total_count"] == (1 if finds_child else 0)

@@ -250,6 +250,14 @@ class TicketQuery(BaseQuery):
             if op == "!*":
                 return column.is_(None)
             nums = [Decimal(v) for v in values]
+            if d.name == "parent_id":
+                # Only a parent the user may see can be named: the children of a hidden ticket must not tell
+                # that it exists.
+                from tracker.tickets.policy import TicketPolicy
+
+                parent = aliased(Ticket)
+                return column.in_(select(parent.id).where(compare(parent.id, op, nums),
+                                                          TicketPolicy.visible_as(self.user, parent)))
             return compare(column, op, nums)
         if d.kind == "date":
             column = d.column
