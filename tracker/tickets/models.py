@@ -132,9 +132,10 @@ class Ticket(TimestampMixin, db.Model):
               sqlite_where=text("is_private = 1")),
         Index("ix_tickets_private_assignee", "assigned_to_id", postgresql_where=text("is_private = true"),
               sqlite_where=text("is_private = 1")),
-        # A WG's tickets by update and by due date (a meeting's agenda suggestions), tickets by creation (activity).
+        # A WG's tickets by update and by due date (a meeting's agenda suggestions; with the status, the portfolio's
+        # overdue counts from the index alone), tickets by creation (activity). Migration 0290.
         Index("ix_tickets_wg_updated", "wg_id", "updated_at"),
-        Index("ix_tickets_wg_due", "wg_id", "due_date"),
+        Index("ix_tickets_wg_due", "wg_id", "due_date", "status_id"),
         Index("ix_tickets_created_at", "created_at"),
     )
 
