@@ -3,7 +3,8 @@
     .venv/bin/python bench/screenshots.py [OUT_DIR]
 
 Migrates a fresh SQLite database in a temporary folder, loads the demo (``tracker demo``), serves the app on a
-free local port, signs in as the demo user who uses each screen and saves a 1280×800 PNG of it with Chromium
+free local port, signs in as the demo user who uses each screen and saves a 1280×800 PNG of it (390×844, a phone,
+for a name ending in ``-phone``) with Chromium
 (``TRACKER_CHROMIUM``, default /usr/bin/chromium; Playwright for Python drives it) into OUT_DIR (default
 docs/screenshots). Prints each file with its size.
 """
@@ -28,6 +29,9 @@ from tracker.extensions import db  # noqa: E402
 
 CHROMIUM = os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium")
 VIEWPORT = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}  # for the screens whose name ends in "-phone"
+# Screens whose subject starts below the first screen (the list under the filters): this much of the page.
+TALL = {"02-ticket-list": 1150, "12-ticket-list-phone": 1500}
 WG = "mynumber-card"
 
 
@@ -45,6 +49,7 @@ def screens(ids: dict) -> list[tuple[str, str, str, str]]:
         ("09-ideas", "suzuki", "/ideas", "idea box: vote from the list"),
         ("10-talent", "yachida", f"/talent/requests/{ids['help_request']}#candidates", "a help request (応援依頼) with its candidates"),
         ("11-admin", "admin", "/admin", "administration home"),
+        ("12-ticket-list-phone", "izumi", f"/projects/{WG}/issues", "the ticket list on a phone (390 px): cards"),
     ]
 
 
@@ -92,20 +97,27 @@ def main(out_dir: str = "docs/screenshots") -> None:
                                                      args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
                 contexts = {}
                 for name, login, path, _what in screens(ids):
-                    if login not in contexts:
-                        context = browser.new_context(locale="ja-JP", viewport=VIEWPORT)
+                    phone = name.endswith("-phone")
+                    if (login, phone) not in contexts:
+                        context = browser.new_context(locale="ja-JP", viewport=PHONE if phone else VIEWPORT,
+                                                      is_mobile=phone, has_touch=phone)
                         page = context.new_page()
                         page.goto(f"{url}/login")
                         page.fill("input[name=login]", login)
                         page.fill("input[name=password]", password)
                         with page.expect_navigation():
                             page.click("button[type=submit]")
-                        contexts[login] = page
-                    page = contexts[login]
+                        contexts[login, phone] = page
+                    page = contexts[login, phone]
                     page.goto(f"{url}{path}")
                     page.wait_for_load_state("networkidle")
                     target = out / f"{name}.png"
-                    page.screenshot(path=str(target))
+                    if name in TALL:
+                        size = PHONE if phone else VIEWPORT
+                        page.screenshot(path=str(target), full_page=True,
+                                        clip={"x": 0, "y": 0, "width": size["width"], "height": TALL[name]})
+                    else:
+                        page.screenshot(path=str(target))
                     print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}  "
                           f"{target.stat().st_size // 1024} KB  {login:<7} {path}")
                 browser.close()

@@ -48,7 +48,36 @@
       el.querySelectorAll("input").forEach(function (input) { input.disabled = !wanted; });
     });
   }
+  // People filters (assignee, author, watcher, user fields): the checkbox list stays the form's value (and is what
+  // works without script); a Tom Select multi-select with search stands in front of it and ticks the boxes.
+  function enhancePeople(row) {
+    var list = row.querySelector(".filter-choices[data-people]");
+    if (!list || !window.TomSelect) { return; }
+    var select = document.createElement("select");
+    select.multiple = true;
+    select.className = "people-select";
+    select.setAttribute("aria-label", list.getAttribute("aria-label"));
+    var boxes = Array.prototype.slice.call(list.querySelectorAll("input[type=checkbox]"));
+    boxes.forEach(function (box) {
+      var option = document.createElement("option");
+      option.value = box.value;
+      option.textContent = box.parentNode.textContent.trim();
+      option.selected = box.checked;
+      select.appendChild(option);
+    });
+    list.parentNode.insertBefore(select, list);
+    list.hidden = true;
+    var widget = new window.TomSelect(select, {
+      plugins: ["remove_button"], maxOptions: 300, hideSelected: true, closeAfterSelect: true,
+      placeholder: list.dataset.people,
+      onChange: function (values) {
+        boxes.forEach(function (box) { box.checked = values.indexOf(box.value) >= 0; });
+      },
+    });
+    widget.control_input.setAttribute("aria-label", list.getAttribute("aria-label"));
+  }
   function enhanceRow(row) {
+    enhancePeople(row);
     row.querySelector(".filter-op").addEventListener("change", function () { showValues(row); });
     showValues(row);
     var remove = row.querySelector("[data-remove-filter]");

@@ -92,3 +92,35 @@ def test_on_a_wide_screen_lists_use_the_full_width_and_stay_tables(live_server, 
     name = page.locator("main table.list tbody a", has_text="マイナンバーカード普及・活用WG")
     assert name.bounding_box()["height"] < 30
     context.close()
+
+
+CARD_ROWS = """(selector) => Array.from(document.querySelectorAll(selector)).map((tr) => {
+  const cells = Array.from(tr.querySelectorAll('td')).filter((td) => td.offsetParent !== null);
+  return {width: tr.getBoundingClientRect().width,
+          subject: tr.querySelector('td.subject') ? tr.querySelector('td.subject').getBoundingClientRect().width : 0,
+          labels: cells.map((td) => getComputedStyle(td, '::before').content).filter((c) => c && c !== 'none')};
+})"""
+
+
+@pytest.mark.parametrize("path, rows, labels", [
+    ("/projects/mynumber-card/issues", "table.issues tr.issue", ["ステータス", "担当者"]),
+    ("/issues", "table.issues tr.issue", ["ステータス", "期日"]),
+    ("/projects/mynumber-card/time_entries", "table.time-entries tbody tr", ["日付", "時間"]),
+    ("/talent?q=RPA", "main table.cards tr.result", ["所属", "適合度"]),
+])
+def test_ticket_time_and_talent_lists_are_cards_on_a_phone(live_server, phone, path, rows, labels):
+    password = _load(live_server)
+    SHOTS.mkdir(exist_ok=True)
+    browser_login(phone, live_server, "izumi", password)
+    phone.goto(f"{live_server.url}{path}")
+    phone.screenshot(path=str(SHOTS / f"phone-cards-{path.strip('/').replace('/', '-')}.png"), full_page=True)
+    overflow = phone.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow} px"
+    cards = phone.evaluate(CARD_ROWS, rows)
+    assert cards, f"no rows on {path}"
+    for card in cards:
+        assert card["width"] > 300  # a card across the screen, not a squeezed table row
+        if "issue" in rows:
+            assert card["subject"] > 200  # 件名 reads as a line, not two characters
+        for label in labels:
+            assert any(label in shown for shown in card["labels"]), (label, card["labels"])

@@ -8,6 +8,7 @@ from datetime import timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import browser_login
 from tests.conftest import TEST_PASSWORD
@@ -218,3 +219,45 @@ def test_parent_ticket_by_typing_its_subject(wg_with_tickets, page):
     with page.expect_navigation():
         page.click("#ticket-edit button.primary")
     assert "窓口の改善" in page.inner_text("article.ticket")
+
+
+def test_assignee_filter_by_typing_part_of_a_name(wg_with_tickets, page):
+    server = wg_with_tickets
+    browser_login(page, server, "izumi", TEST_PASSWORD)
+    page.goto(f"{server.url}/projects/mynumber-card/issues")
+    page.select_option("#add_filter", label="担当者")
+    page.click("[data-add-filter]")
+    page.wait_for_selector("#filter-assigned_to_id .ts-wrapper")
+    # The checkbox list is behind the search box, which is the one control a person sees.
+    assert not page.locator("#filter-assigned_to_id .filter-choices").is_visible()
+    page.click("#filter-assigned_to_id .ts-control")
+    page.keyboard.type("鈴木")
+    option = page.locator("#filter-assigned_to_id .ts-dropdown .option", has_text="鈴木 翔太")
+    option.wait_for()
+    expect(page.locator("#filter-assigned_to_id .ts-dropdown .option", has_text="泉 由美")).to_have_count(0)
+    option.click()
+    assert page.locator("#filter-assigned_to_id .ts-control .item").all_inner_texts()[0].startswith("鈴木 翔太")
+    _shot(page, "list-assignee-typed")
+    with page.expect_navigation():
+        page.click("#query-form button.primary")
+    assert _subjects(page) == ["周知・PR強化"]
+    assert page.locator("#filter-assigned_to_id .ts-control .item", has_text="鈴木 翔太").count() == 1  # kept
+    # The search box and the chosen name pass axe (a label, and contrast of the chosen name's chip).
+    from tests.browser.test_accessibility import AXE, AXE_SCRIPT
+
+    page.add_script_tag(url=f"{server.url}/static/vendor/{AXE.parent.name}/axe.min.js")
+    assert page.evaluate(AXE_SCRIPT) == []
+
+
+def test_assignee_filter_without_script_is_a_checkbox_list(wg_with_tickets, browser):
+    server = wg_with_tickets
+    context = browser.new_context(locale="ja-JP", java_script_enabled=False)
+    page = context.new_page()
+    browser_login(page, server, "izumi", TEST_PASSWORD)
+    page.goto(f"{server.url}/projects/mynumber-card/issues?set_filter=1&f[]=assigned_to_id&op[assigned_to_id]=%3D")
+    assert page.locator(".ts-wrapper").count() == 0
+    page.check("#filter-assigned_to_id label:has-text('鈴木 翔太') input")
+    with page.expect_navigation():
+        page.click("#query-form button.primary")
+    assert _subjects(page) == ["周知・PR強化"]
+    context.close()

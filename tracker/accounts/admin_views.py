@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from tracker.core.translation import gettext as _
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from tracker.accounts import organisation, password_reset, services
 from tracker.accounts.forms import DepartmentForm, SectionForm, UserAdminForm, org_role_choices
@@ -34,7 +35,7 @@ def home():
 def users():
     status = request.args.get("status", "active")
     text = (request.args.get("q") or "").strip()
-    query = select(User).order_by(User.login)
+    query = select(User).options(selectinload(User.section)).order_by(User.login)  # one query for the sections
     if status == "active":
         query = query.where(User.active.is_(True))
     elif status == "inactive":
@@ -176,8 +177,14 @@ def departments():
             _("The department was added."),
         ):
             return redirect(url_for(".departments"))
-    rows = db.session.scalars(select(Department).order_by(Department.position, Department.name)).all()
-    return render_template("accounts/admin/departments.html", departments=rows, form=form)
+    rows = db.session.scalars(
+        select(Department).options(selectinload(Department.sections)).order_by(Department.position, Department.name)
+    ).all()
+    # People per section in one query (not each section's users loaded to count them).
+    staff = dict(db.session.execute(
+        select(User.section_id, func.count(User.id)).where(User.section_id.is_not(None)).group_by(User.section_id)
+    ).all())
+    return render_template("accounts/admin/departments.html", departments=rows, form=form, staff=staff)
 
 
 @bp.route("/departments/<int:department_id>/edit", methods=["GET", "POST"])

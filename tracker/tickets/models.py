@@ -134,6 +134,11 @@ class Ticket(TimestampMixin, db.Model):
               sqlite_where=text("is_private = 1")),
         Index("ix_tickets_private_assignee", "assigned_to_id", postgresql_where=text("is_private = true"),
               sqlite_where=text("is_private = 1")),
+        # A WG's tickets by update and by due date (a meeting's agenda suggestions; with the status, the portfolio's
+        # overdue counts from the index alone), tickets by creation (activity). Migration 0290.
+        Index("ix_tickets_wg_updated", "wg_id", "updated_at"),
+        Index("ix_tickets_wg_due", "wg_id", "due_date", "status_id"),
+        Index("ix_tickets_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -375,7 +380,12 @@ class WorkflowTransition(db.Model):
 
 class TimeEntry(TimestampMixin, db.Model):
     __tablename__ = "time_entries"
-    __table_args__ = (Index("ix_time_entries_user_spent_on", "user_id", "spent_on"),)
+    __table_args__ = (
+        Index("ix_time_entries_user_spent_on", "user_id", "spent_on"),
+        # The spent time list, newest first, organisation-wide and per WG (migration 0290).
+        Index("ix_time_entries_spent_on_id", "spent_on", "id"),
+        Index("ix_time_entries_wg_spent_on", "wg_id", "spent_on", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     wg_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id", ondelete="CASCADE"), index=True)

@@ -6,7 +6,7 @@ from tracker.core.org_permissions import has_org_permission
 from tracker.wg.policy import CREATE_WGS
 from tracker.core.translation import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker.accounts.models import User
 from tracker.core.layout import AdminTab, NavItem, WGTab
@@ -57,7 +57,12 @@ def index():
         select(WorkingGroup).where(WorkingGroup.visible(current_user)).order_by(WorkingGroup.name)
     ).all()
     mine = set(db.session.scalars(select(Member.wg_id).where(Member.user_id == current_user.id)))
-    return render_template("wg/index.html", wgs=wgs, mine=mine, can_create=can_create_wg(current_user))
+    # The member counts in one query (not each WG's members loaded to count them).
+    member_counts = dict(db.session.execute(
+        select(Member.wg_id, func.count(Member.id)).where(Member.wg_id.in_([wg.id for wg in wgs])).group_by(Member.wg_id)
+    ).all()) if wgs else {}
+    return render_template("wg/index.html", wgs=wgs, mine=mine, member_counts=member_counts,
+                           can_create=can_create_wg(current_user))
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])

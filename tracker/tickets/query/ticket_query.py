@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Float, Select, and_, case, cast, func, not_, or_, select
+from sqlalchemy import Float, Select, and_, case, cast, func, false, not_, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from tracker.accounts.models import Section, User
@@ -212,7 +212,11 @@ class TicketQuery(BaseQuery):
             users = self._me(values)
             sections = [int(v[8:]) for v in values if v.startswith("section:")]
             if op == "=":
-                return or_(Ticket.assigned_to_id.in_(users), Ticket.assigned_section_id.in_(sections))
+                # Only the parts with values: "assigned to me" is then assigned_to_id IN (…), which the
+                # database reads from its index, where an OR with an empty IN made it scan a priority's tickets.
+                parts = ([Ticket.assigned_to_id.in_(users)] if users else []) + (
+                    [Ticket.assigned_section_id.in_(sections)] if sections else [])
+                return or_(*parts) if parts else false()
             return and_(
                 or_(Ticket.assigned_to_id.is_(None), Ticket.assigned_to_id.not_in(users)),
                 or_(Ticket.assigned_section_id.is_(None), Ticket.assigned_section_id.not_in(sections)),

@@ -107,12 +107,33 @@ def entries_condition(user, wg: WorkingGroup | None = None, date_from: date | No
     return and_(*conditions)
 
 
+TOTALS_BY = {"wg": (TimeEntry.wg_id, WorkingGroup), "user": (TimeEntry.user_id, User),
+             "activity": (TimeEntry.activity_id, TimeEntryActivity)}
+
+
 def totals(user, by: str, **narrowing):
     """(label, hours) per WG, person or activity, over the entries ``user`` may see (see entries_condition)."""
-    column = {"wg": TimeEntry.wg_id, "user": TimeEntry.user_id, "activity": TimeEntry.activity_id}[by]
-    stmt = select(column, func.sum(TimeEntry.hours)).where(entries_condition(user, **narrowing)).group_by(column)
-    rows = db.session.execute(stmt).all()
-    model = {"wg": WorkingGroup, "user": User, "activity": TimeEntryActivity}[by]
-    names = {o.id: str(o) for o in db.session.scalars(select(model).where(model.id.in_([r[0] for r in rows])))}
-    result = [(names.get(key, "?"), Decimal(str(total or 0))) for key, total in rows]
-    return sorted(result, key=lambda item: (-item[1], item[0]))
+    return summary(user, **narrowing)["by_" + by]
+
+
+def summary(user, **narrowing) -> dict:
+    """The hours and number of the entries ``user`` may see (see entries_condition), and their totals per WG,
+    person and activity ("by_wg", "by_user", "by_activity": (label, hours), largest first).
+
+    One pass over the entries, grouped by the three keys at once; the three totals are summed from it here,
+    so that a city's 20,000 entries (each checked against its ticket's visibility) are read once, not four times."""
+    columns = [column for column, _model in TOTALS_BY.values()]
+    rows = db.session.execute(
+        select(*columns, func.sum(TimeEntry.hours), func.count(TimeEntry.id))
+        .where(entries_condition(user, **narrowing)).group_by(*columns)
+    ).all()
+    result = {"total": sum((Decimal(str(row[3] or 0)) for row in rows), Decimal(0)),
+              "count": sum(row[4] for row in rows)}
+    for position, (by, (_column, model)) in enumerate(TOTALS_BY.items()):
+        hours: dict[int, Decimal] = {}
+        for row in rows:
+            hours[row[position]] = hours.get(row[position], Decimal(0)) + Decimal(str(row[3] or 0))
+        names = {o.id: str(o) for o in db.session.scalars(select(model).where(model.id.in_(list(hours))))}
+        result["by_" + by] = sorted(((names.get(key, "?"), total) for key, total in hours.items()),
+                                    key=lambda item: (-item[1], item[0]))
+    return result

@@ -6,7 +6,7 @@ from datetime import date
 from flask import flash, render_template, request
 from tracker.core.translation import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
@@ -37,17 +37,17 @@ def _page(wg=None):
     kwargs = dict(wg=wg, date_from=date_from, date_to=date_to, user_id=user_id)
     condition = timelog.entries_condition(current_user, **kwargs)
     stmt = select(TimeEntry).where(condition)
-    total, count = db.session.execute(select(func.sum(TimeEntry.hours), func.count(TimeEntry.id)).where(condition)).one()
+    sums = timelog.summary(current_user, **kwargs)
+    count = sums["count"]
     page = max(1, request.args.get("page", 1, type=int) or 1)
     entries = list(db.session.scalars(
         stmt.options(joinedload(TimeEntry.user), joinedload(TimeEntry.activity), joinedload(TimeEntry.wg), joinedload(TimeEntry.ticket))
         .order_by(TimeEntry.spent_on.desc(), TimeEntry.id.desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
     ))
     return render_template(
-        "tickets/time_entries.html", entries=entries, total=total or 0, wg=wg, count=count, page=page,
+        "tickets/time_entries.html", entries=entries, total=sums["total"], wg=wg, count=count, page=page,
         pages=max(1, -(-count // PER_PAGE)), date_from=date_from, date_to=date_to, user_id=user_id,
-        by_wg=timelog.totals(current_user, "wg", **kwargs), by_user=timelog.totals(current_user, "user", **kwargs),
-        by_activity=timelog.totals(current_user, "activity", **kwargs),
+        by_wg=sums["by_wg"], by_user=sums["by_user"], by_activity=sums["by_activity"],
     )
 
 
