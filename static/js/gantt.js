@@ -4,9 +4,6 @@
 // re-read from /api/v1/.../gantt so that followers, parents and the critical path show their new state.
 (function () {
   "use strict";
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
-  });
   var root = document.querySelector(".gantt");
   if (!root) return;
   var chart = root.querySelector("svg.gantt-chart");
