@@ -3,11 +3,12 @@
 (function () {
   "use strict";
   // A day (YYYY-MM-DD) as the server's |day filter writes it: 2026年6月30日, or R8年6月30日 for whoever chose 和暦
-  // (<html data-date-style>); Jun 30, 2026 (R8) in English. For the pages' scripts that draw from JSON.
+  // (<meta name="date-style">); Jun 30, 2026 (R8) in English. For the pages' scripts that draw from JSON.
   window.formatDay = function (iso) {
     if (!iso) return "";
     var p = iso.split("-"), day = new Date(Date.UTC(+p[0], +p[1] - 1, +p[2]));
-    var html = document.documentElement, japanese = html.getAttribute("data-date-style") === "japanese";
+    var html = document.documentElement, style = document.querySelector('meta[name="date-style"]');
+    var japanese = !!style && style.content === "japanese";
     var era = japanese ? new Intl.DateTimeFormat("ja-JP-u-ca-japanese", {era: "narrow", year: "numeric", timeZone: "UTC"})
       .formatToParts(day).filter(function (part) { return part.type === "era" || part.type === "year"; })
       .map(function (part) { return part.value; }).join("") : "";
