@@ -127,6 +127,10 @@ def browser_render(app, url_base: str, cookie: dict, path: str, runs: int) -> tu
             if run:  # one warm-up (the static files are then cached, as on a second visit)
                 ready.append(float(page.get_attribute(".gantt", "data-ready")))
                 loaded.append(page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"))
+                timing = page.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
+                  return [n.responseStart, n.responseEnd, n.domInteractive, n.domContentLoadedEventEnd]; }""")
+                if os.environ.get("GANTT_BENCH_TIMING"):
+                    print("  navigation: first byte %.0f, last byte %.0f, DOM interactive %.0f, DCL %.0f ms" % tuple(timing))
                 tasks.append({k: (after.get(k, 0) - before.get(k, 0)) * 1000 for k in
                               ("TaskDuration", "LayoutDuration", "ScriptDuration")})
         Path("/tmp/shots-gantt").mkdir(exist_ok=True)

@@ -4,17 +4,17 @@
 // re-read from /api/v1/.../gantt so that followers, parents and the critical path show their new state.
 (function () {
   "use strict";
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
-  });
   var root = document.querySelector(".gantt");
   if (!root) return;
-  var chart = root.querySelector("svg.gantt-chart");
-  var labels = root.querySelector("svg.gantt-labels");
+  // The rows are drawn in bands of SVG (tracker/gantt/svg.py) in the same coordinates: the chart's scale is on
+  // the background svg.gantt-chart, the bars in the bands of the right pane, the names in those of the left.
+  var scale = root.querySelector("svg.gantt-chart");
+  var chart = root.querySelector(".gantt-right");
+  var labels = root.querySelector(".gantt-left");
   var status = document.getElementById("gantt-status");
   var token = document.querySelector('meta[name="csrf-token"]').content;
-  var px = parseFloat(chart.getAttribute("data-px-per-day"));
-  var origin = parseDay(chart.getAttribute("data-origin"));
+  var px = parseFloat(scale.getAttribute("data-px-per-day"));
+  var origin = parseDay(scale.getAttribute("data-origin"));
   var EDGE = 6;
   var DAY = 86400000;
   var drag = null;
@@ -39,9 +39,15 @@
   function place(g, x, width) {
     var p = position(g);
     g.setAttribute("transform", "translate(" + x.toFixed(1) + "," + p.y + ")");
-    g.querySelector(".bar-bg").setAttribute("width", Math.max(width, px).toFixed(1));
+    var bg = g.querySelector(".bar-bg"), shaded = g.querySelector(".bar-done");
+    bg.setAttribute("width", Math.max(width, px).toFixed(1));
     var done = parseFloat(g.getAttribute("data-done") || "0");
-    g.querySelector(".bar-done").setAttribute("width", (Math.max(width, px) * done / 100).toFixed(1));
+    if (!shaded && done > 0) {  // a bar at 0% is drawn without its shaded part
+      shaded = bg.cloneNode(false);
+      shaded.setAttribute("class", "bar-done");
+      bg.after(shaded);
+    }
+    if (shaded) shaded.setAttribute("width", (Math.max(width, px) * done / 100).toFixed(1));
   }
   function drawn(g) {
     var start = g.getAttribute("data-start") || g.getAttribute("data-due");

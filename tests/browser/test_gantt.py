@@ -147,3 +147,76 @@ def test_a_roadmap_with_its_burndown(live_server, page):
     page.goto(f"{live_server.url}/gantt?{RANGE}")
     assert page.locator("svg.gantt-labels text.wg-name", has_text="窓口DX WG").count() == 1
     _shot(page, "gantt-all.png")
+
+
+def test_a_roadmap_milestone_opens_in_place_to_its_tickets(live_server, page):
+    ids, version_id = _plan(live_server)
+    browser_login(page, live_server, "mori", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/projects/madoguchi/roadmap")
+    button = page.locator(f"#version-{version_id} button.roadmap-expand")
+    assert button.get_attribute("aria-expanded") == "false"
+    with page.expect_response(lambda r: f"/api/v1/versions/{version_id}/roadmap" in r.url) as answer:
+        button.click()
+    assert answer.value.ok
+    region = page.locator(f"#version-{version_id}-tickets")
+    region.locator("li").first.wait_for()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert page.url.endswith("/projects/madoguchi/roadmap")  # opened in place
+    assert region.locator(f"a[href='/issues/{ids[1]}']").inner_text() == f"#{ids[1]} 申請書様式の統一"
+    assert region.locator("li").count() == 4
+    assert "2026年4月30日" in region.inner_text()  # its due date, as the server writes dates
+    assert region.locator("time.overdue").count() == 4  # all four are open and past their dates
+    _shot(page, "roadmap-expanded.png")
+    button.click()
+    assert button.get_attribute("aria-expanded") == "false" and not region.is_visible()
+
+
+def test_the_burndown_switches_to_hours_and_reads_out_a_day_without_reloading(live_server, page):
+    _ids, version_id = _plan(live_server)
+    browser_login(page, live_server, "mori", TEST_PASSWORD)
+    with page.expect_response(lambda r: r.url.endswith(f"/api/v1/versions/{version_id}/roadmap")) as answer:
+        page.goto(f"{live_server.url}/versions/{version_id}/roadmap")
+    assert answer.value.ok
+    page.wait_for_selector(".burndown-chart[data-ready]")
+    page.evaluate("() => { window.notReloaded = true; }")
+    tickets_title = page.text_content("svg.burndown title#burndown-title")
+    page.click("a[data-mode='hours']")
+    assert page.evaluate("() => window.notReloaded === true")
+    assert page.url.endswith("?mode=hours")
+    assert page.locator("a[data-mode='hours'][aria-current]").count() == 1
+    assert page.text_content("svg.burndown title#burndown-title") != tickets_title
+    assert page.locator("svg.burndown polyline.actual").count() == 1
+    page.click("a[data-mode='tickets']")
+    # the first day, from the keyboard: all four tickets open, on the ideal line
+    page.focus("input.burndown-day")
+    page.keyboard.press("Home")
+    readout = page.inner_text("output.burndown-output")
+    assert readout.startswith("2026年4月1日") and " 4" in readout
+    assert page.locator("svg.burndown .cursor-line[visibility='visible']").count() == 1
+    _shot(page, "roadmap-burndown-readout.png")
+
+
+def test_the_dx_office_filters_the_portfolio_timeline(live_server, page):
+    _plan(live_server)
+    with live_server.app.app_context():
+        make = Factories(db)
+        make.wg(identifier="bousai", name="防災情報WG")
+        db.session.commit()
+    browser_login(page, live_server, "dx-office", TEST_PASSWORD)
+    with page.expect_response(lambda r: "/api/v1/portfolio/timeline" in r.url) as answer:
+        page.goto(f"{live_server.url}/portfolio/timeline?fiscal_year=2025")
+    assert answer.value.ok
+    page.wait_for_selector(".timeline-wrap[data-ready]")
+    assert page.locator("a.wg-row:visible").count() == 2
+    page.fill(".timeline-filter input[name=text]", "防災")
+    assert page.locator("a.wg-row:visible").count() == 1
+    assert page.locator("a.wg-row[data-wg='bousai']").is_visible()
+    assert page.inner_text(".timeline-count").startswith("1")
+    page.fill(".timeline-filter input[name=text]", "")
+    page.select_option(".timeline-filter select[name=phase]", "planning")  # 窓口DX WG passed its first gate
+    assert page.locator("a.wg-row:visible").count() == 1
+    assert page.locator("a.wg-row[data-wg='madoguchi']").is_visible()
+    _shot(page, "portfolio-timeline-filtered.png")
+    with page.expect_navigation():
+        page.click("a.wg-row[data-wg='madoguchi'] text.wg-name")  # the row left is where it now is, and still opens
+    assert page.url.endswith("/projects/madoguchi")

@@ -85,6 +85,9 @@ def test_a_milestone_past_its_date_with_open_tickets_is_late(client, login, make
     assert [g["tracker"] for g in data["trackers"]] == ["タスク"]
     assert data["burndown"][0] == {"date": "2026-04-01", "open_tickets": 3, "open_hours": 20.0,
                                    "ideal_tickets": 3.0, "ideal_hours": 20.0}
+    # the roadmap list's expanded row asks for the tickets only
+    brief = client.get(f"/api/v1/versions/{m.version.id}/roadmap?burndown=0").get_json()
+    assert "burndown" not in brief and brief["trackers"] == data["trackers"] and brief["today"] == data["today"]
     assert client.get(f"/versions/{m.version.id}/roadmap?mode=hours").status_code == 200
 
 

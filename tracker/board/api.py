@@ -65,6 +65,12 @@ def move():
     try:
         journal = services.move_card(ticket, current_user, column_by, str(data.get("target") or ""),
                                      data.get("lock_version"))
+        db.session.flush()
+        # The answer is read before the commit, in the same transaction: after it the ticket and the journal
+        # would be expired and reloaded in a second one (on SQLite a BEGIN IMMEDIATE, the write lock, for a read).
+        db.session.refresh(ticket)
+        answer = {"card": card_after_move(current_user, ticket, column_by, lane_by),
+                  "journal_id": journal.id if journal else None}
         db.session.commit()
     except (StaleTicketError, StaleDataError):
         db.session.rollback()
@@ -73,8 +79,7 @@ def move():
     except ServiceError as error:
         db.session.rollback()
         return json_errors(error, 422)
-    ticket = db.session.get(Ticket, ticket.id)
-    return jsonify(card=card_after_move(current_user, ticket, column_by, lane_by), journal_id=journal.id if journal else None)
+    return jsonify(answer)
 
 
 _CARD = {"type": "object", "properties": {

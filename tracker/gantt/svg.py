@@ -1,7 +1,12 @@
-"""The Gantt chart drawn on the server as two SVG images of the same rows: the names on the left (links,
-so the chart works without script and each ticket is one tab stop away) and the timeline on the right
-(header, holidays, today's line, bars, diamonds, arrows). Built as strings: Jinja loops over 3,000 bars cost
-several times more, and the markup is regular enough to read here."""
+"""The Gantt chart drawn on the server as SVG of the same rows: the names on the left (links, so the chart
+works without script and each ticket is one tab stop away) and the timeline on the right. Built as strings:
+Jinja loops over 3,000 bars cost several times more, and the markup is regular enough to read here.
+
+The rows are cut into bands of ``BAND`` rows, each its own small SVG in a box with ``content-visibility: auto``
+(static/css/gantt.css): the browser lays out and paints only the bands on screen, so 3,000 bars cost the first
+render about what 200 do. Every band's viewBox starts at its own top, so all coordinates stay those of the whole
+chart. Under the bands, one SVG (``svg.gantt-chart``) holds the header, days off, quarter lines and today's line,
+which cross every row; over them, one SVG holds the arrows, which may join rows of different bands."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -15,6 +20,19 @@ ROW = 22  # px per row
 HEADER = 3 * 18  # three header rows
 LABEL_WIDTH = 360
 INDENT = 14
+BAND = 100  # rows per band
+
+
+def bands(count: int) -> list[tuple[int, int]]:
+    """The row ranges [first, last) of the bands."""
+    return [(first, min(first + BAND, count)) for first in range(0, count, BAND)]
+
+
+def _band_open(css: str, width: float, first: int, last: int) -> str:
+    top, height = row_y(first), (last - first) * ROW
+    return (f'<div class="gantt-band" style="width:{width:.0f}px;height:{height}px">'
+            f'<svg class="{css}" xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height}" '
+            f'viewBox="0 {top} {width:.0f} {height}">')
 
 
 def _e(value) -> str:
@@ -27,11 +45,14 @@ def row_y(index: int) -> int:
 
 def labels_svg(gantt: Gantt, labels: dict) -> str:
     """The left pane: WG names, milestones and ticket subjects as links."""
-    height = row_y(len(gantt.rows))
-    out = [f'<svg class="gantt-labels" xmlns="http://www.w3.org/2000/svg" width="{LABEL_WIDTH}" height="{height}" '
-           f'viewBox="0 0 {LABEL_WIDTH} {height}" aria-label="{_e(labels["names"])}">',
-           f'<text class="gantt-head" x="6" y="{HEADER - 6}">{_e(labels["subject"])}</text>']
+    out = [f'<div role="group" aria-label="{_e(labels["names"])}">'
+           f'<svg class="gantt-labels-head" xmlns="http://www.w3.org/2000/svg" width="{LABEL_WIDTH}" height="{HEADER}">'
+           f'<text class="gantt-head" x="6" y="{HEADER - 6}">{_e(labels["subject"])}</text></svg>']
     for index, row in enumerate(gantt.rows):
+        if index % BAND == 0:
+            if index:
+                out.append("</svg></div>")
+            out.append(_band_open("gantt-labels", LABEL_WIDTH, index, min(index + BAND, len(gantt.rows))))
         y = row_y(index) + ROW - 7
         if row.kind == "wg":
             wg = row.item
@@ -48,7 +69,7 @@ def labels_svg(gantt: Gantt, labels: dict) -> str:
             css = "ticket-name" + (" closed" if bar.is_closed else "") + (" critical" if bar.critical else "")
             out.append(f'<a href="/issues/{bar.id}"><text class="{css}" x="{x}" y="{y}" data-id="{bar.id}">'
                        f'#{bar.id} {_e(bar.subject)}</text></a>')
-    out.append("</svg>")
+    out.append("</svg></div></div>" if gantt.rows else "</div>")
     return "".join(out)
 
 
@@ -75,15 +96,25 @@ def chart_svg(gantt: Gantt, labels: dict, language: str) -> str:
         x = scale.x(gantt.today) + scale.px_per_day / 2
         out.append(f'<line class="today" x1="{x:.1f}" x2="{x:.1f}" y1="{HEADER}" y2="{height}">'
                    f'<title>{_e(labels["today"])} {gantt.today.isoformat()}</title></line>')
+    out.append(f'</svg><div class="gantt-head-space" style="width:{width:.0f}px;height:{HEADER}px"></div>')
     positions = {}
+    draw_bar = _bar_drawer(gantt, labels)
     for index, row in enumerate(gantt.rows):
+        if index % BAND == 0:
+            if index:
+                out.append("</svg></div>")
+            out.append(_band_open("gantt-rows", width, index, min(index + BAND, len(gantt.rows))))
         y = row_y(index)
         if row.kind == "milestone":
             out.append(_diamond(gantt, row.item, y, labels))
         elif row.kind == "ticket":
             bar = row.item
             positions[bar.id] = y
-            out.append(_bar(gantt, bar, y, labels))
+            out.append(draw_bar(bar, y))
+    if gantt.rows:
+        out.append("</svg></div>")
+    out.append(f'<svg class="gantt-arrows" xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height}" '
+               f'viewBox="0 0 {width:.0f} {height}" aria-hidden="true">')
     for arrow in gantt.arrows:
         path = arrow_path(gantt, arrow.from_id, arrow.to_id, positions)
         if path:
@@ -135,30 +166,51 @@ def _diamond(gantt: Gantt, milestone, y: int, labels: dict) -> str:
             f'{_e(late)}</title></g>')
 
 
-def _bar(gantt: Gantt, bar, y: int, labels: dict) -> str:
-    drawn = bar.drawn
-    attrs = (f'data-id="{bar.id}" data-lock="{bar.lock_version}" data-done="{bar.done_ratio}" data-start="{bar.start.isoformat() if bar.start else ""}" '
-             f'data-due="{bar.due.isoformat() if bar.due else ""}"')
-    if drawn is None:
-        return f'<g class="bar undated" {attrs}></g>'
-    x, width = gantt.scale.span(*drawn)
-    css = "bar"
-    if bar.has_children:
-        css += " parent"
-    if bar.is_closed:
-        css += " closed"
-    if bar.critical:
-        css += " critical"
-    if bar.editable:
-        css += " editable"
-    top, tall = (7, 8) if bar.has_children else (4, 14)
-    done = width * min(max(bar.done_ratio, 0), 100) / 100
-    # The subject is on the same row in the left pane; the tooltip gives the dates and progress.
-    title = (f"#{bar.id}: {drawn[0].isoformat()} – {drawn[1].isoformat()}, {bar.done_ratio}%"
-             + (f" ({labels['critical']})" if bar.critical else ""))
-    return (f'<g class="{css}" {attrs} transform="translate({x:.1f},{y + top})">'
-            f'<rect class="bar-bg" width="{width:.1f}" height="{tall}" rx="2"/>'
-            f'<rect class="bar-done" width="{done:.1f}" height="{tall}" rx="2"/><title>{title}</title></g>')
+def _bar_drawer(gantt: Gantt, labels: dict):
+    """A function drawing one bar at a row's y: the scale's numbers looked up once, each date written once (3,000
+    bars: this is the page's hottest loop)."""
+    scale = gantt.scale
+    first, last, ppd = scale.start, scale.end, scale.px_per_day
+    if float(ppd).is_integer():  # every zoom's is: whole pixels, written without a float's formatting
+        ppd = int(ppd)
+    critical = f" ({labels['critical']})"
+
+    def draw(bar, y: int) -> str:
+        start = bar.start.isoformat() if bar.start else ""
+        due = bar.due.isoformat() if bar.due else ""
+        attrs = (f'data-id="{bar.id}" data-lock="{bar.lock_version}" data-done="{bar.done_ratio}" '
+                 f'data-start="{start}" data-due="{due}"')
+        drawn = bar.drawn
+        if drawn is None:
+            return f'<g class="bar undated" {attrs}></g>'
+        left, right = max(drawn[0], first), min(drawn[1], last)
+        x = (left - first).days * ppd
+        width = 0 if right < left else (right - left).days * ppd + ppd
+        css = "bar"
+        if bar.has_children:
+            css += " parent"
+        if bar.is_closed:
+            css += " closed"
+        if bar.critical:
+            css += " critical"
+        if bar.editable:
+            css += " editable"
+        top, tall = (7, 8) if bar.has_children else (4, 14)
+        ratio = bar.done_ratio
+        done = width * (0 if ratio < 0 else 100 if ratio > 100 else ratio) / 100
+        if bar.start and bar.due and drawn[0] is bar.start and drawn[1] is bar.due:
+            span = f"{start} – {due}"
+        else:
+            span = f"{drawn[0].isoformat()} – {drawn[1].isoformat()}"
+        # The subject is on the same row in the left pane; the tooltip gives the dates and progress.
+        return (f'<g class="{css}" {attrs} transform="translate({x},{y + top})">'
+                f'<rect class="bar-bg" width="{width}" height="{tall}" rx="2"/>'
+                + (f'<rect class="bar-done" width="{done:.1f}" height="{tall}" rx="2"/>' if done > 0 else "")
+                + f'<title>#{bar.id}: {span}, {ratio}%{critical if bar.critical else ""}</title></g>')
+
+    return draw
+
+
 
 
 def arrow_path(gantt: Gantt, from_id: int, to_id: int, positions: dict[int, int]) -> str:

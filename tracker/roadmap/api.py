@@ -39,13 +39,16 @@ def project_roadmap(identifier: str):
 @bp.get("/versions/<int:version_id>/roadmap")
 @api_login_required
 def version_roadmap(version_id: int):
-    return jsonify(progress_json(progress_of(current_user, load(Version, version_id))))
+    with_burndown = request.args.get("burndown") != "0"  # the roadmap list's expanded row needs only the tickets
+    progress = progress_of(current_user, load(Version, version_id), with_burndown=with_burndown)
+    return jsonify(progress_json(progress, with_burndown))
 
 
 _PROGRESS = {"type": "object", "properties": {
     "version": {"type": "object", "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "wg_id": {"type": "integer"}, "status": {"type": "string"},
         "effective_date": {"type": ["string", "null"], "format": "date"}, "description": {"type": "string"}}},
+    "today": {"type": "string", "format": "date", "description": "the day the numbers were read (the server's time zone)"},
     "late": {"type": "boolean", "description": "its date has passed with open tickets left"},
     "total_tickets": {"type": "integer"}, "closed_tickets": {"type": "integer"},
     "estimated_hours": {"type": "number"}, "spent_hours": {"type": "number"},
@@ -72,7 +75,9 @@ OPENAPI_PATHS = {
         "parameters": [{"name": "identifier", "in": "path", "required": True, "schema": {"type": "string"}}, _COMPLETED]}},
     "/versions/{version_id}/roadmap": {"get": {
         "summary": "One milestone: progress, tickets by tracker, burndown from the status history",
-        "parameters": [{"name": "version_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "parameters": [{"name": "version_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                       {"name": "burndown", "in": "query", "schema": {"type": "string", "enum": ["0"]},
+                        "description": "0: leave out the burndown (progress and tickets only)"}],
         "responses": {"200": {"description": "The milestone", "content": {"application/json": {"schema": {
             "$ref": "#/components/schemas/RoadmapMilestone"}}}},
             "401": {"$ref": "#/components/responses/Unauthorized"},

@@ -156,7 +156,7 @@ def progress_json(progress: Progress, with_burndown: bool = True) -> dict:
         "version": {"id": v.id, "name": v.name, "wg_id": v.wg_id, "status": v.status,
                     "effective_date": v.effective_date.isoformat() if v.effective_date else None,
                     "description": v.description},
-        "late": progress.late, "total_tickets": progress.total, "closed_tickets": progress.closed,
+        "today": progress.today.isoformat(), "late": progress.late, "total_tickets": progress.total, "closed_tickets": progress.closed,
         "estimated_hours": float(progress.estimated), "spent_hours": float(progress.spent),
         "trackers": [{"tracker": name, "tickets": [
             {"id": t.id, "subject": t.subject, "status": t.status.name, "is_closed": t.is_closed,
