@@ -137,6 +137,7 @@ class GateDecision(db.Model):
     decided_by: Mapped["User | None"] = relationship()  # noqa: F821
 
 
+from tracker.kpi import models as _kpi_models  # noqa: E402,F401  (SuccessCriterion.kpi names Kpi: mapped together)
 from tracker.core.translation import lazy_gettext as _l  # noqa: E402
 
 from tracker.wg import permissions as _perms  # noqa: E402
