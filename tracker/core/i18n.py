@@ -66,7 +66,6 @@ class Formats:
     hundred distinct days) and times are moved to the timezone with ``zoneinfo``. Made inside a request."""
 
     def __init__(self):
-        from babel.dates import get_datetime_format
         from flask_babel import get_timezone
 
         self.language = current_language()
@@ -76,8 +75,7 @@ class Formats:
         self._babel_days: dict[date, str] = {}
         self._times: dict[tuple[int, int, int], str] = {}
         self._locale = get_locale()
-        # Babel's "medium" date and time as flask_babel's format_datetime(value, "medium") joins them
-        self._pattern = get_datetime_format("medium", locale=self._locale).replace("'", "") if self._locale else ""
+        self._pattern: str | None = None  # read on first use: Japanese needs none of Babel's locale data
 
     def local(self, value: datetime) -> datetime:
         """``value`` in the user's timezone (a naive value is UTC, as flask_babel reads it)."""
@@ -101,8 +99,10 @@ class Formats:
         local = self.local(value)
         if self.language == "ja":
             return f"{self.day(local.date())} {local.hour:02d}:{local.minute:02d}"
-        from babel.dates import format_date as babel_date, format_time as babel_time
+        from babel.dates import format_date as babel_date, format_time as babel_time, get_datetime_format
 
+        if self._pattern is None:  # Babel's "medium" date and time as flask_babel's format_datetime(value, "medium")
+            self._pattern = get_datetime_format("medium", locale=self._locale).replace("'", "")
         day = local.date()
         day_text = self._babel_days.get(day)
         if day_text is None:
