@@ -271,11 +271,11 @@ class TicketRows:
 
             self._users.update(_names(User, list(missing)))
         if self._parent_index is not None:
-            from tracker.tickets.policy import visible_ticket_ids
+            from tracker.tickets.policy import visible_among
 
             index = self._parent_index
             self._shown_parents.clear()
-            self._shown_parents.update(visible_ticket_ids({row[index] for row in rows if row[index]}, self.query.user))
+            self._shown_parents.update(visible_among({row[index] for row in rows if row[index]}, self.query.user))
         if "spent_hours" in self.query.columns:
             from tracker.tickets.timelog import spent_hours
 

@@ -243,10 +243,10 @@ class SavedQueryPolicy(Policy):
 def visible_parent_ids(tickets, user) -> set[int]:
     """The parents of ``tickets`` that ``user`` may see, in one query: a child names its parent (id,
     subject) only when the parent is visible, on pages, lists, exports and the API alike."""
-    return visible_ticket_ids({t.parent_id for t in tickets if t.parent_id}, user)
+    return visible_among({t.parent_id for t in tickets if t.parent_id}, user)
 
 
-def visible_ticket_ids(ids, user) -> set[int]:
+def visible_among(ids, user) -> set[int]:
     """Those of ``ids`` that are tickets ``user`` may see, in one query."""
     if not ids or not is_signed_in(user):
         return set()
