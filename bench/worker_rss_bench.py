@@ -4,12 +4,15 @@ updates with notes) as a WG member; the RSS is printed at the start, every tenth
 
     .venv/bin/python bench/worker_rss_bench.py [--database URL] [--requests 10000]
 
-The database is built (10,000 tickets) and kept like bench/tickets_bench.py's. Target: under 100 MB after
+The database is built (10,000 tickets) and kept like bench/tickets_bench.py's, and prepared (migrated, a member with
+a key and a session) in a process of its own: the measured process imports and holds only what a worker does. Target: under 100 MB after
 10,000 requests, and no growth between the 5,000th and the 10,000th."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,21 +25,18 @@ def rss_mb() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--database", default="sqlite:////tmp/tickets-bench-10000.db")
-    parser.add_argument("--requests", type=int, default=10_000)
-    args = parser.parse_args()
-    started_rss = rss_mb()
+def prepare(url: str) -> dict:
+    """The database built and migrated, a WG member with an API key and a session: done in a process of its own
+    (``--prepare``), so the measured one holds only what a worker holds (no builder, no Alembic)."""
     from bench.tickets_bench import ensure_built
 
-    ensure_built(args.database, 10_000, 20_000)
+    ensure_built(url, 10_000, 20_000)
     from sqlalchemy import select
 
     from tracker import create_app
     from tracker.extensions import db
 
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=args.database, RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=False)
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=False)
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -55,6 +55,27 @@ def main() -> None:
         ticket_ids = list(db.session.scalars(select(Ticket.id).where(Ticket.wg_id == 3).order_by(Ticket.id).limit(200)))
         tracker_id = db.session.scalar(select(Ticket.tracker_id).where(Ticket.id == ticket_ids[0]))
         db.session.remove()
+    return {"key": key, "cookie": cookie, "ticket_ids": ticket_ids, "tracker_id": tracker_id}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", default="sqlite:////tmp/tickets-bench-10000.db")
+    parser.add_argument("--requests", type=int, default=10_000)
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.prepare:
+        print("PREPARED " + json.dumps(prepare(args.database)))
+        return
+    started_rss = rss_mb()
+    done = subprocess.run([sys.executable, __file__, "--prepare", "--database", args.database], check=True,
+                          stdout=subprocess.PIPE, text=True)
+    prepared = json.loads(done.stdout.rsplit("PREPARED ", 1)[1])
+    key, cookie, ticket_ids, tracker_id = (prepared[k] for k in ("key", "cookie", "ticket_ids", "tracker_id"))
+
+    from tracker import create_app
+
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=args.database, RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=False)
     import gc
 
     gc.collect()

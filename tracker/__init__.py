@@ -68,12 +68,10 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
 
     from tracker.core.db import include_object
     from tracker.core.i18n import register_template_helpers, select_locale
-    from tracker.extensions import babel, csrf, db, init_limiter, init_security_headers, login_manager, migrate
+    from tracker.extensions import babel, csrf, db, init_limiter, init_migrate, init_security_headers, login_manager
 
     db.init_app(app)
-    migrate.init_app(
-        app, db, directory=str(data_dir("migrations")), render_as_batch=True, include_object=include_object
-    )
+    init_migrate(app, directory=str(data_dir("migrations")), render_as_batch=True, include_object=include_object)
     login_manager.init_app(app)
     from tracker.sso.client import init_app as init_sso
 

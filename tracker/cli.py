@@ -35,6 +35,8 @@ main.add_command(ldap)
 
 from flask_migrate.cli import db as db_group  # noqa: E402
 
+main.add_command(db_group)  # here, as the app registers Flask-Migrate only when something migrates
+
 
 @db_group.command("check")
 @with_appcontext

@@ -4,7 +4,6 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
@@ -12,7 +11,6 @@ from flask_wtf import CSRFProtect
 from tracker.core.db import Base
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
@@ -33,6 +31,27 @@ CONTENT_SECURITY_POLICY = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+
+
+class LazyMigrate:
+    """``app.extensions["migrate"]`` until something migrates: Flask-Migrate imports Alembic, Mako and Pygments
+    (about 12 MB and 150 modules), which a worker serving requests never needs. The first attribute read
+    (``flask_migrate.upgrade()``, the ``tracker db`` commands) sets up the real extension, which takes the place of
+    this one; ``directory`` is answered without it (``/healthz`` reads it)."""
+
+    def __init__(self, app, db, **options):
+        self.app, self.db, self.options = app, db, options
+        self.directory = options["directory"]
+
+    def __getattr__(self, name):
+        from flask_migrate import Migrate
+
+        Migrate(self.app, self.db, **self.options)
+        return getattr(self.app.extensions["migrate"], name)
+
+
+def init_migrate(app, **options) -> None:
+    app.extensions["migrate"] = LazyMigrate(app, db, **options)
 
 
 def init_security_headers(app) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from japanera import EraDate
-
 WESTERN = "western"  # 西暦: 2026年12月2日, 2026年度
 JAPANESE = "japanese"  # 和暦: R8年12月2日, R8年度
 DATE_STYLES = (WESTERN, JAPANESE)
@@ -15,6 +13,8 @@ DATE_STYLES = (WESTERN, JAPANESE)
 @lru_cache(maxsize=4096)
 def era_year(day: date) -> tuple[str, int]:
     """The era's initial and the year within it: 2026-12-02 -> ("R", 8); 2019-04-30 -> ("H", 31)."""
+    from japanera import EraDate  # here: only 和暦 needs it
+
     era = EraDate.from_date(day).era
     if era is None:  # before the table's first era: no short form, show the western year
         return "", day.year

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-import holidays as holiday_calendars
-
 
 @lru_cache(maxsize=32)
 def _year(year: int, language: str) -> dict[date, str]:
+    import holidays as holiday_calendars  # here: 4 MB that only timelines need
+
     calendar = holiday_calendars.country_holidays("JP", years=year, language=language)
     return dict(calendar.items())
 

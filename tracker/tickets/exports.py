@@ -9,12 +9,13 @@ from decimal import Decimal
 from flask import current_app
 from tracker.core.translation import gettext as _, lazy_gettext as _l, lazy_pgettext as _lp
 
-from tracker.core.exports import csv_chunks, exported_list, xlsx_row
+from tracker.core.exports import csv_chunks, exported_list, xlsx_chunks
 from tracker.core.i18n import format_day, format_moment
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.tickets.models import Ticket
+from tracker.tickets.models import CustomValue, Enumeration, IssueCategory, IssueStatus, Ticket, Tracker, Version
+from tracker.wg.models import WorkingGroup
 from tracker.tickets.fields import customfields
 from tracker.tickets.query import TicketQuery
 
@@ -112,91 +113,193 @@ def iter_tickets(query: TicketQuery, limit: int):
         yield from query.load(list(ids))
 
 
+# What a reference column shows: the name of the row that the ticket's column points at.
+_NAMED = {"project": "wg_id", "tracker": "tracker_id", "status": "status_id", "priority": "priority_id",
+          "category": "category_id", "fixed_version": "fixed_version_id"}
+_DAYS = {"start_date": "start_date", "due_date": "due_date"}
+_MOMENTS = {"created_on": "created_at", "updated_on": "updated_at", "closed_on": "closed_on"}
+
+
+def _names(model, ids=None) -> dict:
+    stmt = select(model.id, model.name)
+    if ids is not None:
+        stmt = stmt.where(model.id.in_(ids))
+    return {row_id: name for row_id, name in db.session.execute(stmt)}
+
+
+def _hours(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+class TicketRows:
+    """The rows of a CSV or XLSX file of ``query``: ``[id, one value per column, (description)]``, in the list's
+    order, up to ``limit``, as ``cell`` gives them (text for CSV; for a sheet, numbers, dates and times in the
+    user's timezone) but without ORM tickets.
+
+    One cursor reads only the ticket columns that the chosen columns need, as plain tuples (``yield_per``: a
+    server-side cursor on PostgreSQL), ``BATCH`` rows at a time. The names of WGs, trackers, statuses, priorities,
+    categories, versions and sections are read once per export (they are few), people's names as a batch needs
+    them; custom values, visible parents and spent time per batch. Each column is a small function of the row,
+    chosen once, and dates are formatted through ``Formats`` (each day's text once)."""
+
+    def __init__(self, query: TicketQuery, limit: int, *, for_sheet: bool = False, with_description: bool = False):
+        from tracker.core.i18n import Formats
+
+        self.query, self.limit, self.for_sheet = query, limit, for_sheet
+        self.formats = Formats()
+        self._read = [Ticket.id]
+        self._users: dict[int, str] = {}
+        self._user_columns: list[int] = []  # indexes of the columns that hold user ids
+        self._values: dict[tuple[int, int], list[str]] = {}  # (ticket id, field id) -> values of this batch
+        self._spent: dict[int, Decimal] = {}
+        self._shown_parents: set[int] = set()
+        self._parent_index: int | None = None
+        self._value_fields: dict[int, object] = {}
+        self._user_fields: set[int] = set()
+        fields = {f.id: f for f in query.custom_fields()}
+        self.cells = [self._column(column, fields) for column in query.columns]
+        if with_description:
+            index = self._index("description")
+            self.cells.append(lambda row: row[index])
+
+    def _index(self, name: str) -> int:
+        column = getattr(Ticket, name)
+        if column not in self._read:
+            self._read.append(column)
+        return self._read.index(column)
+
+    def _column(self, column: str, fields: dict):
+        """The function of a row that gives ``column``'s value."""
+        sheet = self.for_sheet
+        if column in _NAMED:
+            index = self._index(_NAMED[column])
+            model = {"project": WorkingGroup, "tracker": Tracker, "status": IssueStatus, "priority": Enumeration,
+                     "category": IssueCategory, "fixed_version": Version}[column]
+            names = _names(model)
+            return lambda row: names.get(row[index], "")
+        if column in ("author", "assigned_to"):
+            users = self._users
+            if column == "author":
+                index = self._index("author_id")
+                self._user_columns.append(index)
+                return lambda row: users.get(row[index], "")
+            index, section = self._index("assigned_to_id"), self._index("assigned_section_id")
+            self._user_columns.append(index)
+            from tracker.accounts.models import Section
+
+            sections = _names(Section)
+            return lambda row: users.get(row[index]) or sections.get(row[section], "")
+        if column == "parent":
+            index = self._parent_index = self._index("parent_id")
+            shown = self._shown_parents
+            return lambda row: f"#{row[index]}" if row[index] in shown else ""
+        if column == "subject":
+            index = self._index("subject")
+            return lambda row: row[index] or ""
+        if column in _DAYS:
+            index = self._index(_DAYS[column])
+            if sheet:
+                return lambda row: row[index]
+            day = self.formats.day
+            return lambda row: day(row[index])
+        if column in _MOMENTS:
+            index = self._index(_MOMENTS[column])
+            if sheet:
+                local = self.formats.local
+                return lambda row: None if row[index] is None else local(row[index]).replace(tzinfo=None)
+            moment = self.formats.moment
+            return lambda row: moment(row[index])
+        if column == "estimated_hours":
+            index = self._index("estimated_hours")
+            if sheet:
+                return lambda row: None if row[index] is None else float(row[index])
+            return lambda row: "" if row[index] is None else _hours(row[index])
+        if column == "spent_hours":
+            spent, zero = self._spent, Decimal(0)
+            if sheet:
+                return lambda row: float(spent.get(row[0], zero))
+            return lambda row: _hours(spent.get(row[0], zero))
+        if column == "done_ratio":
+            index = self._index("done_ratio")
+            if sheet:
+                return lambda row: row[index]
+            return lambda row: "" if row[index] is None else str(row[index])
+        if column == "is_private":
+            index = self._index("is_private")
+            yes, no = _("Yes"), _("No")
+            return lambda row: yes if row[index] else no
+        if column.startswith("cf_"):
+            field = fields.get(int(column[3:]))
+            if field is None:
+                return lambda row: ""
+            self._value_fields[field.id] = field
+            if field.field_format == "user":
+                self._user_fields.add(field.id)
+            values, users, field_id, is_user = self._values, self._users, field.id, field.field_format == "user"
+            named = {}  # display() reads users' .name
+
+            def custom(row):
+                found = values.get((row[0], field_id))
+                if not found:
+                    return ""
+                if is_user:
+                    named.update({int(v): _Named(users[int(v)]) for v in found if v.isdigit() and int(v) in users})
+                return customfields.display(field, found, users=named)
+            return custom
+        raise KeyError(column)
+
+    def _prepare(self, rows: list) -> None:
+        """Read what this batch's rows need beyond their own columns."""
+        ids = [row[0] for row in rows]
+        wanted = set()
+        for index in self._user_columns:
+            wanted.update(row[index] for row in rows)
+        self._values.clear()
+        if self._value_fields:
+            stmt = (select(CustomValue.ticket_id, CustomValue.custom_field_id, CustomValue.value)
+                    .where(CustomValue.ticket_id.in_(ids), CustomValue.custom_field_id.in_(list(self._value_fields)))
+                    .order_by(CustomValue.id))
+            for ticket_id, field_id, value in db.session.execute(stmt):
+                if value:
+                    self._values.setdefault((ticket_id, field_id), []).append(value)
+                    if field_id in self._user_fields and value.isdigit():
+                        wanted.add(int(value))
+        wanted.discard(None)
+        missing = wanted - self._users.keys()
+        if missing:
+            from tracker.accounts.models import User
+
+            self._users.update(_names(User, list(missing)))
+        if self._parent_index is not None:
+            from tracker.tickets.policy import visible_among
+
+            index = self._parent_index
+            self._shown_parents.clear()
+            self._shown_parents.update(visible_among({row[index] for row in rows if row[index]}, self.query.user))
+        if "spent_hours" in self.query.columns:
+            from tracker.tickets.timelog import spent_hours
+
+            self._spent.clear()
+            self._spent.update(spent_hours(ids))
+
+    def __iter__(self):
+        stmt = (self.query.ids_statement().with_only_columns(*self._read).limit(self.limit)
+                .execution_options(yield_per=BATCH))
+        cells = self.cells
+        # on the session's connection, without the ORM's result machinery (plain rows are all that is read)
+        for rows in db.session.connection().execute(stmt).partitions():
+            self._prepare(rows)
+            for row in rows:
+                yield [row[0], *[value(row) for value in cells]]
+
+
 class _Named:
-    """What ``cell`` reads of a ticket's WG, tracker, status, author ...: its name (and str())."""
+    """A user's name where ``customfields.display`` reads ``user.name``."""
 
     __slots__ = ("name",)
 
     def __init__(self, name: str):
         self.name = name
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class _Names:
-    """Names by id of one reference table, read whole once (trackers, statuses, WGs ... are few) or, for
-    people, as each batch needs them."""
-
-    def __init__(self, model, whole: bool):
-        self.model, self.names = model, {}
-        if whole:
-            self.names = {row.id: _Named(row.name) for row in db.session.execute(select(model.id, model.name))}
-
-    def need(self, ids) -> None:
-        missing = {i for i in ids if i is not None and i not in self.names}
-        if missing:
-            self.names.update({row.id: _Named(row.name) for row in
-                               db.session.execute(select(self.model.id, self.model.name).where(self.model.id.in_(missing)))})
-
-    def get(self, key):
-        return None if key is None else self.names.get(key)
-
-
-def iter_rows(query: TicketQuery, limit: int):
-    """The query's tickets for a CSV or XLSX file, in its order, up to ``limit``: the same ids as
-    ``iter_tickets`` (one cursor, ``BATCH`` at a time), but each batch read as plain rows of the ticket's
-    columns, with names from small lookup tables, instead of ORM objects with nine joined references each
-    (which made a worker spend most of an export building objects it drops at once)."""
-    from types import SimpleNamespace
-
-    from tracker.accounts.models import Section, User
-    from tracker.tickets.models import CustomValue, IssueCategory, IssueStatus, Tracker, Version
-    from tracker.wg.models import WorkingGroup
-    from tracker.tickets.models import Enumeration
-
-    names = {"wg": _Names(WorkingGroup, True), "tracker": _Names(Tracker, True), "status": _Names(IssueStatus, True),
-             "priority": _Names(Enumeration, True), "category": _Names(IssueCategory, True),
-             "fixed_version": _Names(Version, True), "assigned_section": _Names(Section, True)}
-    users = _Names(User, False)
-    columns = [c for c in Ticket.__table__.c]
-    wants_cf = any(c.startswith("cf_") for c in query.columns)
-    stmt = query.ids_statement().limit(limit).execution_options(yield_per=BATCH)
-    for ids in db.session.scalars(stmt).partitions():
-        ids = list(ids)
-        rows = {row.id: row for row in db.session.execute(select(*columns).where(Ticket.id.in_(ids)))}
-        users.need([r.author_id for r in rows.values()] + [r.assigned_to_id for r in rows.values()])
-        values: dict[int, list] = {}
-        if wants_cf:
-            for cv in db.session.scalars(select(CustomValue).where(CustomValue.ticket_id.in_(ids)).order_by(CustomValue.id)):
-                values.setdefault(cv.ticket_id, []).append(cv)
-        batch = []
-        for ticket_id in ids:
-            row = rows.get(ticket_id)
-            if row is None:
-                continue
-            ticket = SimpleNamespace(**row._mapping)
-            ticket.wg = names["wg"].get(row.wg_id)
-            ticket.tracker = names["tracker"].get(row.tracker_id)
-            ticket.status = names["status"].get(row.status_id)
-            ticket.priority = names["priority"].get(row.priority_id)
-            ticket.category = names["category"].get(row.category_id)
-            ticket.fixed_version = names["fixed_version"].get(row.fixed_version_id)
-            ticket.author = users.get(row.author_id)
-            ticket.assignee = users.get(row.assigned_to_id) or names["assigned_section"].get(row.assigned_section_id)
-            ticket.custom_values = values.get(ticket_id, [])
-            batch.append(ticket)
-        if "parent" in query.columns:
-            from tracker.tickets.policy import mark_visible_parents
-
-            mark_visible_parents(batch, query.user)
-        if "spent_hours" in query.columns:
-            from tracker.tickets.timelog import spent_hours
-
-            spent = spent_hours(ids)
-            for ticket in batch:
-                ticket.spent_hours = spent.get(ticket.id, Decimal(0))
-        yield from batch
 
 
 def csv_rows(query: TicketQuery, with_description: bool = False, limit: int | None = None):
@@ -204,12 +307,7 @@ def csv_rows(query: TicketQuery, with_description: bool = False, limit: int | No
     if with_description:
         head.append(str(DESCRIPTION_HEADER))
     yield head
-    fields = {f.id: f for f in query.custom_fields()}
-    for ticket in iter_rows(query, exported_rows(query) if limit is None else limit):
-        row = [ticket.id] + [cell(ticket, c, fields=fields) for c in query.columns]
-        if with_description:
-            row.append(ticket.description)
-        yield row
+    yield from TicketRows(query, exported_rows(query) if limit is None else limit, with_description=with_description)
 
 
 def csv_stream(query: TicketQuery, with_description: bool = False, codec: str = "utf-8-sig", limit: int | None = None):
@@ -225,35 +323,13 @@ DATE_FORMATS = {"start_date": "yyyy/mm/dd", "due_date": "yyyy/mm/dd", "created_o
                 "updated_on": "yyyy/mm/dd hh:mm", "closed_on": "yyyy/mm/dd hh:mm"}
 
 
-def xlsx_stream(query: TicketQuery, limit: int | None = None, chunk_size: int = 64 * 1024):
-    """The workbook, built in openpyxl's write-only mode (each row goes to a temporary file as it is
-    appended, so memory stays flat), then sent in pieces from a spooled file."""
-    import tempfile
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Tickets")[:31])
-    for index, column in enumerate(query.columns, start=2):
-        from openpyxl.utils import get_column_letter
-
-        sheet.column_dimensions[get_column_letter(index)].width = 50 if column == "subject" else 16
-    sheet.freeze_panes = "B2"
-    head = xlsx_row(sheet, headers(query))
-    for item in head:
-        item.font = Font(bold=True)
-    sheet.append(head)
+def xlsx_stream(query: TicketQuery, limit: int | None = None):
+    """The workbook, streamed (``tracker.core.exports.xlsx_chunks``): its first bytes go out at once, the rows as
+    they are read; memory stays flat whatever the number of tickets."""
     formats = {index: DATE_FORMATS[c] for index, c in enumerate(query.columns, start=1) if c in DATE_FORMATS}
-    fields = {f.id: f for f in query.custom_fields()}
-    for ticket in iter_rows(query, exported_rows(query) if limit is None else limit):
-        sheet.append(xlsx_row(sheet, [ticket.id] + [cell(ticket, c, for_sheet=True, fields=fields) for c in query.columns],
-                              formats))
-    with tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024) as out:
-        book.save(out)
-        out.seek(0)
-        while piece := out.read(chunk_size):
-            yield piece
+    widths = {index: 50 if column == "subject" else 16 for index, column in enumerate(query.columns, start=1)}
+    rows = TicketRows(query, exported_rows(query) if limit is None else limit, for_sheet=True)
+    return xlsx_chunks(_("Tickets"), headers(query), rows, number_formats=formats, widths=widths, freeze="B2")
 
 
 def to_xlsx(query: TicketQuery) -> bytes:

@@ -243,10 +243,14 @@ class SavedQueryPolicy(Policy):
 def visible_parent_ids(tickets, user) -> set[int]:
     """The parents of ``tickets`` that ``user`` may see, in one query: a child names its parent (id,
     subject) only when the parent is visible, on pages, lists, exports and the API alike."""
-    parent_ids = {t.parent_id for t in tickets if t.parent_id}
-    if not parent_ids or not is_signed_in(user):
+    return visible_among({t.parent_id for t in tickets if t.parent_id}, user)
+
+
+def visible_among(ids, user) -> set[int]:
+    """Those of ``ids`` that are tickets ``user`` may see, in one query."""
+    if not ids or not is_signed_in(user):
         return set()
-    return set(db.session.scalars(select(Ticket.id).where(Ticket.id.in_(parent_ids), TicketPolicy().visible(user))))
+    return set(db.session.scalars(select(Ticket.id).where(Ticket.id.in_(list(ids)), TicketPolicy().visible(user))))
 
 
 def mark_visible_parents(tickets, user) -> None:
