@@ -116,5 +116,6 @@ def test_status_and_priority_are_badges(client, make, login, team):
     make.ticket(team.wg, team.member, subject="バッジ")
     login(team.member)
     page = client.get(f"/projects/{team.wg.identifier}/issues").get_data(as_text=True)
-    assert '<td class="status"><span class="badge status' in page
-    assert '<td class="priority"><span class="badge priority' in page
+    # each cell carries its column's label for the phone's cards (data-label) before its badge
+    assert re.search(r'<td class="status"[^>]*><span class="badge status', page)
+    assert re.search(r'<td class="priority"[^>]*><span class="badge priority', page)
