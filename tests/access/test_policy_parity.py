@@ -69,3 +69,22 @@ def test_journals_of_one_ticket_agree_with_can(app, scenario, module_db):
             if shown != allowed:
                 disagreements.append(f"ticket #{ticket.id} for {name}: shown {sorted(shown)}, allowed {sorted(allowed)}")
     assert not disagreements, "\n".join(disagreements)
+
+
+def test_the_audience_of_every_subject_is_who_can_see_it(app, scenario, module_db):
+    """``notify.audience.visible_to`` (one statement for all recipients, whichever way the policy allows) gives
+    exactly the users ``can`` lets see the subject, for every object of every registered model."""
+    from flask import g
+
+    from tracker.notify.audience import visible_to
+
+    users = [user for user in _users(scenario).values() if policy.is_signed_in(user)]
+    disagreements = []
+    for model in _load_policies():
+        for obj in _objects_of(model, scenario, module_db):
+            g.pop("_wg_permission_cache", None)
+            heard = visible_to(obj, users)
+            allowed = {user.id for user in users if policy.can(user, policy.VIEW, obj)}
+            if heard != allowed:
+                disagreements.append(f"{model.__name__} #{obj.id}: heard by {sorted(heard)}, allowed {sorted(allowed)}")
+    assert not disagreements, "\n".join(disagreements)

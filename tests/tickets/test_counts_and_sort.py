@@ -85,3 +85,24 @@ def test_the_sort_by_priority_read_per_priority_is_the_sort_of_every_ticket(db, 
             every = list(db.session.scalars(query.ids_statement().offset(offset).limit(limit)))
             assert query.page_ids(offset, limit) == every, (sort, offset)
         assert len(query.page_ids(0, 100)) == 25 == query.count()  # the five private tickets are not the observer's
+
+
+def test_the_index_is_walked_only_when_enough_tickets_match(db, make, team):
+    """A walk reads about depth × (all tickets ÷ matches) index entries, the sorted statement the matches once:
+    a WG holding a few of the tickets is read sorted, the whole organisation walked; without the counters'
+    count only a page's depth is walked."""
+    other = make.wg(members={team.member: "メンバー"})
+    for n in range(40):
+        make.ticket(other, team.member, subject=f"他の WG {n}")
+    for n in range(3):
+        make.ticket(team.wg, team.member, subject=f"この WG {n}")
+    db.session.flush()
+    broad = TicketQuery.from_params(team.member, MultiDict({"sort": "priority:desc,updated_on:desc"}))
+    narrow = TicketQuery.from_params(team.member, MultiDict({"sort": "priority:desc,updated_on:desc"}), wg=team.wg)
+    uncounted = TicketQuery.from_params(team.member, MultiDict({"sort": "priority:desc", "subject": "~WG"}))
+    assert broad._worth_walking(25) and not broad._worth_walking(501)
+    assert not narrow._worth_walking(25)
+    assert uncounted._worth_walking(25) and not uncounted._worth_walking(501)
+    for query in (broad, narrow, uncounted):  # whichever way is taken, the page is the sorted statement's
+        for depth in (25, 501):
+            assert query.page_ids(0, depth) == list(db.session.scalars(query.ids_statement().limit(depth)))

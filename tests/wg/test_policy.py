@@ -63,6 +63,39 @@ def test_python_and_sql_agree_for_every_kind_of_user(make):
             assert policy.can(user, "view", wg) == (wg.id in visible)
 
 
+def test_permissions_read_for_many_users_at_once_are_each_users_own(make):
+    """A notification's audience reads every recipient's permissions in the subject's WG with one statement
+    (``read_permissions_of``); each must be what asking for that user alone gives: members by role, the DX
+    office, outsiders, a closed WG's read-only rule, an archived WG."""
+    from flask import g
+
+    from tracker.accounts.models import OrgRole
+    from tracker.core.db import utcnow
+    from tracker.wg import policy as wg_policy
+
+    member, observer, outsider, dx = make.user(), make.user(), make.user(), make.user(org_roles=[OrgRole.DX_OFFICE])
+    admin = make.admin()
+    people = {member: "メンバー", observer: "オブザーバー"}
+    public, private = make.wg(members=people), make.wg(is_public=False, members=people)
+    closed, archived = make.wg(members={member: "WG責任者"}), make.wg(members={member: "WG責任者"})
+    make.charter(closed, phase="closed")
+    archived.archived_at = utcnow()
+    db.session.commit()
+    users = [member, observer, outsider, dx, admin]
+    granted = {}
+    for wg in (public, private, closed, archived):
+        g.pop("_wg_permission_cache", None)
+        one_by_one = [wg_policy.permissions_for(user, wg) for user in users]
+        g.pop("_wg_permission_cache", None)
+        wg_policy.read_permissions_of(users, wg)
+        assert [wg_policy.permissions_for(user, wg) for user in users] == one_by_one, wg.name
+        granted[wg.id] = dict(zip(("member", "observer", "outsider", "dx", "admin"), one_by_one))
+    # the cases differ, so the comparison above compared something
+    assert "edit_issues" in granted[public.id]["member"] and "edit_issues" not in granted[closed.id]["member"]
+    assert "view_issues" in granted[closed.id]["member"] and not granted[archived.id]["member"]
+    assert not granted[private.id]["outsider"] and "view_wg" in granted[private.id]["dx"]
+
+
 def test_dx_office_sees_every_wg_through_an_org_permission(make):
     from tracker.accounts.models import OrgRole
 

@@ -206,7 +206,7 @@ def build_board(user, query, column_by: str = "status", lane_by: str | None = No
     """The board of ``query``'s tickets (a TicketQuery: its filters decide the cards)."""
     user = getattr(user, "_get_current_object", lambda: user)()  # not the proxy: asked once per card
     field_def = COLUMN_FIELDS[column_by]
-    ids = list(db.session.scalars(query.ids_statement().limit(MAX_CARDS + 1)))
+    ids = query.page_ids(0, MAX_CARDS + 1)  # in the list's order: an index walk when the board is broad
     total = len(ids) if len(ids) <= MAX_CARDS else query.count()  # counted only when not all are shown
     cards = load_cards(ids[:MAX_CARDS])
     columns = _columns(column_by, query.wg, cards)

@@ -56,6 +56,12 @@ class Policy:
     # Most objects are for signed-in staff only; a policy that serves anonymous readers says so.
     allows_anonymous: ClassVar[bool] = False
 
+    def deciding_wg(self, obj):
+        """The WG whose permissions, with ``obj``'s own columns, are all that ``can`` reads for ``obj``; None
+        when ``can`` reads more. A notification's audience then reads every recipient's permissions in that
+        WG with one statement and asks ``can`` for each, instead of a SQL rule per recipient."""
+        return None
+
 
 class StaffPolicy(Policy):
     """Objects that every active member of staff sees (the idea box, the KPI register, talent profiles):

@@ -161,7 +161,7 @@ def _bars(query: TicketQuery) -> dict[int, Bar]:
         .where(query.condition()).order_by(Ticket.id).limit(MAX_BARS + 1)
     )
     bars = {}
-    for ticket_id, subject, wg_id, parent_id, start, due, done, lock, status_id, tracker_id in rows.tuples():
+    for ticket_id, subject, wg_id, parent_id, start, due, done, lock, status_id, tracker_id in rows:
         status = closed.get(status_id)
         if start is None or due is None:
             drawn = covered_days(start, due)

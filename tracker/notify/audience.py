@@ -5,10 +5,12 @@ note, the note (``Event.note``: the journal). A candidate recipient gets the eve
 and in the digest, only if the policy lets them see the subject and the note. This runs once per event in
 the fan-out (``services.audience``), so no event kind can forget it.
 
-Cost: the check asks the policy's SQL rule (``policy.visible(Model, user)``, which by the policy contract
-agrees with ``policy.can(user, "view", obj)``, see tests/core/test_policy_parity.py) for all candidates in
-ONE statement (a UNION of one branch per candidate, restricted to the subject's id), so a WG of a hundred
-members costs the same number of statements as a WG of two. Asking ``can`` per recipient would load each
+Cost: a WG of a hundred members costs the same number of statements as a WG of two. Where the subject's
+policy decides from one WG's permissions (``Policy.deciding_wg``: tickets and their notes), every candidate's
+membership in that WG is read with one statement and ``policy.can`` is asked for each from memory. Otherwise
+the policy's SQL rule (``policy.visible(Model, user)``, which by the policy contract agrees with ``can``, see
+tests/access/test_policy_parity.py) is asked for all candidates in ONE statement (a UNION of one branch per
+candidate, restricted to the subject's id). Asking ``can`` per recipient without either would load each
 recipient's membership, roles and the WG phase: three queries per recipient.
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.orm import object_session
 
 from tracker.core import policy
 from tracker.extensions import db
+from tracker.wg import policy as wg_policy
 
 # SQLite refuses compound SELECTs of more than 500 branches; stay well below it.
 _BRANCHES_PER_STATEMENT = 200
@@ -52,6 +55,11 @@ def visible_to(obj, users) -> set[int]:
     users = list(users)
     if not users:
         return set()
+    subject_policy = policy.policy_for(obj)  # LookupError for a subject without a policy: never guess
+    wg = subject_policy.deciding_wg(obj)
+    if wg is not None:
+        wg_policy.read_permissions_of(users, wg)
+        return {user.id for user in users if subject_policy.can(user, policy.VIEW, obj)}
     model = type(obj)
     if object_session(obj) is not None and obj in db.session.new:
         db.session.flush()  # the rule is asked in SQL: the subject must be in the database

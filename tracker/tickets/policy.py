@@ -55,6 +55,9 @@ class TicketPolicy(Policy):
     def visible(self, user) -> ColumnElement[bool]:
         return self.visible_as(user, Ticket)
 
+    def deciding_wg(self, ticket: Ticket):
+        return ticket.wg
+
     @staticmethod
     def visible_as(user, tickets) -> ColumnElement[bool]:
         """In a WG where the user may view tickets, and, if private, their own, assigned to them, or in a
@@ -92,6 +95,9 @@ class JournalPolicy(Policy):
             return True
         return wg_policy.has_permission(user, wg, "edit_issue_notes") or (
             journal.user_id == user.id and wg_policy.has_permission(user, wg, "edit_own_issue_notes"))
+
+    def deciding_wg(self, journal: Journal):
+        return journal.ticket.wg
 
     def visible(self, user) -> ColumnElement[bool]:
         if not is_signed_in(user):

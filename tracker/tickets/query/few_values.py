@@ -2,12 +2,16 @@
 instead of sorting every matching ticket (``TicketQuery.page_ids``)."""
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, literal, select, union_all
+from sqlalchemy import Select, and_, func, literal, select, union_all
 
 from tracker.core.query import nulls_last
 from tracker.extensions import db
 from tracker.tickets.models import IssuePriority, IssueStatus, Ticket, Tracker
+from tracker.tickets.query.counts import TicketCount
 from tracker.tickets.query.definitions import NOT_NULL_SORTS, SORT_KEYS
+
+# The deepest walk taken without knowing how many tickets match: the API's largest page.
+UNCOUNTED_DEPTH = 100
 
 
 def by_few_values(query, offset: int, limit: int, extra=None) -> Select | None:
@@ -44,3 +48,16 @@ def by_few_values(query, offset: int, limit: int, extra=None) -> Select | None:
     for (k, d), name in zip(rest, labels):
         order += nulls_last(merged.c[name], d, k in NOT_NULL_SORTS)
     return select(merged.c.ticket_id).order_by(*order).offset(offset).limit(limit)
+
+
+def worth_walking(query, depth: int, extra) -> bool:
+    """Whether walking the index beats sorting the matches. Each walk reads about depth × (all tickets ÷
+    matches) index entries before it has its rows; the sorted statement reads the matches once, so a narrow
+    query (one WG's board of 500 cards) is cheaper sorted. The counters give the matches for nothing when
+    the filters are theirs; otherwise only a list's page (at most UNCOUNTED_DEPTH rows) is walked, whose
+    cost stays bounded whatever the density."""
+    counted = None if extra is not None else query.counted_total()
+    if counted is None:
+        return depth <= UNCOUNTED_DEPTH
+    everything = db.session.scalar(select(func.coalesce(func.sum(TicketCount.tickets), 0))) or 0
+    return counted * counted >= depth * everything

@@ -350,6 +350,12 @@ class TicketQuery(BaseQuery):
     def count(self) -> int:
         return self._count_and_estimate()[0]
 
+    def counted_total(self) -> int | None:
+        """The count when the maintained counters give it (no scan of tickets), else None."""
+        if not hasattr(self, "_counted"):
+            self._counted = self._from_counters()
+        return None if self._counted is None else self._counted[0]
+
     def ids_statement(self) -> Select:
         return self._ordered(select(Ticket.id).where(self.condition()))
 
@@ -361,7 +367,7 @@ class TicketQuery(BaseQuery):
     def page_ids(self, offset: int, limit: int, extra=None) -> list[int]:
         """The ids of one page, in the list's order (``extra``: one more condition, e.g. the API's issue_id)."""
         fast = self._by_few_values(offset, limit, extra)
-        if fast is not None:
+        if fast is not None and self._worth_walking(offset + limit, extra):
             return list(db.session.scalars(fast))
         stmt = self.ids_statement()
         if extra is not None:
@@ -372,6 +378,11 @@ class TicketQuery(BaseQuery):
         from tracker.tickets.query.few_values import by_few_values
 
         return by_few_values(self, offset, limit, extra)
+
+    def _worth_walking(self, depth: int, extra=None) -> bool:
+        from tracker.tickets.query.few_values import worth_walking
+
+        return worth_walking(self, depth, extra)
 
     def results(self, offset: int | None = None, limit: int | None = None) -> list[Ticket]:
         """One page of tickets with everything the list shows, in a fixed number of queries."""
