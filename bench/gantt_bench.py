@@ -131,7 +131,10 @@ def browser_render(app, url_base: str, cookie: dict, path: str, runs: int) -> tu
                   return [n.responseStart, n.responseEnd, n.domInteractive, n.domContentLoadedEventEnd]; }""")
                 if os.environ.get("GANTT_BENCH_TIMING"):
                     print("  navigation: first byte %.0f, last byte %.0f, DOM interactive %.0f, DCL %.0f ms" % tuple(timing))
-                tasks.append({k: (after.get(k, 0) - before.get(k, 0)) * 1000 for k in
+                # A navigation may start a new renderer process, whose counters start at zero: then the
+                # figures after it are the new page's alone (a difference would come out negative).
+                renewed = after.get("TaskDuration", 0) < before.get("TaskDuration", 0)
+                tasks.append({k: (after.get(k, 0) - (0 if renewed else before.get(k, 0))) * 1000 for k in
                               ("TaskDuration", "LayoutDuration", "ScriptDuration")})
         Path("/tmp/shots-gantt").mkdir(exist_ok=True)
         page.screenshot(path="/tmp/shots-gantt/bench-3000-bars.png")  # the first screen, to look at
