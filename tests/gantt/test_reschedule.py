@@ -85,3 +85,22 @@ def test_a_parent_follows_its_subtasks(client, login, plan, make, db):
     assert response.status_code == 200
     db.session.expire_all()
     assert plan.loose.due_date == date(2026, 4, 9)  # rolled up
+
+
+def test_the_people_of_a_rescheduled_follower_hear_that_its_dates_moved(client, login, plan, make, db):
+    """The follower's assignee gets the in-app notification of its new dates, linked to the journal of that
+    change; the observer, who chose nothing, hears nothing."""
+    from tracker.notify.models import Notification
+
+    assignee = make.user(login="gantt-assignee")
+    make.member(plan.wg, assignee, roles="メンバー")
+    plan.check.assigned_to_id = assignee.id
+    db.session.flush()
+    login(plan.leader)
+    assert _move(client, plan.design, "2026-04-06", "2026-04-15").status_code == 200
+    heard = list(db.session.scalars(select(Notification).where(Notification.user_id == assignee.id)))
+    journal = db.session.scalars(select(Journal).where(Journal.ticket_id == plan.check.id)
+                                 .order_by(Journal.id.desc())).first()
+    assert [(n.kind, n.url.rsplit("/", 1)[-1]) for n in heard] == [
+        ("ticket.updated", f"{plan.check.id}#note-{journal.id}")]
+    assert not list(db.session.scalars(select(Notification).where(Notification.user_id == plan.observer.id)))

@@ -75,6 +75,19 @@ def index_journal(journal: Journal, new: bool = False) -> None:
                                   new=new, created_at=journal.created_at)
 
 
+def emit_updated(ticket: Ticket, user, journal: Journal, body: str | None = None, wg=None) -> None:
+    """``ticket.updated`` for the change ``journal`` records: an edit, or a follower that the precedes rule
+    rescheduled (its people hear that its dates moved, as Redmine notifies such a journal too)."""
+    events.emit(events.Event(
+        kind="ticket.updated",
+        title=_l("#%(id)s %(subject)s was updated by %(user)s", id=ticket.id, subject=ticket.subject, user=user.name),
+        url=f"{ticket.url}#note-{journal.id}", actor=user,
+        recipients=recipients(ticket),
+        wg=wg or ticket.wg, body=body, data={"ticket_id": ticket.id, "journal_id": journal.id}, subject=ticket,
+        note=journal,
+    ))
+
+
 def _emit_mentions(ticket: Ticket, user, text: str, already: set[int], body: str) -> None:
     mentioned = mentions.mentioned_users(text, may_see=ticket.visible_to, exclude=already | {user.id})
     if mentioned:
@@ -243,14 +256,7 @@ def _update_ticket(ticket: Ticket, user, values, notes, private_notes, lock_vers
     index_journal(journal, new=True)
     db.session.flush()
 
-    body = notes or None
-    events.emit(events.Event(
-        kind="ticket.updated",
-        title=_l("#%(id)s %(subject)s was updated by %(user)s", id=ticket.id, subject=ticket.subject, user=user.name),
-        url=f"{ticket.url}#note-{journal.id}", actor=user,
-        recipients=recipients(ticket),
-        wg=wg, body=body, data={"ticket_id": ticket.id, "journal_id": journal.id}, subject=ticket, note=journal,
-    ))
+    emit_updated(ticket, user, journal, body=notes or None, wg=wg)
     if ticket.assignee_key != old_assignee and ticket.assignee_key:
         _emit_assigned(ticket, user)
     already = {u.id for u in mentions.mentioned_users(old_description)}

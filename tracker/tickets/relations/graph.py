@@ -138,10 +138,15 @@ def reschedule_followers(ticket: Ticket, user, seen: set[int] | None = None) -> 
         follower = relation.issue_to
         earliest = ticket.due_date + timedelta(days=(relation.delay or 0) + 1)
         if follower.start_date is None or follower.start_date < earliest:
-            with history.recording(user, follower):
+            with history.recording(user, follower) as change:
                 if follower.start_date and follower.due_date:
                     follower.due_date = follower.due_date + (earliest - follower.start_date)
                 elif follower.due_date and follower.due_date < earliest:
                     follower.due_date = earliest
                 follower.start_date = earliest
+            if change.result is not None:
+                from tracker.tickets.services import emit_updated  # the service imports this module
+
+                db.session.flush()  # the journal's id, for the notification's link
+                emit_updated(follower, user, change.result)
             reschedule_followers(follower, user, seen)

@@ -83,10 +83,11 @@ def _filter_options(query: TicketQuery) -> dict:
         from tracker.accounts.models import User
         from tracker.wg.models import Member
 
-        users = list(db.session.scalars(
-            select(User).where(User.active.is_(True), User.id.in_(
+        # Only ids and names: whole users would also read every one's organisation roles.
+        users = db.session.execute(
+            select(User.id, User.name).where(User.active.is_(True), User.id.in_(
                 select(Member.user_id).where(Member.wg_id.in_([w.id for w in visible_wgs])))).order_by(User.name_kana)
-        ))
+        ).all()
     people = [("me", _("me"))] + [(str(u.id), u.name) for u in users]
     return {
         "status_id": [(str(s.id), s.name) for s in workflow.all_statuses()],
