@@ -48,7 +48,7 @@ def run(server, **options):
 
 def mapped(db, server, kind: str) -> dict[int, int]:
     return dict(db.session.execute(select(RedmineIdMap.redmine_id, RedmineIdMap.local_id).where(
-        RedmineIdMap.source == server.url, RedmineIdMap.kind == kind)).tuples().all())
+        RedmineIdMap.source == server.url, RedmineIdMap.kind == kind)).all())
 
 
 def snapshot(db, server) -> dict:
