@@ -87,6 +87,37 @@ def test_drag_a_bar_and_its_followers_move_and_the_journal_records_it(live_serve
         assert db.session.get(Ticket, ids[1]).start_date == date(2026, 4, 18)
 
 
+def test_the_assignee_of_a_follower_reads_that_its_dates_moved(live_server, page, browser):
+    """The leader drags a bar; the person assigned to the follower it pushes finds it in their notifications."""
+    ids, _version = _plan(live_server)
+    with live_server.app.app_context():
+        make = Factories(db)
+        assignee = make.user(login="ueda", name="上田 彩")
+        follower = db.session.get(Ticket, ids[1])
+        make.member(follower.wg, assignee, roles="メンバー")
+        follower.assigned_to_id = assignee.id
+        db.session.commit()
+    browser_login(page, live_server, "mori", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/projects/madoguchi/gantt?{RANGE}")
+    box = page.locator(f"g.bar[data-id='{ids[0]}']").bounding_box()
+    px = float(page.locator("svg.gantt-chart").get_attribute("data-px-per-day"))
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    with page.expect_response(lambda r: r.url.endswith(f"/gantt/issues/{ids[0]}/schedule")) as answer:
+        page.mouse.move(box["x"] + box["width"] / 2 + 5 * px, box["y"] + box["height"] / 2, steps=8)
+        page.mouse.up()
+    assert answer.value.status == 200
+
+    other = browser.new_context(locale="ja-JP").new_page()
+    browser_login(other, live_server, "ueda", TEST_PASSWORD)
+    other.goto(f"{live_server.url}/my/notifications")
+    listed = other.inner_text("main")
+    assert f"#{ids[1]} 申請書様式の統一" in listed and "森 健一" in listed
+    _shot(other, "gantt-follower-notified.png")
+    other.click(f"text=#{ids[1]} 申請書様式の統一")
+    assert f"/issues/{ids[1]}" in other.url
+
+
 def test_zoom_by_week_and_quarter(live_server, page):
     ids, _version = _plan(live_server)
     browser_login(page, live_server, "mori", TEST_PASSWORD)
