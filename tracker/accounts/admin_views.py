@@ -35,7 +35,8 @@ def home():
 def users():
     status = request.args.get("status", "active")
     text = (request.args.get("q") or "").strip()
-    query = select(User).options(selectinload(User.section)).order_by(User.login)  # one query for the sections
+    # One query for the sections and one for the roles, whatever the number of users.
+    query = select(User).options(selectinload(User.section), selectinload(User.org_role_rows)).order_by(User.login)
     if status == "active":
         query = query.where(User.active.is_(True))
     elif status == "inactive":

@@ -31,6 +31,20 @@ class Department(TimestampMixin, db.Model):
         return self.name
 
 
+def load_org_roles(users) -> None:
+    """Reads the organisation roles of those of ``users`` not read yet, in one statement for all of them."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    pending = {u.id: u for u in users if u.id is not None and "org_role_rows" not in u.__dict__}
+    if not pending:
+        return
+    rows: dict[int, list[UserOrgRole]] = {user_id: [] for user_id in pending}
+    for row in db.session.scalars(select(UserOrgRole).where(UserOrgRole.user_id.in_(list(pending)))):
+        rows[row.user_id].append(row)
+    for user_id, user in pending.items():
+        set_committed_value(user, "org_role_rows", rows[user_id])
+
+
 class Section(TimestampMixin, db.Model):
     """A 課 (or 室): the unit a user belongs to, that owns processes and asks for help."""
 
@@ -105,9 +119,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_change_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     section: Mapped[Section | None] = relationship(back_populates="users")
-    org_role_rows: Mapped[list[UserOrgRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    # Read when asked (the signed-in user's, once): the authors, assignees and members a page shows never ask,
+    # and reading them for every user loaded cost one statement per load. Code that asks many users at once
+    # (a notification's audience, the user list) reads them together with ``load_org_roles``.
+    org_role_rows: Mapped[list[UserOrgRole]] = relationship(cascade="all, delete-orphan", lazy="select")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

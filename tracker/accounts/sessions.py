@@ -8,6 +8,7 @@ import secrets
 from flask import request
 from flask_login import login_user
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User, UserSession
 from tracker.core.db import utcnow
@@ -38,10 +39,12 @@ def load(user_id: str) -> User | None:
     ident, _, token = (user_id or "").partition(":")
     if not ident.isdigit() or not token:
         return None  # cookies from before server-side sessions: log in again
-    user = db.session.scalar(
+    # The user and their organisation roles (every page asks them) in one statement.
+    user = db.session.scalars(
         select(User).join(UserSession, UserSession.user_id == User.id)
         .where(User.id == int(ident), UserSession.token_digest == UserSession.digest(token))
-    )
+        .options(joinedload(User.org_role_rows))
+    ).unique().first()
     if user is None or not user.active:
         return None
     user.session_token = token

@@ -18,6 +18,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, literal, select, union_all
 from sqlalchemy.orm import object_session
 
+from tracker.accounts.models import load_org_roles
 from tracker.core import policy
 from tracker.extensions import db
 from tracker.wg import policy as wg_policy
@@ -56,6 +57,7 @@ def visible_to(obj, users) -> set[int]:
     if not users:
         return set()
     subject_policy = policy.policy_for(obj)  # LookupError for a subject without a policy: never guess
+    load_org_roles(users)  # the rule asks each user's organisation roles (the DX office sees every WG)
     wg = subject_policy.deciding_wg(obj)
     if wg is not None:
         wg_policy.read_permissions_of(users, wg)

@@ -9,7 +9,7 @@ from tracker.core import policy
 from tracker.talent.policy import ProfilePolicy
 from tracker.core.translation import gettext as _
 from sqlalchemy import and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from tracker.accounts.models import Section, User
 from tracker.core import textsearch
@@ -190,10 +190,7 @@ def load_profiles(ids: list[int], collections=("skills", "certifications", "care
         return []
     return list(db.session.scalars(
         select(Profile).where(Profile.id.in_(ids)).options(
-            joinedload(Profile.user).options(
-                joinedload(User.section).joinedload(Section.department),
-                lazyload(User.org_role_rows),  # the results never ask for their roles
-            ),
+            joinedload(Profile.user).joinedload(User.section).joinedload(Section.department),
             *[selectinload(getattr(Profile, name)) for name in collections],
         )
     ))

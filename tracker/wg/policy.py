@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
-from tracker.accounts.models import OrgRole
+from tracker.accounts.models import OrgRole, load_org_roles
 from tracker.core.org_permissions import has_org_permission, register_org_permission
 from tracker.core.policy import Policy, is_signed_in, register
 from tracker.core.translation import lazy_gettext as _l
@@ -76,6 +76,7 @@ def read_permissions_of(users, wg: WorkingGroup) -> None:
     wanted = [u for u in users if is_signed_in(u) and not u.is_admin and ("wg", wg.id, u.id) not in cache]
     if not wanted:
         return
+    load_org_roles(wanted)
     members = {m.user_id: m for m in db.session.scalars(
         select(Member).where(Member.wg_id == wg.id, Member.user_id.in_([u.id for u in wanted])))}
     restrictions = [r for r in perms.RESTRICTIONS.values() if r.applies_to(wg)]
