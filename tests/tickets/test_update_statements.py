@@ -156,7 +156,7 @@ def test_an_update_with_notes_through_the_api_costs_no_more_statements_than_a_cr
     with StatementLog(db.engine) as updated:
         assert client.put(f"/issues/{ticket.id}.json", headers=headers, json={"issue": {
             "notes": "進捗を確認しました", "done_ratio": 50}}).status_code == 204
-    assert len(updated.statements) == 18, "\n".join(updated.statements)
+    assert len(updated.statements) == 17, "\n".join(updated.statements)
     assert len(updated.statements) <= len(created.statements)
     assert [s.split()[0] for s in updated.touching("search_documents")] == ["INSERT"]  # the note's, no look-ups
     assert len(updated.touching("member_roles")) == 1  # the permissions are read once per request
