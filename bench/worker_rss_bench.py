@@ -5,8 +5,9 @@ updates with notes) as a WG member; the RSS is printed at the start, every tenth
     .venv/bin/python bench/worker_rss_bench.py [--database URL] [--requests 10000]
 
 The database is built (10,000 tickets) and kept like bench/tickets_bench.py's, and prepared (migrated, a member with
-a key and a session) in a process of its own: the measured process imports and holds only what a worker does. Target: under 100 MB after
-10,000 requests, and no growth between the 5,000th and the 10,000th."""
+a key and a session) in a process of its own: the measured process imports and holds only what a worker does. The process runs in
+the environment of deploy/wg-tracker.service (PYTHONOPTIMIZE=2). Target: under 100 MB after 10,000 requests, and no
+growth between the 5,000th and the 10,000th."""
 from __future__ import annotations
 
 import argparse
@@ -18,6 +19,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.deploy_unit import web_unit_environment  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -59,7 +62,7 @@ def prepare(url: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--database", default="sqlite:////tmp/tickets-bench-10000.db")
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
@@ -67,6 +70,10 @@ def main() -> None:
     if args.prepare:
         print("PREPARED " + json.dumps(prepare(args.database)))
         return
+    unit_environment = web_unit_environment()
+    if any(os.environ.get(name) != value for name, value in unit_environment.items()):
+        # Measure the worker the deploy unit runs (python -OO): this process again, in the unit's environment.
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **unit_environment})
     started_rss = rss_mb()
     done = subprocess.run([sys.executable, __file__, "--prepare", "--database", args.database], check=True,
                           stdout=subprocess.PIPE, text=True)
@@ -98,7 +105,7 @@ def main() -> None:
         (script, "POST", lambda n: "/issues.json", {"headers": api, "json": {"issue": {
             "project_id": "wg3", "tracker_id": tracker_id, "subject": "負荷試験の起票"}}}),
     ]
-    print(f"RSS: {started_rss:.0f} MB at interpreter start, {after_start:.0f} MB with the app loaded")
+    print(f"PYTHONOPTIMIZE={sys.flags.optimize}. RSS: {started_rss:.0f} MB at interpreter start, {after_start:.0f} MB with the app loaded")
     print(f"{'requests':>9} {'RSS MB':>7} {'s':>6}")
     start = time.perf_counter()
     marks = {}

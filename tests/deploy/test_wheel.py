@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.deploy_unit import web_unit_environment
+
 CHECKOUT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
@@ -94,9 +96,10 @@ def test_installed_wheel_upgrades_loads_demo_and_serves_japanese_outside_the_che
     assert ldap.returncode == 2 and "TRACKER_LDAP_URL is not set" in ldap.stderr, ldap.stderr
 
     port = _free_port()
+    # Served as deploy/wg-tracker.service serves it (PYTHONOPTIMIZE=2: no docstrings, no asserts).
     server = subprocess.Popen(
         [str(python), "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "tracker:create_app()"],
-        cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=workdir, env={**env, **web_unit_environment()}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -138,7 +138,7 @@ def project_issues(key):
 # -- show --------------------------------------------------------------------------------------------
 
 def visible_ticket(ticket_id: int) -> Ticket:
-    ticket = db.session.get(Ticket, ticket_id)
+    ticket = db.session.get(Ticket, ticket_id, options=Ticket.with_references())
     if ticket is None or not ticket.visible_to(user()):
         not_found()
     return ticket
@@ -151,10 +151,7 @@ def _relations(ticket, me) -> list[dict]:
 def issue_json(ticket: Ticket, includes=(), new: bool = False) -> dict:
     """``new``: just created, so without subtasks or spent time yet (saves two queries per creation)."""
     me = user()
-    if new:  # just written in this session: its references are there already
-        attach_references([ticket])
-    else:
-        ticket = load_tickets([ticket.id])[0]
+    attach_references([ticket])  # read with the ticket (visible_ticket), or just written: no statement
     spent = {} if new else timelog.spent_hours([ticket.id, *relations.descendant_ids(ticket.id)])
     fields = getattr(ticket, "_applicable_fields", None) if new else None
     if fields is None:

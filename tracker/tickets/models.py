@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import (
     JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from tracker.core import policy
 from tracker.core.db import TimestampMixin, UTCDateTime, utcnow
@@ -189,6 +189,16 @@ class Ticket(TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return f"#{self.id} {self.subject}"
+
+    # The objects a ticket names, shown wherever the ticket is (lists, its page, the API).
+    REFERENCES = ("tracker", "status", "priority", "wg", "author", "assigned_to", "assigned_section", "category",
+                  "fixed_version")
+
+    @classmethod
+    def with_references(cls) -> list:
+        """Loader options: the named objects joined into the statement that reads the tickets. One round trip
+        instead of one per kind: on PostgreSQL each round trip costs more than the joined columns."""
+        return [joinedload(getattr(cls, name)) for name in cls.REFERENCES]
 
     @property
     def assignee(self):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import Float, Select, and_, case, cast, func, false, not_, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from tracker.accounts.models import Section, User
 from tracker.core.i18n import local_today
@@ -393,11 +393,7 @@ class TicketQuery(BaseQuery):
     def load(self, ids: list[int]) -> list[Ticket]:
         if not ids:
             return []
-        options = [
-            joinedload(Ticket.tracker), joinedload(Ticket.status), joinedload(Ticket.priority),
-            joinedload(Ticket.assigned_to), joinedload(Ticket.assigned_section), joinedload(Ticket.author),
-            joinedload(Ticket.wg), joinedload(Ticket.category), joinedload(Ticket.fixed_version),
-        ]
+        options = Ticket.with_references()
         if any(c.startswith("cf_") for c in self.columns):
             options.append(selectinload(Ticket.custom_values))
         tickets = {t.id: t for t in db.session.scalars(select(Ticket).where(Ticket.id.in_(ids)).options(*options)).unique()}

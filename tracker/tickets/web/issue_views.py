@@ -32,7 +32,7 @@ from tracker.wg.views import load_wg
 
 def load_ticket(ticket_id: int, permission: str | None = None) -> Ticket:
     """The ticket: 404 when missing or hidden (TicketPolicy); 403 without ``permission`` in its WG."""
-    ticket = load(Ticket, ticket_id)
+    ticket = load(Ticket, ticket_id, options=Ticket.with_references())
     if permission is not None and not ticket.wg.allows(current_user, permission):
         abort(403)
     return ticket
