@@ -3,25 +3,24 @@ they name (trackers, statuses, WGs, people ...) in one statement, and the custom
 just written has its references in the session already: ``attach_references`` takes them from there."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from tracker.accounts.models import Section, User
 from tracker.extensions import db
-from tracker.tickets.models import (
-    CustomField, Enumeration, IssueCategory, IssueStatus, Ticket, Tracker, Version,
-)
-from tracker.wg.models import WorkingGroup
+from tracker.tickets.models import CustomField, Ticket
 
-# relationship -> (foreign key attribute, model)
-REFERENCES = {
-    "tracker": ("tracker_id", Tracker), "status": ("status_id", IssueStatus), "priority": ("priority_id", Enumeration),
-    "wg": ("wg_id", WorkingGroup), "author": ("author_id", User), "assigned_to": ("assigned_to_id", User),
-    "assigned_section": ("assigned_section_id", Section), "category": ("category_id", IssueCategory),
-    "fixed_version": ("fixed_version_id", Version),
-}
+
+@cache
+def _references() -> dict[str, tuple[str, type]]:
+    """Ticket.REFERENCES with, for each, its foreign key attribute and the model it names (read from the mapping, once
+    the mappers are configured)."""
+    relationships = inspect(Ticket).relationships
+    return {name: (relationships[name].local_remote_pairs[0][0].key, relationships[name].mapper.class_)
+            for name in Ticket.REFERENCES}
 
 
 def load_tickets(ids: list[int]) -> list[Ticket]:
@@ -29,19 +28,17 @@ def load_tickets(ids: list[int]) -> list[Ticket]:
     if not ids:
         return []
     found = {t.id: t for t in db.session.scalars(select(Ticket).where(Ticket.id.in_(ids)).options(*Ticket.with_references()))}
-    tickets = [found[i] for i in ids if i in found]
-    attach_references(tickets)
-    return tickets
+    return [found[i] for i in ids if i in found]
 
 
 def attach_references(tickets: list[Ticket]) -> None:
     """Load the referenced objects of these tickets, each kind in one query (none for those in the session)."""
     wanted: dict[type, set[int]] = {}
-    for name, (column, model) in REFERENCES.items():
+    for name, (column, model) in _references().items():
         wanted.setdefault(model, set()).update(v for t in tickets if (v := getattr(t, column)) is not None)
     objects = {model: _by_id(model, keys) for model, keys in wanted.items()}
     for ticket in tickets:
-        for name, (column, model) in REFERENCES.items():
+        for name, (column, model) in _references().items():
             key = getattr(ticket, column)
             set_committed_value(ticket, name, objects[model].get(key) if key is not None else None)
 
