@@ -1,7 +1,8 @@
-"""The maintained ticket counts (0270_scale_indexes) and the per-priority sort give exactly what counting and
+"""The maintained ticket counts (0270_scale_indexes, and per due date 0310_due_date_counts) and the per-priority sort give exactly what counting and
 sorting every ticket gives, for people who see different tickets, and stay right after tickets change."""
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import delete, func, select, update
@@ -26,22 +27,33 @@ def _queries(user, wg, args_list):
 
 
 ARGS = [{}, {"set_filter": "1", "status_id": "*"}, {"status_id": "c"}, {"tracker_id": "1"}]
+# The chips (期限切れ, 今週が期日) and other due-date filters, answered by ticket_due_counts.
+DUE_ARGS = [{"set_filter": "1", "status_id": "o", "due_date": "od"}, {"set_filter": "1", "status_id": "*", "due_date": "w"},
+            {"set_filter": "1", "status_id": "*", "due_date": "*"}, {"status_id": "c", "due_date": "<t+3"},
+            {"set_filter": "1", "status_id": "*", "due_date": "><2026-01-01|2026-12-31"}]
 
 
 def test_counts_from_the_counters_equal_counting_every_ticket(db, make, team):
     outsider_wg = make.wg(is_public=False)
     closed, urgent = make.status("終了"), make.priority("急いで") or make.priority()
+    today = date.today()
     for n in range(12):
         make.ticket(team.wg, team.leader, subject=f"公開 {n}", estimated_hours=n % 4 or None,
-                    status=closed if n % 3 == 0 else None, priority=urgent if n % 2 else None)
-    make.ticket(team.wg, team.leader, subject="非公開（他人の）", is_private=True, estimated_hours=5)
-    make.ticket(team.wg, team.leader, subject="非公開（担当）", is_private=True, assigned_to=team.observer, estimated_hours=2)
-    make.ticket(outsider_wg, team.outsider, subject="見えないWG", estimated_hours=7)
+                    status=closed if n % 3 == 0 else None, priority=urgent if n % 2 else None,
+                    due_date=today + timedelta(days=n - 6) if n % 5 else None)
+    make.ticket(team.wg, team.leader, subject="非公開（他人の）", is_private=True, estimated_hours=5,
+                due_date=today - timedelta(days=2))
+    make.ticket(team.wg, team.leader, subject="非公開（担当）", is_private=True, assigned_to=team.observer, estimated_hours=2,
+                due_date=today - timedelta(days=1))
+    make.ticket(outsider_wg, team.outsider, subject="見えないWG", estimated_hours=7, due_date=today - timedelta(days=3))
     db.session.flush()
     for user in (team.leader, team.member, team.observer, team.outsider, make.admin()):
-        for query, args in _queries(user, team.wg, ARGS):
+        for query, args in _queries(user, team.wg, ARGS + DUE_ARGS):
             assert query._from_counters() is not None, args  # these filters are counted
             assert query._from_counters() == _exact(query), (user.login, args)
+    # the observer's 期限切れ: three open public tickets past their due date, and the private one assigned to them
+    overdue = TicketQuery.from_params(team.observer, MultiDict(DUE_ARGS[0]), wg=team.wg)
+    assert overdue.count() == 3 + 1
     # the observer sees the private ticket assigned to them, and not the other one
     observer = TicketQuery.from_params(team.observer, MultiDict({"set_filter": "1", "status_id": "*"}), wg=team.wg)
     assert observer.count() == 13
@@ -61,6 +73,35 @@ def test_the_counters_follow_changes_deletes_and_bulk_updates(db, make, team):
     for user in (team.leader, team.member, team.observer):
         for query, args in _queries(user, team.wg, ARGS):
             assert query._from_counters() == _exact(query), (user.login, args)
+
+
+def test_the_due_date_counters_follow_a_due_date_set_moved_and_removed(db, make, team):
+    from tracker.tickets import services
+
+    today = date.today()
+    late = make.ticket(team.wg, team.member, estimated_hours=3, due_date=today - timedelta(days=4))
+    undated = make.ticket(team.wg, team.member, estimated_hours=1)
+    gone = make.ticket(team.wg, team.member, estimated_hours=2, due_date=today - timedelta(days=1))
+    db.session.flush()
+    chip = lambda: TicketQuery.from_params(team.member, MultiDict(DUE_ARGS[0]), wg=team.wg)  # noqa: E731
+    assert chip()._from_counters() == _exact(chip()) == (2, Decimal(5))
+    services.update_ticket(late, team.leader, {"due_date": (today + timedelta(days=9)).isoformat()}, notes="延期")
+    db.session.execute(update(Ticket).where(Ticket.id == undated.id).values(due_date=today - timedelta(days=8)))
+    db.session.execute(update(Ticket).where(Ticket.id == gone.id).values(due_date=None))
+    db.session.flush()
+    assert chip()._from_counters() == _exact(chip()) == (1, Decimal(1))
+    db.session.execute(delete(Ticket).where(Ticket.id == undated.id))
+    db.session.flush()
+    for query, args in _queries(team.member, team.wg, DUE_ARGS):
+        assert query._from_counters() == _exact(query), args
+
+
+def test_no_due_date_is_counted_from_the_tickets(db, make, team):
+    make.ticket(team.wg, team.member)
+    make.ticket(team.wg, team.member, due_date=date.today())
+    query = TicketQuery.from_params(team.member, MultiDict({"set_filter": "1", "status_id": "*", "due_date": "!*"}),
+                                    wg=team.wg)
+    assert query._from_counters() is None and query.count() == 1
 
 
 def test_a_filter_the_counters_do_not_know_counts_the_tickets(db, make, team):

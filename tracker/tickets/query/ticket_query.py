@@ -422,7 +422,7 @@ class TicketQuery(BaseQuery):
 
     def _from_counters(self) -> tuple[int, Decimal] | None:
         """The count and estimated hours from the maintained counters (``counts``), when the filters allow."""
-        if set(self.filters) - counts.COUNTED_FILTERS:
+        if not counts.countable(self.filters):
             return None
         defs = self.filter_defs()
         clauses = [Ticket.wg_id == self.wg.id] if self.wg is not None else []
