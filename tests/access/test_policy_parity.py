@@ -88,3 +88,36 @@ def test_the_audience_of_every_subject_is_who_can_see_it(app, scenario, module_d
             if heard != allowed:
                 disagreements.append(f"{model.__name__} #{obj.id}: heard by {sorted(heard)}, allowed {sorted(allowed)}")
     assert not disagreements, "\n".join(disagreements)
+
+
+def test_the_wg_ids_read_together_for_the_request_user_are_each_permissions_own(app, scenario, module_db):
+    """``ids_with_permission`` reads the WG ids of the permissions every list asks about (READ_TOGETHER) in one
+    statement for the request's user: for every scenario user, whichever permission is asked first, each set is
+    the one its own ``with_permission`` selects."""
+    from flask import g
+    from flask_login import login_user
+    from sqlalchemy import event
+
+    from tracker.wg import policy as wg_policy
+    from tracker.wg.models import WorkingGroup
+
+    statements = []
+    record = lambda *args: statements.append(args[2])  # noqa: E731
+    for name, user in scenario.users.items():
+        if user is None or user.is_admin:
+            continue
+        own = {p: set(module_db.session.scalars(select(WorkingGroup.id).where(wg_policy.with_permission(user, p))))
+               for p in wg_policy.READ_TOGETHER}
+        for first in wg_policy.READ_TOGETHER:
+            with app.test_request_context():
+                g.pop("_wg_permission_cache", None)  # the tests' app context outlives each request's
+                login_user(user)
+                event.listen(module_db.engine, "before_cursor_execute", record)
+                try:
+                    statements.clear()
+                    read = {p: set(wg_policy.ids_with_permission(user, p))
+                            for p in (first, *[p for p in wg_policy.READ_TOGETHER if p != first])}
+                finally:
+                    event.remove(module_db.engine, "before_cursor_execute", record)
+            assert read == own, (name, first)
+            assert len([s for s in statements if "working_groups" in s]) == 1, (name, first, statements)
