@@ -54,6 +54,14 @@ def test_counts_from_the_counters_equal_counting_every_ticket(db, make, team):
     # the observer's 期限切れ: three open public tickets past their due date, and the private one assigned to them
     overdue = TicketQuery.from_params(team.observer, MultiDict(DUE_ARGS[0]), wg=team.wg)
     assert overdue.count() == 3 + 1
+    # the DX office's health signal counts every overdue open ticket of each WG, private ones too
+    from tracker.charter.tickets import overdue_counts
+    from tracker.tickets.models import IssueStatus
+
+    every = dict(db.session.execute(select(Ticket.wg_id, func.count()).where(
+        Ticket.due_date < today, Ticket.status_id.in_(select(IssueStatus.id).where(IssueStatus.is_closed.is_(False))))
+        .group_by(Ticket.wg_id)).all())
+    assert overdue_counts([team.wg.id, outsider_wg.id], today) == every == {team.wg.id: 3 + 2, outsider_wg.id: 1}
     # the observer sees the private ticket assigned to them, and not the other one
     observer = TicketQuery.from_params(team.observer, MultiDict({"set_filter": "1", "status_id": "*"}), wg=team.wg)
     assert observer.count() == 13

@@ -10,10 +10,15 @@ from sqlalchemy import func, or_, select
 from tracker.extensions import db
 from tracker.tickets import services as ticket_services
 from tracker.tickets.models import IssueStatus, Ticket, Tracker
+from tracker.tickets.query.counts import TicketDueCount
+
+
+def _open_statuses():
+    return select(IssueStatus.id).where(IssueStatus.is_closed.is_(False))
 
 
 def _open():
-    return Ticket.status_id.in_(select(IssueStatus.id).where(IssueStatus.is_closed.is_(False)))
+    return Ticket.status_id.in_(_open_statuses())
 
 
 def scheduled_count(wg) -> int:
@@ -25,12 +30,16 @@ def scheduled_count(wg) -> int:
 
 
 def overdue_counts(wg_ids: list[int], today: date) -> dict[int, int]:
-    """Health signal: open tickets past their due date, per WG."""
+    """Health signal: open tickets past their due date, per WG (private ones too: the board shows a number,
+    never a ticket), summed from the maintained per-due-date counters rather than counted ticket by ticket."""
+    counter = TicketDueCount
     rows = db.session.execute(
-        select(Ticket.wg_id, func.count()).where(Ticket.wg_id.in_(wg_ids), Ticket.due_date < today, _open())
-        .group_by(Ticket.wg_id)
+        select(counter.wg_id, func.sum(counter.tickets))
+        .where(counter.wg_id.in_(wg_ids), counter.due_date < today,
+               counter.status_id.in_(_open_statuses()))
+        .group_by(counter.wg_id)
     )
-    return {wg_id: count for wg_id, count in rows}
+    return {wg_id: int(count) for wg_id, count in rows if count}
 
 
 def agenda_suggestions(wg, user, since: date | None, today: date) -> list[tuple[str, str]]:
