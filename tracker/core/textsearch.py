@@ -16,7 +16,7 @@ import re
 import unicodedata
 
 from markupsafe import Markup
-from sqlalchemy import and_, delete, func, literal_column, or_, select, text, union
+from sqlalchemy import String, and_, delete, func, literal, literal_column, or_, select, text, union
 from sqlalchemy.sql import Subquery
 
 from tracker.core.models import SearchDocument
@@ -117,10 +117,18 @@ def _fts_rowids(long_terms: list[str], any_word: bool, ranked: bool = False, bes
     return fts
 
 
+def _query_text(value: str):
+    """A tsquery's text, written into the statement rather than sent as a parameter. psycopg prepares a statement
+    run five times, and PostgreSQL then plans a prepared one for any value: a common word and a rare one share
+    one plan, and counting the matches of 出張 took 2.5 s with it instead of 1.3 s. With the text in the statement
+    each search is planned for its own words (the statement is still cached by SQLAlchemy once)."""
+    return literal(value, String, literal_execute=True)
+
+
 def _phrases(long_terms: list[str]) -> list:
     """PostgreSQL: one condition per term, its bigrams as a phrase against the stored vector."""
     vector = _vector()
-    return [vector.op("@@")(func.phraseto_tsquery(literal_column("'simple'"), " ".join(bigrams(t))))
+    return [vector.op("@@")(func.phraseto_tsquery(literal_column("'simple'"), _query_text(" ".join(bigrams(t)))))
             for t in long_terms]
 
 
@@ -188,9 +196,9 @@ def matches(query: str, kinds: list[str] | None = None, ranked: bool = True, bes
         vector = _vector()
         phrases = _phrases(long_terms)
         found = or_(*phrases) if any_word else and_(*phrases)
-        rank = func.ts_rank(vector, func.to_tsquery(literal_column("'simple'"), " | ".join(
+        rank = func.ts_rank(vector, func.to_tsquery(literal_column("'simple'"), _query_text(" | ".join(
             "(" + " <-> ".join(bigrams(t)) + ")" for t in long_terms
-        )))
+        ))))
         stmt = select(doc.id.label("id"), rank.label("rank"))
         if best:
             stmt = stmt.where(found)
