@@ -81,6 +81,11 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     init_limiter(app)
     init_security_headers(app)
     register_template_helpers(app)
+    if app.config.get("TEMPLATE_CACHE_DIR"):  # Jinja writes each file beside its name and renames it: workers share it
+        from jinja2 import FileSystemBytecodeCache
+
+        Path(app.config["TEMPLATE_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
+        app.jinja_env.bytecode_cache = FileSystemBytecodeCache(app.config["TEMPLATE_CACHE_DIR"])
 
     feature_modules("models")  # importing them registers every table with the metadata
     feature_modules("policy")  # importing them registers each model's one access policy

@@ -125,3 +125,4 @@ def test_installed_wheel_upgrades_loads_demo_and_serves_japanese_outside_the_che
         server.terminate()
         server.wait(timeout=30)
     assert not list(site_packages.glob("**/tracker.db")), "nothing may be written into site-packages"
+    assert list((instance / "template-cache").iterdir()), "the worker keeps its compiled pages for the next ones"

@@ -6,12 +6,34 @@ add script, event handlers or ``javascript:`` URLs.
 """
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Callable
 
 import markdown as _markdown
 import nh3
 from markupsafe import Markup
+
+
+def _load_extensions_without_pygments() -> None:
+    """Import the extensions of "extra" with Pygments kept out. ``fenced_code`` imports ``codehilite``, which
+    imports Pygments whenever it is installed (pytest installs it in a development environment), although
+    highlighting is only used with the codehilite extension, which is not enabled, and the sanitiser would strip
+    its classes anyway. A worker would hold about 4 MB for it from its first rendered text. Pygments stays
+    importable for everything else: it is blocked only while these modules are first imported."""
+    if "markdown.extensions.codehilite" in sys.modules:
+        return
+    blocked = "pygments" not in sys.modules
+    if blocked:
+        sys.modules["pygments"] = None  # type: ignore[assignment]  # an import of it raises ImportError
+    try:
+        import markdown.extensions.codehilite  # noqa: F401  (fenced_code imports it)
+    finally:
+        if blocked:
+            del sys.modules["pygments"]
+
+
+_load_extensions_without_pygments()
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3",
