@@ -15,12 +15,12 @@ import nh3
 from markupsafe import Markup
 
 
-def _load_extensions_without_pygments() -> None:
-    """Import the extensions of "extra" with Pygments kept out. ``fenced_code`` imports ``codehilite``, which
+def _load_codehilite_without_pygments() -> None:
+    """Import ``codehilite`` with Pygments kept out, before "extra" loads ``fenced_code``, which imports it. It
     imports Pygments whenever it is installed (pytest installs it in a development environment), although
     highlighting is only used with the codehilite extension, which is not enabled, and the sanitiser would strip
     its classes anyway. A worker would hold about 4 MB for it from its first rendered text. Pygments stays
-    importable for everything else: it is blocked only while these modules are first imported."""
+    importable for everything else: it is blocked only while that module is first imported."""
     if "markdown.extensions.codehilite" in sys.modules:
         return
     blocked = "pygments" not in sys.modules
@@ -33,7 +33,7 @@ def _load_extensions_without_pygments() -> None:
             del sys.modules["pygments"]
 
 
-_load_extensions_without_pygments()
+_load_codehilite_without_pygments()
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3",
